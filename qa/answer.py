@@ -1,0 +1,195 @@
+"""Extractive answers with citations: the sentences of the top passages that answer the question.
+
+Every sentence of an answer is a verbatim quote of a retrieved passage followed by `[n]`;
+when several documents speak, their sentences are ordered by document date (a small
+timeline) and the latest is marked. Weak evidence → an honest abstention, passages still shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.chunk import sentence_spans
+from qa.config import Settings
+from qa.headings import detect_heading
+from qa.models import Hit
+from qa.normalize import fold_diacritics
+from qa.segment import Segmenter
+
+ABSTAIN_TEXT = "Không tìm thấy thông tin đủ tin cậy trong tài liệu."
+MAX_SENTENCES = 3
+PASSAGES_READ = 5
+QUESTION_WORDS = frozenset(
+    "bao_nhiêu bao nhiêu mấy nào gì sao thế_nào ra_sao là đâu khi_nào bao_giờ ai"
+    " như_thế_nào những có không".split()
+)
+_NUMBER_QUESTION = re.compile(r"\b(bao nhiêu|bao nhieu|mấy|may|tỷ lệ|ty le|tỉ lệ|số lượng|tổng)\b")
+_STATUS_QUESTION = re.compile(r"\b(tiến độ|tien do|tình hình|tinh hinh|kết quả|ket qua|đến đâu)\b")
+_PLAN_QUESTION = re.compile(r"\b(mục tiêu|muc tieu|kế hoạch|ke hoach|chỉ tiêu|chi tieu|phấn đấu|đến năm)\b")
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d[\d.,]*\s*(%|tỷ|triệu|nghìn|ha|km|tấn|USD|đồng|dự án|doanh nghiệp|lần|xã|người|con)"
+)
+_STATUS_WORDS = re.compile(
+    r"\b(đã|đang|hoàn thành|hoàn thiện|khởi công|động thổ|chấp thuận|phê duyệt|đẩy nhanh|"
+    r"triển khai|thành lập|giải ngân|đạt|chậm)\b"
+)
+_PLAN_WORDS = re.compile(r"\b(phấn đấu|mục tiêu|đến năm|đạt|trên|dưới|khoảng|bình quân)\b")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """`[n] document title — date — section — page`, with the exact quoted sentence."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    doc_date: str | None
+    section: str
+    page: int | None
+    quote: str
+    latest: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `qa ask` prints and the page shows."""
+
+    query: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    confidence: float = 0.0
+    notice: str | None = None
+    question_type: str = "fact"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def question_type(question: str) -> str:
+    """`number`, `status`, `plan` or `fact`: what kind of sentence answers it."""
+    lowered = question.lower()
+    if _NUMBER_QUESTION.search(lowered):
+        return "number"
+    if _STATUS_QUESTION.search(lowered):
+        return "status"
+    if _PLAN_QUESTION.search(lowered):
+        return "plan"
+    return "fact"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    quote: str
+    score: float
+    coverage: float
+    key: frozenset[str]
+
+
+def _content_terms(question: str, segmenter: Segmenter) -> dict[str, float]:
+    """Folded question terms with weights: names and codes matter more than common words.
+
+    `GRDP của tỉnh Nam Định năm 2023` → `nam_dinh` and `grdp` weigh 2.5, `2023` 1.5, `tinh` 1.
+    """
+    terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
+    terms = terms or segmenter.terms(question)
+    words = re.findall(r"[^\W_]+", question)
+    named = {fold_diacritics(w).lower() for w in words[1:] if w[:1].isupper()}
+    named |= {fold_diacritics(w).lower() for w in words if w.isupper() and len(w) > 1}
+    weights: dict[str, float] = {}
+    for term in terms:
+        folded = fold_diacritics(term)
+        if any(part in named for part in folded.split("_")):
+            weights[folded] = 2.5
+        elif any(ch.isdigit() for ch in folded):
+            weights[folded] = 1.5
+        else:
+            weights[folded] = 1.0
+    return weights
+
+
+def _sentence_terms(text: str, segmenter: Segmenter) -> set[str]:
+    return set(segmenter.folded_terms(text))
+
+
+def _candidates(question: str, hits: list[Hit], segmenter: Segmenter) -> list[_Candidate]:
+    wanted = _content_terms(question, segmenter)
+    total = sum(wanted.values()) or 1.0
+    kind = question_type(question)
+    result: list[_Candidate] = []
+    for hit in hits[:PASSAGES_READ]:
+        text = hit.chunk.text
+        for start, end in sentence_spans(text):
+            quote = text[start:end].strip()
+            if len(quote.split()) < 4 or detect_heading(quote) is not None and len(quote) < 160:
+                continue
+            terms = _sentence_terms(quote, segmenter)
+            coverage = sum(w for t, w in wanted.items() if t in terms) / total
+            lowered = quote.lower()
+            bonus = 0.0
+            if kind == "number" and _NUMBER_WITH_UNIT.search(quote):
+                bonus = 0.15
+            elif kind == "status" and _STATUS_WORDS.search(lowered):
+                bonus = 0.1
+            elif kind == "plan" and _PLAN_WORDS.search(lowered):
+                bonus = 0.1
+            rank_prior = 0.15 / hit.rank
+            key = frozenset(t for t in terms if "_" not in t)
+            result.append(_Candidate(hit, quote, coverage + bonus + rank_prior, coverage, key))
+    return sorted(result, key=lambda c: -c.score)
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    return len(a & b) / max(1, len(a | b)) > 0.6
+
+
+def compose_answer(
+    question: str, hits: list[Hit], segmenter: Segmenter, settings: Settings | None = None
+) -> Answer:
+    """Pick the answering sentences from `hits` and cite them; abstain on weak evidence."""
+    settings = settings or Settings()
+    chosen: list[_Candidate] = []
+    candidates = _candidates(question, hits, segmenter)
+    confidence = candidates[0].coverage if candidates else 0.0
+    if confidence < settings.abstain_below:
+        return Answer(question, ABSTAIN_TEXT, True, (), tuple(hits), confidence,
+                      question_type=question_type(question))
+    best = candidates[0].score
+    for candidate in candidates:
+        if len(chosen) == MAX_SENTENCES or candidate.score < 0.75 * best:
+            break
+        if any(_near_duplicate(candidate.key, c.key) for c in chosen):
+            continue
+        chosen.append(candidate)
+    chosen.sort(key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
+    dates = {c.hit.doc.date for c in chosen}
+    latest_date = max((d or "" for d in dates), default="")
+    multi = len({c.hit.doc.doc_id for c in chosen}) > 1
+    citations = []
+    lines = []
+    for n, candidate in enumerate(chosen, start=1):
+        doc = candidate.hit.doc
+        is_latest = multi and (doc.date or "") == latest_date
+        citations.append(
+            Citation(n, candidate.hit.chunk.chunk_id, doc.doc_id, doc.title, doc.date,
+                     candidate.hit.chunk.section, candidate.hit.chunk.page, candidate.quote,
+                     is_latest)
+        )
+        prefix = f"({date_label(doc.date)}{', mới nhất' if is_latest else ''}) " if multi else ""
+        lines.append(f"{prefix}{candidate.quote} [{n}]")
+    return Answer(question, "\n".join(lines), False, tuple(citations), tuple(hits), confidence,
+                  question_type=question_type(question))
+
+
+def date_label(date: str | None) -> str:
+    """`2024-01` → `tháng 01/2024`; `2023-05-19` → `19/05/2023`; unknown → `không rõ ngày`."""
+    if not date:
+        return "không rõ ngày"
+    parts = date.split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return parts[0]

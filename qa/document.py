@@ -1,0 +1,184 @@
+"""Turn loaded files into ParsedDocuments: the normalised text every span points into.
+
+Order: clean characters → (wrapped layout) split footnotes → reflow → repair OCR damage
+(only in documents that look damaged, with the clean documents as evidence) → sections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from qa.footnotes import (
+    MARK_RE,
+    FootnoteSplit,
+    has_caret_footnotes,
+    has_numbered_footnotes,
+    split_caret_footnotes,
+    split_numbered_footnotes,
+)
+from qa.ingest import LoadedFile
+from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument
+from qa.normalize import clean_text
+from qa.ocr import PairEvidence, looks_ocr_damaged, repair_ocr
+from qa.reflow import is_wrapped_layout, join_lines, reflow_blocks, reflow_wrapped
+from qa.structure import assign_sections
+
+PIPELINE_VERSION = "1"
+PARAGRAPH_GAP = "\n\n"
+_PAGE_RE = re.compile("\ue002(\\d+)\ue003")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _page_mark(number: int) -> str:
+    return f"\ue002{number}\ue003"
+
+
+def _raw_lines(loaded: LoadedFile) -> list[str]:
+    lines: list[str] = []
+    for page in loaded.pages:
+        page_lines = clean_text(page.text).split("\n")
+        if page.number is not None:
+            page_lines = [_page_mark(page.number), *page_lines]
+        lines.extend(page_lines)
+    return lines
+
+
+def _split_layout(lines: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Paragraph texts (markers as sentinels, page marks kept) and footnote texts by number."""
+    if not is_wrapped_layout(lines):
+        return reflow_blocks("\n".join(lines)), {}
+    content = [line for line in lines if line.strip()]
+    split = FootnoteSplit(body=content)
+    if has_numbered_footnotes(content):
+        split = split_numbered_footnotes(content)
+    elif has_caret_footnotes(content):
+        split = split_caret_footnotes(content)
+    notes = {}
+    for number, parts in split.notes.items():
+        text = ""
+        for part in parts:
+            text = join_lines(text, part)
+        if text:
+            notes[number] = text
+    return reflow_wrapped(split.body), notes
+
+
+def _strip_pages(paragraphs: list[str]) -> list[tuple[str, int | None]]:
+    """Remove page sentinels; each paragraph gets the page it starts on."""
+    page: int | None = None
+    result: list[tuple[str, int | None]] = []
+    for text in paragraphs:
+        starts = _PAGE_RE.match(text.lstrip())
+        if starts:
+            page = int(starts.group(1))
+        paragraph_page = page
+        for match in _PAGE_RE.finditer(text):
+            page = int(match.group(1))
+        clean = _PAGE_RE.sub(" ", text).strip()
+        clean = re.sub(r" {2,}", " ", clean)
+        if clean:
+            result.append((clean, paragraph_page))
+    return result
+
+
+class _TextBuilder:
+    """Appends paragraphs to the document text, turning marker sentinels into superscripts."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.markers: dict[int, int] = {}
+
+    def add(self, text: str) -> tuple[int, int, tuple[int, ...]]:
+        if self.parts:
+            self.parts.append(PARAGRAPH_GAP)
+            self.length += len(PARAGRAPH_GAP)
+        start = self.length
+        out: list[str] = []
+        cursor = 0
+        found: list[int] = []
+        for match in MARK_RE.finditer(text):
+            out.append(text[cursor : match.start()])
+            number = int(match.group(1))
+            self.markers.setdefault(number, start + sum(len(p) for p in out))
+            found.append(number)
+            out.append(str(number).translate(_SUPERSCRIPT))
+            cursor = match.end()
+        out.append(text[cursor:])
+        shown = "".join(out)
+        self.parts.append(shown)
+        self.length += len(shown)
+        return start, self.length, tuple(found)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def parse_documents(loaded: Sequence[LoadedFile]) -> list[ParsedDocument]:
+    """Parse several documents together: the clean ones are the evidence for OCR repair."""
+    staged = []
+    for item in loaded:
+        paragraphs, notes = _split_layout(_raw_lines(item))
+        staged.append((item, _strip_pages(paragraphs), notes))
+    damaged = [looks_ocr_damaged("\n".join(t for t, _ in paras)) for _, paras, _ in staged]
+    evidence = PairEvidence.from_texts(
+        "\n".join(t for t, _ in paras)
+        for (_, paras, _), bad in zip(staged, damaged, strict=True)
+        if not bad
+    )
+    return [
+        _assemble(item, paras, notes, evidence if bad else None)
+        for (item, paras, notes), bad in zip(staged, damaged, strict=True)
+    ]
+
+
+def _repair(
+    paragraphs: list[tuple[str, int | None]], notes: dict[int, str], evidence: PairEvidence
+) -> tuple[list[tuple[str, int | None]], dict[int, str], OcrReport]:
+    joined = "\n".join([t for t, _ in paragraphs] + list(notes.values()))
+    repaired, report = repair_ocr(joined, evidence)
+    lines = repaired.split("\n")
+    if len(lines) != len(paragraphs) + len(notes):
+        return paragraphs, notes, report
+    fixed = [(text, page) for text, (_, page) in zip(lines, paragraphs, strict=False)]
+    fixed_notes = dict(zip(notes, lines[len(paragraphs) :], strict=True))
+    return fixed, fixed_notes, report
+
+
+def _assemble(
+    item: LoadedFile,
+    paragraphs: list[tuple[str, int | None]],
+    notes: dict[int, str],
+    evidence: PairEvidence | None,
+) -> ParsedDocument:
+    report = OcrReport()
+    if evidence is not None:
+        paragraphs, notes, report = _repair(paragraphs, notes, evidence)
+    sections = assign_sections([text for text, _ in paragraphs])
+    builder = _TextBuilder()
+    built: list[Paragraph] = []
+    note_section: dict[int, tuple[tuple[str, ...], int | None]] = {}
+    for (text, page), sectioned in zip(paragraphs, sections, strict=True):
+        start, end, markers = builder.add(text)
+        for number in markers:
+            note_section.setdefault(number, (sectioned.section, page))
+        built.append(Paragraph("", start, end, page, sectioned.role, section=sectioned.section))
+    footnotes: list[Footnote] = []
+    for number, text in sorted(notes.items()):
+        start, end, _ = builder.add(text)
+        section, page = note_section.get(number, ((), None))
+        footnote_section = (*section, f"Chú thích {number}")
+        built.append(Paragraph(text, start, end, page, "footnote", number, footnote_section))
+        footnotes.append(Footnote(number, text, start, end, builder.markers.get(number)))
+    full = builder.text()
+    built = [replace(p, text=full[p.start : p.end]) for p in built]
+    return ParsedDocument(
+        meta=item.meta,
+        text=full,
+        paragraphs=tuple(built),
+        footnotes=tuple(footnotes),
+        ocr=report,
+        fingerprint=f"{item.fingerprint}-{PIPELINE_VERSION}",
+    )

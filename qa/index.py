@@ -1,0 +1,226 @@
+"""Build the index from a corpus folder, incrementally.
+
+Every build parses all documents (fast), then segments and embeds only chunk texts it has
+not seen before: terms and vectors of the previous index are reused by content hash (and
+embedder id), so a run with no change embeds nothing and a one-document change embeds only
+that document's new chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from qa.chunk import chunk_documents
+from qa.config import Settings
+from qa.dense import DenseIndex
+from qa.document import PIPELINE_VERSION, parse_documents
+from qa.embed import Embedder, load_embedder
+from qa.errors import CorpusError, IndexMissing, IndexStale
+from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
+from qa.lexical import LexicalIndex
+from qa.models import Chunk, ParsedDocument
+from qa.segment import DiacriticRestorer, Segmenter
+from qa.store import (
+    FORMAT_VERSION,
+    MANIFEST,
+    atomic_index_dir,
+    chunk_to_row,
+    document_to_row,
+    load_vectors,
+    read_jsonl,
+    read_manifest,
+    write_json,
+    write_jsonl,
+)
+
+log = logging.getLogger(__name__)
+CHUNK_SETTINGS = ("chunk_min_words", "chunk_max_words", "chunk_overlap_words")
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI and the benchmark."""
+
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+def embed_input(chunk: Chunk) -> str:
+    """What the embedder sees: the section path gives a short passage its topic."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
+def lexical_input(chunk: Chunk, title: str) -> str:
+    """What BM25 sees: the document title and section path tell which report and topic."""
+    return f"{title}\n{chunk.section}\n{chunk.text}"
+
+
+def catalog_hash(corpus: Path) -> str:
+    """Metadata edits (titles, dates) make an index stale just like text edits."""
+    path = corpus / CATALOG_NAME
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[str]]:
+    """Parsed documents and one error line per file that could not be read."""
+    loaded: list[LoadedFile] = []
+    errors: list[str] = []
+    for item in iter_corpus(corpus):
+        if isinstance(item, CorpusError):
+            errors.append(str(item))
+        else:
+            loaded.append(item)
+    if not loaded:
+        raise CorpusError(f"no readable document in {corpus}: " + "; ".join(errors))
+    return parse_documents(loaded), errors
+
+
+def _previous(index_dir: Path, embedder_id: str) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+    """Cached terms by chunk hash and vectors by embed-input hash from the current index."""
+    try:
+        manifest = read_manifest(index_dir)
+        rows = read_jsonl(index_dir / "chunks.jsonl")
+        terms = read_jsonl(index_dir / "terms.jsonl")
+        vectors = load_vectors(index_dir)
+    except (IndexMissing, IndexStale, OSError, ValueError):
+        return {}, {}
+    term_cache = {row["hash"]: t["terms"] + ["\x00"] + t["folded"] for row, t in zip(rows, terms, strict=True)}
+    if manifest["embedder"]["id"] != embedder_id or len(vectors) != len(rows):
+        return term_cache, {}
+    return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
+
+
+def build_index(
+    corpus: Path,
+    index_dir: Path,
+    embedder: Embedder | str,
+    settings: Settings | None = None,
+    progress: bool = True,
+    on_progress: Callable[[float, str], None] | None = None,
+) -> BuildReport:
+    """Parse, chunk, segment, embed and write the index atomically; return what was done."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    report = BuildReport()
+    notify = on_progress or (lambda fraction, message: None)
+    notify(0.02, "Đọc và chuẩn hoá tài liệu")
+    docs, report.errors = load_corpus(corpus)
+    chunks = chunk_documents(docs, settings)
+    if not chunks:
+        raise CorpusError(f"no text to index in {corpus}")
+    term_cache, vector_cache = _previous(index_dir, model.id)
+    segmenter = Segmenter()
+    titles = {d.meta.doc_id: d.meta.title for d in docs}
+    lexical_texts = [lexical_input(c, titles[c.doc_id]) for c in chunks]
+    hashes = [content_hash(t) for t in lexical_texts]
+    embed_hashes = [content_hash(embed_input(c)) for c in chunks]
+
+    notify(0.1, "Tách từ")
+    terms: list[list[str]] = []
+    folded: list[list[str]] = []
+    for text, key in zip(lexical_texts, hashes, strict=True):
+        cached = term_cache.get(key)
+        if cached is None:
+            cached = segmenter.terms(text) + ["\x00"] + segmenter.folded_terms(text)
+        split = cached.index("\x00")
+        terms.append(cached[:split])
+        folded.append(cached[split + 1 :])
+
+    missing = sorted({h for h in embed_hashes if h not in vector_cache})
+    inputs = {h: embed_input(c) for c, h in zip(chunks, embed_hashes, strict=True)}
+    embed_started = time.perf_counter()
+    batches = range(0, len(missing), settings.embed_batch)
+    for done, first in enumerate(tqdm(batches, desc="embedding", disable=not progress or not missing)):
+        keys = missing[first : first + settings.embed_batch]
+        for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
+            vector_cache[key] = vector
+        notify(0.15 + 0.8 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
+    report.embed_seconds = time.perf_counter() - embed_started
+    vectors = np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32)
+
+    notify(0.96, "Ghi chỉ mục")
+    with atomic_index_dir(index_dir) as tmp:
+        _write(tmp, corpus, docs, chunks, hashes, embed_hashes, terms, folded, vectors, model, settings)
+        report.seconds = time.perf_counter() - started
+        manifest = _manifest(corpus, docs, chunks, model, settings, report)
+        write_json(tmp / MANIFEST, manifest)
+    report.documents, report.chunks = len(docs), len(chunks)
+    report.embedded, report.reused = len(missing), len(chunks) - len(missing)
+    notify(1.0, "Xong")
+    return report
+
+
+def _write(
+    folder: Path,
+    corpus: Path,
+    docs: list[ParsedDocument],
+    chunks: list[Chunk],
+    hashes: list[str],
+    embed_hashes: list[str],
+    terms: list[list[str]],
+    folded: list[list[str]],
+    vectors: np.ndarray,
+    model: Embedder,
+    settings: Settings,
+) -> None:
+    write_jsonl(
+        folder / "documents.jsonl",
+        [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in docs],
+    )
+    rows = [{**chunk_to_row(c, h), "embed_hash": e} for c, h, e in zip(chunks, hashes, embed_hashes, strict=True)]
+    write_jsonl(folder / "chunks.jsonl", rows)
+    write_jsonl(folder / "terms.jsonl", [{"terms": t, "folded": f} for t, f in zip(terms, folded, strict=True)])
+    np.save(folder / "vectors.npy", vectors, allow_pickle=False)
+    DenseIndex.build(vectors, settings.hnsw_above).save(folder / "dense.faiss")
+    LexicalIndex.build(terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
+    LexicalIndex.build(folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
+    restorer = DiacriticRestorer.from_texts(d.text for d in docs)
+    write_json(folder / "restorer.json", {"pairs": restorer.pairs, "singles": restorer.singles})
+
+
+def _manifest(
+    corpus: Path,
+    docs: list[ParsedDocument],
+    chunks: list[Chunk],
+    model: Embedder,
+    settings: Settings,
+    report: BuildReport,
+) -> dict[str, Any]:
+    per_doc: dict[str, int] = {}
+    for chunk in chunks:
+        per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+    return {
+        "format": FORMAT_VERSION,
+        "pipeline": PIPELINE_VERSION,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(report.seconds, 2),
+        "corpus": str(corpus.resolve()),
+        "catalog": catalog_hash(corpus),
+        "embedder": {"id": model.id, "dim": int(model.dim)},
+        "settings": asdict(settings),
+        "documents": {
+            d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
+            for d in docs
+        },
+        "counts": {"documents": len(docs), "chunks": len(chunks), "footnotes": sum(len(d.footnotes) for d in docs)},
+    }

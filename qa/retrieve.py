@@ -1,0 +1,207 @@
+"""Query → ranked passages: BM25, dense, or both fused; filters; near-duplicates collapsed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.config import MAX_QUERY_CHARS, Settings
+from qa.dense import DenseIndex
+from qa.embed import Embedder, load_embedder
+from qa.errors import IndexStale, QueryError
+from qa.fusion import reciprocal_rank_fusion, weighted_fusion
+from qa.document import PIPELINE_VERSION
+from qa.index import catalog_hash
+from qa.ingest import corpus_files
+from qa.lexical import LexicalIndex
+from qa.models import Chunk, DocumentMeta, Hit
+from qa.normalize import fold_diacritics
+from qa.segment import DiacriticRestorer, Segmenter, has_diacritics
+from qa.store import chunk_from_row, document_meta, read_jsonl, read_manifest
+
+log = logging.getLogger(__name__)
+MODES = ("bm25", "dense", "hybrid")
+FOLDED_WEIGHT = 0.3  # folded terms still count for accented queries (OCR text lost diacritics)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search to documents, kinds and a date range (ISO prefixes compare as text)."""
+
+    doc_ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    after: str | None = None
+    before: str | None = None
+
+
+def clean_query(query: str) -> str:
+    """Strip control characters and check length; empty or huge queries are errors."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    if not re.search(r"\w", text):
+        raise QueryError("empty query: type a question, e.g. \"tiến độ KCN Hải Long?\"")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    return text
+
+
+class Searcher:
+    """A loaded index: load once, search many times."""
+
+    def __init__(self, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None) -> None:
+        self.index_dir = index_dir
+        self.manifest = read_manifest(index_dir)
+        self.settings = settings or Settings().updated(self.manifest.get("settings", {}))
+        self._embedder = embedder
+        if embedder is not None and embedder.id != self.manifest["embedder"]["id"]:
+            raise IndexStale(
+                f"index at {index_dir} was built with embedder {self.manifest['embedder']['id']!r}, "
+                f"not {embedder.id!r}; rebuild: qa index --index {index_dir} --embedder {embedder.id}"
+            )
+        try:
+            doc_rows = read_jsonl(index_dir / "documents.jsonl")
+            self.chunks: list[Chunk] = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
+            self.lexical = LexicalIndex.load(index_dir / "bm25", len(self.chunks))
+            self.folded = LexicalIndex.load(index_dir / "bm25_folded", len(self.chunks))
+            self.dense = DenseIndex.load(index_dir / "dense.faiss")
+            restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise IndexStale(f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}") from exc
+        self.docs: dict[str, DocumentMeta] = {r["meta"]["doc_id"]: document_meta(r) for r in doc_rows}
+        self.doc_texts: dict[str, str] = {r["meta"]["doc_id"]: r["text"] for r in doc_rows}
+        self.restorer = DiacriticRestorer(restorer["pairs"], restorer["singles"])
+        self.segmenter = Segmenter()
+        self._doc_of_row = np.array([c.doc_id for c in self.chunks])
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.manifest["embedder"]["id"])
+        return self._embedder
+
+    def check_corpus(self, corpus: Path) -> None:
+        """IndexStale when the corpus folder no longer matches what was indexed."""
+        if not corpus.is_dir():
+            return
+        indexed = {k: v["fingerprint"] for k, v in self.manifest["documents"].items()}
+        current = {
+            p.stem: f"{hashlib.sha256(p.read_bytes()).hexdigest()[:16]}-{PIPELINE_VERSION}"
+            for p in corpus_files(corpus)
+        }
+        changed = sorted(k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k))
+        if catalog_hash(corpus) != self.manifest.get("catalog", ""):
+            changed.append(CATALOG_NAME)
+        if changed:
+            raise IndexStale(
+                f"index at {self.index_dir} is stale: {len(changed)} changed "
+                f"({', '.join(changed[:3])}{'…' if len(changed) > 3 else ''}); "
+                f"update it: qa index --corpus {corpus} --index {self.index_dir}"
+            )
+
+    def allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        """Row ids passing the filters (None = all); unknown document ids are errors."""
+        if filters == Filters():
+            return None
+        unknown = [d for d in filters.doc_ids if d not in self.docs]
+        if unknown:
+            raise QueryError(f"unknown document id {unknown[0]!r}; see: qa corpus list")
+        keep = set(self.docs)
+        if filters.doc_ids:
+            keep &= set(filters.doc_ids)
+        if filters.kinds:
+            wanted = {k.casefold() for k in filters.kinds}
+            keep = {d for d in keep if self.docs[d].kind.casefold() in wanted}
+        if filters.after:
+            keep = {d for d in keep if (self.docs[d].date or "") >= filters.after}
+        if filters.before:
+            keep = {d for d in keep if (self.docs[d].date or "9999") <= filters.before}
+        return np.flatnonzero(np.isin(self._doc_of_row, sorted(keep)))
+
+    def bm25_ranking(self, query: str, allowed: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+        folded = self.folded.scores(self.segmenter.folded_terms(query))
+        if has_diacritics(query):
+            scores = self.lexical.scores(self.segmenter.terms(query)) + FOLDED_WEIGHT * folded
+        else:
+            scores = folded
+        if allowed is not None:
+            mask = np.zeros(len(scores), dtype=bool)
+            mask[allowed] = True
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:limit]
+        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+
+    def dense_query(self, query: str) -> str:
+        """Restore diacritics on a query typed without them, expand abbreviations."""
+        if not has_diacritics(query) and fold_diacritics(query) == query:
+            query = self.restorer.restore(query)
+        return self.segmenter.expand_abbreviations(query)
+
+    def dense_ranking(self, query: str, allowed: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+        vector = self.embedder.embed_queries([self.dense_query(query)])[0]
+        return self.dense.search(vector, limit, allowed)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        """The `k` best passages for `query`."""
+        query = clean_query(query)
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+        if k < 1:
+            raise QueryError("k must be at least 1")
+        allowed = self.allowed_rows(filters or Filters())
+        limit = max(self.settings.candidates, 3 * k)
+        rankings = []
+        if mode in ("bm25", "hybrid"):
+            rankings.append(self.bm25_ranking(query, allowed, limit))
+        if mode in ("dense", "hybrid"):
+            rankings.append(self.dense_ranking(query, allowed, limit))
+        if len(rankings) == 1:
+            fused = rankings[0]
+        elif self.settings.fusion == "weighted":
+            weights = (1 - self.settings.dense_weight, self.settings.dense_weight)
+            fused = weighted_fusion(rankings, weights)
+        else:
+            fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
+        return self._hits(query, self._collapse(fused), k)
+
+    def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Drop a passage that mostly overlaps a better-ranked one of the same document."""
+        kept: list[tuple[int, float]] = []
+        for row, score in ranking:
+            chunk = self.chunks[row]
+            if not any(_overlap(chunk, self.chunks[other]) > 0.5 for other, _ in kept):
+                kept.append((row, score))
+        return kept
+
+    def _hits(self, query: str, ranking: list[tuple[int, float]], k: int) -> list[Hit]:
+        words = query_words(query, self.segmenter)
+        hits = []
+        for rank, (row, score) in enumerate(ranking[:k], start=1):
+            chunk = self.chunks[row]
+            folded = fold_diacritics(chunk.text).lower()
+            terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
+            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms))
+        return hits
+
+
+def _overlap(a: Chunk, b: Chunk) -> float:
+    if a.doc_id != b.doc_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(0, shared) / max(1, min(a.end - a.start, b.end - b.start))
+
+
+def query_words(query: str, segmenter: Segmenter) -> tuple[str, ...]:
+    """Surface forms to highlight: the query's words and multi-word terms, plus long forms
+    of its abbreviations (`KCN` → also `khu công nghiệp`)."""
+    words = {w.replace("_", " ") for w in segmenter.terms(query)}
+    for abbr, longs in segmenter.lexicon.abbreviations.items():
+        if abbr.lower() in words:
+            words.update(longs)
+    return tuple(sorted((w for w in words if len(w) > 1), key=len, reverse=True))

@@ -1,0 +1,180 @@
+"""Turn Vietnamese text into search terms.
+
+Accented terms: underthesea word segmentation (`khu_công_nghiệp`), the one tone-mark
+convention, lower case, stopwords dropped, abbreviations and their long forms made one term
+(`KCN Hải Long` and `Khu công nghiệp Hải Long` → `kcn hải_long`), numbers and codes kept whole
+(`47.411`, `7,72%`, `29-NQ/TW`, `1004/QĐ-TTg`, `QL.37`).
+
+Folded terms: the same text without diacritics as syllables and syllable pairs
+(`hai`, `long`, `hai_long`), so a query typed without diacritics — or OCR text that lost
+them — still matches.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from underthesea import word_tokenize
+
+from qa.errors import ConfigError
+from qa.normalize import clean_text, fold_diacritics
+from qa.syllable import normalize_tone_marks
+
+_CODE = re.compile(
+    r"(?<![\w.,/-])(?:\d+(?:[.,]\d+)*%?|(?:[^\W_]+[./-])+[^\W_]+)(?![\w/-])", re.UNICODE
+)
+_WORD = re.compile(r"[^\W_]")
+_SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?")
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def _is_code(token: str) -> bool:
+    return any(ch.isdigit() for ch in token) or "/" in token or bool(re.search(r"\.\w", token))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Abbreviations (ABBR → long forms) and stopwords; loaded from `qa/data` or a user file."""
+
+    abbreviations: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+
+    @classmethod
+    def load(cls, abbreviations: Path | None = None) -> Lexicon:
+        """The bundled lexicon, extended (not replaced) by a user's abbreviation file."""
+        data = resources.files("qa") / "data"
+        table = dict(tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))["abbreviations"])
+        if abbreviations is not None:
+            try:
+                extra = tomllib.loads(abbreviations.read_text("utf-8")).get("abbreviations", {})
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot read abbreviations {abbreviations}: {exc}") from exc
+            table.update(extra)
+        stop = (data / "stopwords.txt").read_text("utf-8").splitlines()
+        return cls(
+            {str(k): tuple(str(v) for v in vs) for k, vs in table.items()},
+            frozenset(w.strip() for w in stop if w.strip() and not w.startswith("#")),
+        )
+
+
+class Segmenter:
+    """Accented and folded search terms for documents and queries alike."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or Lexicon.load()
+        forms: list[tuple[str, str]] = []
+        for abbr, longs in self.lexicon.abbreviations.items():
+            for long in longs:
+                accented = normalize_tone_marks(clean_text(long)).lower()
+                forms.append((accented, abbr))
+                forms.append((fold_diacritics(accented), abbr))
+        forms.sort(key=lambda pair: -len(pair[0]))
+        self._long_forms = dict(forms)
+        alternatives = "|".join(re.escape(form) for form, _ in forms)
+        self._long_re = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    def canonical_text(self, text: str) -> str:
+        """NFC, one tone convention, long forms replaced by their abbreviation."""
+        text = _SUPERSCRIPTS.sub(" ", normalize_tone_marks(clean_text(text)))
+        return self._long_re.sub(lambda m: f" {self._long_forms[m.group(0).lower()]} ", text)
+
+    def terms(self, text: str) -> list[str]:
+        """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `["tiến_độ", "kcn", "hải_long"]`."""
+        text = self.canonical_text(text)
+        result: list[str] = []
+        cursor = 0
+        for match in _CODE.finditer(text):
+            if not _is_code(match.group(0)):
+                continue
+            result.extend(self._words(text[cursor : match.start()]))
+            result.append(match.group(0).lower().rstrip("."))
+            cursor = match.end()
+        result.extend(self._words(text[cursor:]))
+        return result
+
+    def _words(self, text: str) -> list[str]:
+        if not _WORD.search(text):
+            return []
+        words = (w.lower().replace(" ", "_") for w in word_tokenize(text))
+        return [w for w in words if _WORD.search(w) and w not in self.lexicon.stopwords]
+
+    def folded_terms(self, text: str) -> list[str]:
+        """Diacritic-free syllables and adjacent pairs: `"Hải Long"` → `hai long hai_long`.
+
+        Stopwords stay: folding merges them with content words (`đó` and `độ` are both `do`).
+        """
+        syllables = _SYLLABLE.findall(fold_diacritics(self.canonical_text(text)).lower())
+        pairs = [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+        return syllables + pairs
+
+    def expand_abbreviations(self, text: str) -> str:
+        """For the embedder, which may not know them: `KCN Hải Long` → `KCN (khu công nghiệp) Hải Long`."""
+
+        def expand(match: re.Match[str]) -> str:
+            longs = self.lexicon.abbreviations.get(match.group(0).upper())
+            return f"{match.group(0)} ({longs[0]})" if longs else match.group(0)
+
+        return re.sub(r"(?<!\w)[A-ZĐ]{2,6}(?!\w)", expand, text)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (so it was typed with them)."""
+    return fold_diacritics(text) != text
+
+
+@dataclass(frozen=True)
+class DiacriticRestorer:
+    """Puts diacritics back on a query typed without them, from the corpus's own spelling.
+
+    Each folded syllable pair (then syllable) is replaced by its most frequent accented form:
+    `tien do khu cong nghiep hai long` → `tiến độ khu công nghiệp hải long`.
+    """
+
+    pairs: dict[str, str]
+    singles: dict[str, str]
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> DiacriticRestorer:
+        pair_counts: dict[str, Counter[str]] = defaultdict(Counter)
+        single_counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            syllables = re.findall(r"[^\W\d_]+", normalize_tone_marks(clean_text(text)).lower())
+            for a, b in zip(syllables, syllables[1:], strict=False):
+                pair_counts[fold_diacritics(f"{a} {b}")][f"{a} {b}"] += 1
+            for s in syllables:
+                single_counts[fold_diacritics(s)][s] += 1
+        return cls(
+            {k: c.most_common(1)[0][0] for k, c in pair_counts.items()},
+            {k: c.most_common(1)[0][0] for k, c in single_counts.items()},
+        )
+
+    def restore(self, text: str) -> str:
+        """Restore diacritics word by word, preferring pairs; unknown words stay as typed."""
+        tokens = re.findall(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?|\S", text)
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            word = tokens[i]
+            if i + 1 < len(tokens):
+                pair = self.pairs.get(f"{word.lower()} {tokens[i + 1].lower()}")
+                if pair is not None and word.isalpha() and tokens[i + 1].isalpha():
+                    out.extend(_keep_case(w, p) for w, p in zip(tokens[i : i + 2], pair.split()))
+                    i += 2
+                    continue
+            out.append(_keep_case(word, self.singles.get(word.lower(), word.lower())))
+            i += 1
+        return " ".join(out)
+
+
+def _keep_case(original: str, restored: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return restored.upper()
+    if original[:1].isupper():
+        return restored[:1].upper() + restored[1:]
+    return restored if original.isalpha() else original

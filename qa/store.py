@@ -1,0 +1,127 @@
+"""The index on disk: plain JSON / JSON Lines / NumPy / FAISS files, never pickle.
+
+index/<name>/
+  manifest.json      format, embedder, settings, one fingerprint per document, counts
+  documents.jsonl    document metadata + normalised text (what chunk spans point into)
+  chunks.jsonl       chunks with provenance and content hashes
+  terms.jsonl        search terms per chunk (only read when rebuilding)
+  vectors.npy        chunk embeddings, float32, L2-normalised, row i = chunk i
+  dense.faiss        FAISS index over vectors.npy (flat inner product or HNSW)
+  bm25/, bm25_folded/  bm25s arrays (accented terms, diacritic-folded terms)
+  restorer.json      corpus spelling for restoring diacritics on queries
+
+A build writes a temporary sibling folder and swaps it in with renames, so a failed or
+interrupted build never leaves a broken index in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import IndexMissing, IndexStale
+from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def chunk_to_row(chunk: Chunk, text_hash: str) -> dict[str, Any]:
+    row = asdict(chunk)
+    row["footnotes"] = list(chunk.footnotes)
+    row["hash"] = text_hash
+    return row
+
+
+def chunk_from_row(row: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        section=row["section"],
+        page=row.get("page"),
+        footnotes=tuple(row.get("footnotes", ())),
+        footnote=row.get("footnote"),
+    )
+
+
+def document_to_row(
+    meta: DocumentMeta, text: str, footnotes: tuple[Footnote, ...], ocr: OcrReport
+) -> dict[str, Any]:
+    return {
+        "meta": asdict(meta),
+        "text": text,
+        "footnotes": [asdict(f) for f in footnotes],
+        "ocr": {**asdict(ocr), "remaining": list(ocr.remaining)},
+    }
+
+
+def document_meta(row: dict[str, Any]) -> DocumentMeta:
+    return DocumentMeta(**row["meta"])
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest, or IndexMissing / IndexStale with the command that fixes it."""
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise IndexMissing(f"no index at {index_dir}; build it with: qa index --index {index_dir}")
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise IndexStale(
+            f"index at {index_dir} is unreadable ({exc}); rebuild: qa index --index {index_dir}"
+        ) from exc
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexStale(
+            f"index at {index_dir} has format {manifest.get('format')}, this program reads "
+            f"{FORMAT_VERSION}; rebuild: qa index --index {index_dir}"
+        )
+    return manifest
+
+
+def load_vectors(index_dir: Path) -> np.ndarray:
+    vectors: np.ndarray = np.load(index_dir / "vectors.npy", allow_pickle=False)
+    return vectors
+
+
+@contextmanager
+def atomic_index_dir(index_dir: Path) -> Iterator[Path]:
+    """Yield a fresh temporary folder; on success it replaces `index_dir`, else it is removed."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = index_dir.parent / f".{index_dir.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if index_dir.exists():
+        index_dir.rename(old)
+    tmp.rename(index_dir)
+    shutil.rmtree(old, ignore_errors=True)
