@@ -11,14 +11,22 @@ from dataclasses import dataclass
 
 LEVELS = {"part": 0, "article": 1, "roman": 2, "caps": 2, "number": 3, "decimal": 4, "letter": 5}
 MAX_HEADING_CHARS = 160
+MAX_TITLE_WORDS = 10  # a `Điều`/`Chương` line ending in a period longer than this is a sentence
 
 _PATTERNS = (
-    ("part", re.compile(r"^(?:(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\w+|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+\b)")),
+    (
+        "part",
+        re.compile(r"^(?:(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\w+|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+\b)"),
+    ),
     ("article", re.compile(r"^Điều\s+\d+[.:]?(\s|$)")),
     ("roman", re.compile(r"^(?:X{0,2}(?:IX|IV|V?I{0,3}))[.)]\s+\S")),
     ("decimal", re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")),
     ("number", re.compile(r"^\d{1,2}[.)]\s+\S")),
     ("letter", re.compile(r"^[a-zđ]\)\s+\S")),
+)
+_NUMBERING = re.compile(
+    r"^(?:(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\w+|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|Điều\s+\d+"
+    r"|[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.:)]?\s+"
 )
 _MARKDOWN = re.compile(r"^\s*#{1,6}\s+|\*{1,3}")
 
@@ -69,9 +77,21 @@ def detect_heading(line: str) -> Heading | None:
 
 
 def _heading(kind: str, text: str) -> Heading:
-    short = len(text) <= MAX_HEADING_CHARS and not text.endswith((".", ";", ","))
-    if short or kind in ("part", "article") and len(text) <= MAX_HEADING_CHARS:
+    """A short line is a heading; one ending like a sentence only opens a section (`lead`).
+
+    `Điều 1.` or `Chương II. Phạm vi điều chỉnh.` are headings despite the period, but
+    `Điều 2. Hội đồng nhân dân tỉnh giao Ủy ban nhân dân tỉnh tổ chức triển khai, …` is body
+    text: shown as a heading it would drop out of the searchable passages.
+    """
+    fits = len(text) <= MAX_HEADING_CHARS
+    short = fits and not text.endswith((".", ";", ","))
+    titled = fits and kind in ("part", "article") and len(text.split()) <= MAX_TITLE_WORDS
+    if short or titled:
         return Heading(kind, LEVELS[kind], text.rstrip(" :"))
-    clause = re.split(r"(?<=\S)[.;:](?=\s)", text, maxsplit=1)[0]
+    # The label is the numbering plus the first clause: `1. Ban Tuyên giáo Tỉnh ủy tham mưu…`,
+    # not the `1` before the numbering's own period.
+    numbering = _NUMBERING.match(text)
+    cut = numbering.end() if numbering else 0
+    clause = text[:cut] + re.split(r"(?<=\S)[.;:](?=\s)", text[cut:], maxsplit=1)[0]
     label = clause if len(clause) <= 100 else clause[:100].rsplit(" ", 1)[0] + "…"
     return Heading(kind, LEVELS[kind], label, lead=True)

@@ -91,21 +91,35 @@ def load_docx(path: Path) -> tuple[RawPage, ...]:
 LOADERS = {".txt": load_text_file, ".md": load_text_file, ".pdf": load_pdf, ".docx": load_docx}
 
 _DATE_FULL = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_SIGNED = re.compile(r"^[^\S\n]*[\w .]{2,40},\s*" + _DATE_FULL.pattern, re.IGNORECASE | re.M)
+_DATE_ADOPTED = re.compile(r"thông\s+qua\s+" + _DATE_FULL.pattern, re.IGNORECASE)
 _DATE_MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*[,;]?[^.\n]{0,40}?)?\s+năm\s+(\d{4})", re.I)
 _DATE_MONTHS_OF_YEAR = re.compile(r"(\d{1,2})\s+tháng\s+(?:đầu\s+)?năm\s+(\d{4})", re.I)
+_DATE_LINE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.I)
+TITLE_MIN_CHARS = 60  # a shorter first line (`NGHỊ QUYẾT`) is joined with the next ones
+
+
+def _full_date(match: re.Match[str]) -> str | None:
+    day, month, year = (int(g) for g in match.groups()[-3:])
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
 
 
 def derive_date(text: str) -> str | None:
-    """The document's date from its first lines: a signing date beats a reporting period.
+    """The document's date: its signing line, else its adoption, else its reporting period.
 
     "Thái Bình, ngày 19 tháng 5 năm 2023" → "2023-05-19"; "tháng 01, … năm 2024" → "2024-01";
-    "9 tháng năm 2023" (a nine-month report) → "2023-09".
+    "9 tháng năm 2023" (a nine-month report) → "2023-09". A resolution states its adoption
+    at the end (`… thông qua ngày 08 tháng 12 năm 2023`); its first full dates are the laws
+    it cites (`Luật … ngày 19 tháng 6 năm 2015`), so a bare full date is the last resort,
+    and then the latest one: a document is never older than what it cites.
     """
-    head = unicodedata.normalize("NFC", text[:3000])
-    if match := _DATE_FULL.search(head):
-        day, month, year = (int(g) for g in match.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
+    text = unicodedata.normalize("NFC", text)
+    head = text[:3000]
+    for found in (_DATE_SIGNED.search(head), _DATE_ADOPTED.search(text[-3000:])):
+        if found and (date := _full_date(found)):
+            return date
     if match := _DATE_MONTHS_OF_YEAR.search(head[:400]):
         months, year = int(match.group(1)), int(match.group(2))
         if 1 <= months <= 12:
@@ -114,16 +128,28 @@ def derive_date(text: str) -> str | None:
         month, year = int(match.group(1)), int(match.group(2))
         if 1 <= month <= 12:
             return f"{year:04d}-{month:02d}"
-    return None
+    dates = [date for m in _DATE_FULL.finditer(head) if (date := _full_date(m))]
+    return max(dates) if dates else None
 
 
 def derive_title(text: str, fallback: str) -> str:
-    """The first heading-like line: markdown `#`/bold stripped, short lines joined up to a period."""
+    """The first heading-like line, markdown `#`/bold stripped, skipping the place-and-date line;
+    a short one is joined with the next lines (`NGHỊ QUYẾT` + `Về mục tiêu, nhiệm vụ …`).
+    """
+    title = ""
     for raw in unicodedata.normalize("NFC", text).splitlines():
         line = re.sub(r"^#+\s*|\*+", "", raw).strip()
-        if len(line) >= 8 and not re.match(r"^[\d\s./-]+$", line):
-            return line.rstrip(" ;:")[:200]
-    return fallback
+        if not line or re.match(r"^[\d\s./-]+$", line) or _DATE_LINE.search(line):
+            continue
+        if title and (line.endswith(".") or re.match(r"^(?:\d|[IVX]+\.|Phần)", line)):
+            break  # the body or the first section has started
+        title = f"{title} {line}".strip()
+        if len(title) >= TITLE_MIN_CHARS or title.endswith("."):
+            break
+    if len(title) < 8:
+        return fallback
+    title = title.rstrip(" ;:")
+    return title if len(title) <= 200 else title[:200].rsplit(" ", 1)[0] + "…"
 
 
 def read_catalog(folder: Path) -> dict[str, dict[str, Any]]:

@@ -25,12 +25,14 @@ def nfc(text: str) -> str:
 def clean_text(text: str) -> str:
     """NFC, Unix newlines, odd spaces made plain, invisible and control characters dropped.
 
-    Leading spaces are kept: the footnote splitter reads them.
+    Leading spaces are kept: the footnote splitter reads them. NFC comes last: dropping a
+    character that sat between a letter and its mark (`e` ZWSP `◌́`) lets them compose, and
+    cleaning a cleaned text must change nothing.
     """
-    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
-    return _CONTROL.sub("", text)
+    return nfc(_CONTROL.sub("", text))
 
 
 def fold_diacritics(text: str) -> str:

@@ -15,13 +15,14 @@ Nothing is invented: every replacement is a syllable (or abbreviation) seen in t
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.models import OcrReport
@@ -41,7 +42,7 @@ DAMAGE_THRESHOLD = 0.015  # share of invalid syllables above which a text is tre
 MIN_PAIR_EVIDENCE = 3  # how often a re-accented pair must occur in the clean text to win
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; a run with a digit is a code or a number
-_MARKER = re.compile(r"(?<=[^\W\d_])\^+")  # "Đông^;", "n^ồn": stray marks glued to a word
+_MARKER = re.compile(r"(?<=[^\W\d_])\^+(?![^\W\d_])")  # "Đông^;": a stray mark after a word
 
 # OCR confusions, read as (what OCR printed, what was written, cost). "^" anchors a pattern
 # at the start of the syllable and "$" at its end. Differences of accents only (ư/u, ơ/o,
@@ -173,6 +174,7 @@ class PairEvidence:
     pair_variants: Mapping[tuple[str, str], tuple[tuple[tuple[str, str], int], ...]]
     abbreviations: frozenset[str]
     loanwords: frozenset[str] = frozenset()
+    total: int = 0  # syllables and abbreviations counted
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> PairEvidence:
@@ -215,6 +217,7 @@ class PairEvidence:
             },
             abbreviations=frozenset(abbreviations),
             loanwords=frozenset(loanwords),
+            total=sum(syllables.values()),
         )
 
     def count(self, key: str) -> int:
@@ -275,22 +278,26 @@ def _rule_positions(source: str, word: str) -> list[int]:
     return positions
 
 
+_SURE_RULE = 0.5  # the only confusions tried on one- or two-letter words ("ừợ" → "trợ")
+
+
 @lru_cache(maxsize=4096)
 def _spellings(word: str) -> tuple[tuple[str, float], ...]:
     """`word` (lower-case) and what the OCR confusions say it may have been, with costs.
 
-    Words of one or two letters ("tm", "pM") are too short to rebuild: only their accents
-    may be wrong.
+    Words of one or two letters ("tm", "pM") are too short to rebuild: only the surest
+    confusions are tried on them, once.
     """
     best: dict[str, float] = {word: 0.0}
-    if len(word) <= 2:
-        return tuple(best.items())
+    short = len(word) <= 2
     queue: list[tuple[float, int, str]] = [(0.0, 0, word)]
     while queue:
         cost, edits, current = heapq.heappop(queue)
-        if cost > best.get(current, math.inf) or edits >= _MAX_EDITS:
+        if cost > best.get(current, math.inf) or edits >= (1 if short else _MAX_EDITS):
             continue
         for source, target, rule_cost in _CONFUSIONS:
+            if short and rule_cost > _SURE_RULE:
+                continue
             core = source.strip("^$")
             for index in _rule_positions(source, current):
                 spelling = current[:index] + target + current[index + len(core) :]
@@ -299,6 +306,21 @@ def _spellings(word: str) -> tuple[tuple[str, float], ...]:
                     best[spelling] = total
                     heapq.heappush(queue, (total, edits + 1, spelling))
     return tuple(best.items())
+
+
+def _ocr_lower(word: str) -> str:
+    """Lower-case for matching; a capital consonant inside a word becomes "?" (no match).
+
+    Why: "thM", "cVbọ", "ChMi" are blobs the OCR turned into a capital, not the letters m, v;
+    capital i-like vowels ("tlÌỊ", "đÌỊih") are kept, they are usually an i or a tone.
+    """
+    if word.upper() == word:
+        return word.lower()
+    chars = [word[0].lower()]
+    for before, ch in itertools.pairwise(word):
+        blob = ch.isupper() and before.islower() and _fold(ch) not in "aeiouy"
+        chars.append("?" if blob else ch.lower())
+    return "".join(chars)
 
 
 def _accent_distance(spelling: str, candidate: str) -> int:
@@ -313,7 +335,7 @@ def _accent_distance(spelling: str, candidate: str) -> int:
 def _candidates(word: str, evidence: PairEvidence) -> dict[str, float]:
     """Syllables from the evidence that `word` may be an OCR misreading of → lowest cost."""
     found: dict[str, float] = {}
-    for spelling, cost in _spellings(word.lower()):
+    for spelling, cost in _spellings(_ocr_lower(word)):
         for candidate, _ in evidence.variants.get(_fold(spelling), ()):
             total = cost + _ACCENT_COST * _accent_distance(spelling, candidate)
             if total <= _MAX_COST and total < found.get(candidate, math.inf):
@@ -331,12 +353,29 @@ class _Option:
     score: float
 
 
+_BIGRAM_WEIGHT = 0.6  # P(w | left) = 0.6 × pair/count(left) + 0.4 × P(w)
+
+
+def _probability(left: str | None, word: str, evidence: PairEvidence) -> float:
+    """Interpolated bigram probability of `word` after `left` (None: no joined neighbour)."""
+    unigram = (evidence.count(word) + 0.5) / (evidence.total + 1.0)
+    left_count = evidence.count(left) if left is not None else 0
+    if left_count == 0:
+        return unigram
+    bigram = evidence.pair_count(left, word) / left_count
+    return _BIGRAM_WEIGHT * bigram + (1 - _BIGRAM_WEIGHT) * unigram
+
+
 def _unit_score(candidate: str, cost: float, evidence: PairEvidence) -> float:
-    return math.log(evidence.count(candidate) + 1) - _COST_WEIGHT * cost
+    return math.log(_probability(None, candidate, evidence)) - _COST_WEIGHT * cost
 
 
-def _context(left: str | None, right: str | None, evidence: PairEvidence) -> float:
-    return math.log1p(evidence.pair_count(left, right))
+def _link(before: _Option | None, option: _Option, joined: bool, evidence: PairEvidence) -> float:
+    """log P(option | the option before it); a non-syllable counts as a word seen once."""
+    if option.first is None:
+        return math.log(1.0 / (evidence.total + 1.0))
+    left = before.last if before is not None and joined else None
+    return math.log(_probability(left, option.first, evidence))
 
 
 def _split_options(word: str, evidence: PairEvidence) -> list[_Option]:
@@ -356,17 +395,11 @@ def _split_options(word: str, evidence: PairEvidence) -> list[_Option]:
         for head, head_cost in heads:
             for tail, tail_cost in tails:
                 cost = head_cost + tail_cost + _SPLIT_COST
-                pair = evidence.pair_count(head, tail)
-                if cost > _MAX_COST or pair == 0:
+                if cost > _MAX_COST or evidence.pair_count(head, tail) == 0:
                     continue
                 if head in evidence.abbreviations or tail in evidence.abbreviations:
                     continue
-                score = (
-                    _unit_score(head, head_cost, evidence)
-                    + _unit_score(tail, tail_cost, evidence)
-                    - _COST_WEIGHT * _SPLIT_COST
-                    + math.log1p(pair)
-                )
+                score = math.log(_probability(head, tail, evidence)) - _COST_WEIGHT * cost
                 text = f"{_apply_case(word[:cut], head)} {_apply_case(word[cut:], tail)}"
                 options.append(_Option(text, head, tail, score))
     return options
@@ -390,22 +423,16 @@ def _options(token: _Token, evidence: PairEvidence) -> list[_Option]:
             text = candidate.upper()
         else:
             text = _apply_case(token.text, candidate)
-        options.append(_Option(text, candidate, candidate, _unit_score(candidate, cost, evidence)))
+        options.append(_Option(text, candidate, candidate, -_COST_WEIGHT * cost))
     options.extend(_split_options(token.text, evidence))
     return options
 
 
-def _decode(tokens: Sequence[_Token], evidence: PairEvidence) -> list[str]:
-    """Stage (b): choose a reading for every token so that singles and pairs score best.
-
-    A Viterbi pass over the token sequence: valid syllables have one reading, an invalid one
-    has its candidates, and neighbours joined by white space add their pair count — so the
-    repair of "sãp" is "sắp" because "xêp" can be "xếp", not "sản".
-    """
-    chosen: list[str] = []
+def _viterbi(tokens: Sequence[_Token], evidence: PairEvidence) -> list[_Option]:
+    chosen: list[_Option] = []
+    totals: list[float] = []
     previous: list[_Option] = []
     back: list[list[int]] = []
-    totals: list[float] = []
     all_options: list[list[_Option]] = []
     for token in tokens:
         options = _options(token, evidence)
@@ -413,13 +440,11 @@ def _decode(tokens: Sequence[_Token], evidence: PairEvidence) -> list[str]:
         pointers: list[int] = []
         for option in options:
             if not previous:
-                new_totals.append(option.score)
-                pointers.append(-1)
-                continue
-            best_total, best_index = -math.inf, 0
+                best_total, best_index = _link(None, option, False, evidence), -1
+            else:
+                best_total, best_index = -math.inf, 0
             for index, before in enumerate(previous):
-                link = _context(before.last, option.first, evidence) if token.joined_left else 0
-                total = totals[index] + link
+                total = totals[index] + _link(before, option, token.joined_left, evidence)
                 if total > best_total:
                     best_total, best_index = total, index
             new_totals.append(best_total + option.score)
@@ -431,79 +456,152 @@ def _decode(tokens: Sequence[_Token], evidence: PairEvidence) -> list[str]:
         return chosen
     index = max(range(len(totals)), key=totals.__getitem__)
     for position in range(len(all_options) - 1, -1, -1):
-        chosen.append(all_options[position][index].text)
+        chosen.append(all_options[position][index])
         index = back[position][index]
     chosen.reverse()
     return chosen
 
 
-def _pair_fix(left: str, right: str, evidence: PairEvidence) -> tuple[str, str] | None:
-    """Re-accent ONE of two valid syllables when the evidence strongly prefers it.
+def _decode(tokens: Sequence[_Token], evidence: PairEvidence) -> list[str]:
+    """Stage (b): choose a reading for every token so that singles and pairs score best.
 
-    "cấp tinh" never occurs in clean text while "cấp tỉnh" does (≥ MIN_PAIR_EVIDENCE times):
-    → ("cấp", "tỉnh"). Pairs that occur at all are left alone.
+    A Viterbi pass over the token sequence: valid syllables have one reading, an invalid one
+    has its candidates, and neighbours joined by white space add their pair count — so "sãp
+    xêp" becomes "sắp xếp", not "sản xếp". A one- or two-letter word ("mâ") is only repaired
+    when a neighbour backs the repair, being too short to tell on its own.
     """
+    chosen = _viterbi(tokens, evidence)
+    texts = [option.text for option in chosen]
+    for index, (token, option) in enumerate(zip(tokens, chosen, strict=True)):
+        if option.text == token.text or len(token.text) > 2:
+            continue
+        left = chosen[index - 1].last if index > 0 and token.joined_left else None
+        joined_right = index + 1 < len(tokens) and tokens[index + 1].joined_left
+        right = chosen[index + 1].first if joined_right else None
+        if not (evidence.pair_count(left, option.first) or evidence.pair_count(option.last, right)):
+            texts[index] = token.text
+    return texts
+
+
+def _single_key(text: str) -> str | None:
+    return None if " " in text or parse_syllable(text) is None else _key(text)
+
+
+def _pair_fix(
+    keys: Sequence[str | None],
+    tokens: Sequence[_Token],
+    index: int,
+    fixed: set[int],
+    evidence: PairEvidence,
+) -> tuple[int, str, str] | None:
+    """Re-accent the pair ending at `index` when the evidence strongly prefers it.
+
+    "cấp tinh" never occurs in clean text while "cấp tỉnh" does (≥ MIN_PAIR_EVIDENCE times),
+    so "tinh" becomes "tỉnh". A syllable is only changed when its other neighbour does not
+    back it either: in "công bố cong khai", "bố" stays because "công bố" is common. A
+    syllable that is itself common needs more: MIN_PAIR_EVIDENCE × count(old) / count(new)
+    ("học kỳ" is not turned into "học kỹ" by five "khoa học kỹ thuật").
+    Returns (evidence count, new left, new right).
+    """
+    left, right = keys[index - 1], keys[index]
+    if left is None or right is None or not tokens[index].joined_left:
+        return None
     if evidence.pair_count(left, right) > 0:
         return None
+    outer_left = keys[index - 2] if index >= 2 and tokens[index - 1].joined_left else None
+    joined_right = index + 1 < len(tokens) and tokens[index + 1].joined_left
+    outer_right = keys[index + 1] if joined_right else None
+    left_free = index - 1 not in fixed and evidence.pair_count(outer_left, left) == 0
+    right_free = index not in fixed and evidence.pair_count(right, outer_right) == 0
     for (new_left, new_right), count in evidence.pair_variants.get((_fold(left), _fold(right)), ()):
         if count < MIN_PAIR_EVIDENCE:
             break
-        if (new_left == left) != (new_right == right):
-            return new_left, new_right
+        moves_left, moves_right = new_left != left, new_right != right
+        if not (moves_left or moves_right):
+            continue
+        if (moves_left and not left_free) or (moves_right and not right_free):
+            continue
+        needed = float(MIN_PAIR_EVIDENCE)
+        for old, new in ((left, new_left), (right, new_right)):
+            if old != new:
+                needed *= max(1.0, evidence.count(old) / max(1, evidence.count(new)))
+        if count >= needed:
+            return count, new_left, new_right
     return None
 
 
 def _pair_pass(tokens: Sequence[_Token], texts: list[str], evidence: PairEvidence) -> list[str]:
-    """Stage (c): fix valid-but-wrong syllables ("cấp tinh") from strong pair evidence."""
+    """Stage (c): fix valid-but-wrong syllables ("cấp tinh") from strong pair evidence.
+
+    The best-supported fixes are made first, so "các van ban" becomes "các văn bản" (from
+    the frequent "văn bản") rather than "các vấn ban".
+    """
     result = list(texts)
+    keys = [_single_key(text) for text in result]
+    fixed: set[int] = set()
+    proposals = []
     for index in range(1, len(tokens)):
-        if not tokens[index].joined_left:
-            continue
-        left_text, right_text = result[index - 1], result[index]
-        if " " in left_text or " " in right_text:
-            continue
-        if parse_syllable(left_text) is None or parse_syllable(right_text) is None:
-            continue
-        fix = _pair_fix(_key(left_text), _key(right_text), evidence)
+        fix = _pair_fix(keys, tokens, index, fixed, evidence)
+        if fix is not None:
+            proposals.append((-fix[0], index))
+    for _, index in sorted(proposals):
+        fix = _pair_fix(keys, tokens, index, fixed, evidence)
         if fix is None:
             continue
-        if fix[0] != _key(left_text):
-            result[index - 1] = _apply_case(left_text, fix[0])
-        if fix[1] != _key(right_text):
-            result[index] = _apply_case(right_text, fix[1])
+        for position, new in ((index - 1, fix[1]), (index, fix[2])):
+            if new != keys[position]:
+                result[position] = _apply_case(result[position], new)
+                keys[position] = new
+                fixed.add(position)
     return result
 
 
 _HORN = re.compile(r"(?<![^\W\d_])([^\W\d_]*[uU])(?:'|’|-(?=[^\W\d_]))([^\W\d_]*)")
-_INNER_MARKER = re.compile(r"(?<![^\W\d_])([^\W\d_]{3,})\^([^\W\d_]+)")
+_INNER_MARKER = re.compile(r"([^\W\d_]+)\^+([^\W\d_]+)")
 
 
 def _clean_markers(text: str, evidence: PairEvidence) -> str:
     """Drop stray "^" glued to words and read "u'"/"u-" inside a word as "ư" (tu'ợng, ngu-ời).
 
-    "dỊmg^câp" becomes "dỊmg câp" (two words) when what follows "^" is a syllable, "Đông^;"
-    becomes "Đông;". The horn is only restored when the result is a syllable of the evidence.
+    A "^" after a word goes ("Đông^;" → "Đông;"). Inside a word it is dropped when the joined
+    word is a syllable or can be repaired ("Quyetđị^nh" → "Quyetđịnh" → "Quyết định"), becomes
+    a space between two syllable-like parts ("dỊmg^câp" → "dỊmg câp"), and otherwise stays.
+    The horn is only restored when the result is a syllable of the evidence.
     """
 
-    def split_or_join(match: re.Match[str]) -> str:
+    def inner(match: re.Match[str]) -> str:
         head, tail = match.group(1), match.group(2)
-        return f"{head} {tail}" if parse_syllable(tail) is not None else head + tail
+        joined = head + tail
+        if len(joined) <= _MAX_TOKEN and (
+            parse_syllable(joined) is not None
+            or _candidates(joined, evidence)
+            or _split_options(joined, evidence)
+        ):
+            return joined
+        if len(head) >= 3 and len(tail) >= 2 and any(_fold(ch) in "aeiouy" for ch in tail):
+            return f"{head} {tail}"
+        return match.group(0)
 
     def horn(match: re.Match[str]) -> str:
         head, tail = match.group(1), match.group(2)
         word = head[:-1] + ("Ư" if head[-1] == "U" else "ư") + tail
         return word if evidence.count(_key(word)) > 0 else match.group(0)
 
-    text = _INNER_MARKER.sub(split_or_join, text)
+    text = _INNER_MARKER.sub(inner, text)
     text = _MARKER.sub("", text)
     return _HORN.sub(horn, text)
 
 
-def _repair_once(text: str, evidence: PairEvidence) -> tuple[str, int]:
-    """One pass of marker cleaning, stage (b) and stage (c); returns text and replacements."""
+def _repair_once(text: str, evidence: PairEvidence, pairs: bool) -> tuple[str, int]:
+    """One pass of marker cleaning, stage (b) and (if `pairs`) stage (c).
+
+    Returns the text and the number of replaced tokens.
+    """
     text = _clean_markers(text, evidence)
     tokens = _tokens(text)
-    texts = _pair_pass(tokens, _decode(tokens, evidence), evidence)
+    texts = _decode(tokens, evidence)
+    if pairs:
+        texts = _pair_pass(tokens, texts, evidence)
     pieces: list[str] = []
     cursor = 0
     changes = 0
@@ -530,15 +628,22 @@ def repair_ocr(text: str, evidence: PairEvidence | None = None) -> tuple[str, Oc
     text's own valid syllables are the evidence, which fixes less. Lines and everything that
     is not a damaged syllable stay where they are (a stray "^" glued to a word is dropped, and
     two glued syllables may get a space). Repairing the result again changes nothing.
+
+    Valid-looking damage ("cấp tinh") is only looked for when the text as a whole
+    `looks_ocr_damaged`: in clean typing such a pair is far more often a rare but correct
+    phrase ("vệ tinh", "tri thức") than damage.
     """
     try:
         source = unicodedata.normalize("NFC", text)
-        used = evidence if evidence is not None else PairEvidence.from_texts([source])
+        used = evidence
+        if used is None:  # the text's own syllables; its own non-syllables are suspects
+            used = replace(PairEvidence.from_texts([source]), loanwords=frozenset())
         total, before = count_invalid_syllables(source)
+        pairs = total > 0 and before / total > DAMAGE_THRESHOLD
         current = source
         repaired = 0
         for _ in range(4):
-            updated, changes = _repair_once(current, used)
+            updated, changes = _repair_once(current, used, pairs)
             if updated == current:
                 break
             repaired += changes

@@ -17,9 +17,10 @@ _FURNITURE = re.compile(
     r"|\((?:tiếp theo|xem tiếp)[^)]*\))\s*$",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^(?:[-+•–]\s+|\(\d{1,2}\)\s)")
+_BULLET = re.compile(r"^(?:[-+•–_]\s+|\(\d{1,2}\)\s)")  # OCR reads some `-` as `_`
 _SENTENCE_END = re.compile(r"(?:[.!?:;…]|\.\/\.)[\"'”’)\]]*$")
 _CONTINUES_TIGHT = re.compile(r"^[.,;:)\]!?%…]")
+_CONTINUED = re.compile(r"^\s*\((?:tiếp theo|xem tiếp)", re.IGNORECASE)
 
 
 def is_page_furniture(line: str) -> bool:
@@ -51,7 +52,7 @@ def join_lines(left: str, right: str) -> str:
     if not left:
         return right
     tight = _CONTINUES_TIGHT.match(right) or (re.search(r"\d-$", left) and right[:1].isdigit())
-    if tight or left.endswith(MARK_CLOSE) and _CONTINUES_TIGHT.match(right):
+    if tight or (left.endswith(MARK_CLOSE) and _CONTINUES_TIGHT.match(right)):
         return left + right
     return f"{left} {right}"
 
@@ -86,27 +87,40 @@ def reflow_wrapped(lines: list[str]) -> list[str]:
 
 
 def reflow_blocks(text: str) -> list[str]:
-    """Blank-line separated blocks → paragraphs; headings and list items stay on their own.
+    """Blank-line separated blocks → paragraphs; headings stay on their own, list items open one.
 
-    Markdown markup (`#`, `**`) is dropped from the text shown to users.
+    Markdown markup (`#`, `**`) is dropped from the text shown to users. A block that opens in
+    lower case after a block left mid-sentence is the same paragraph cut by a page break
+    (`… được Thủ tướng Chính phủ quyết định thành` / `lập từ năm 2017 …`), unless a
+    `(Tiếp theo trang 1)` line says the text jumped from elsewhere.
     """
     paragraphs: list[str] = []
+    open_paragraph = False  # the last paragraph is body text that stopped mid-sentence
     for block in re.split(r"\n\s*\n", text):
         current = ""
         for raw in block.splitlines():
+            if _CONTINUED.match(raw):
+                open_paragraph = False
             if not raw.strip() or is_page_furniture(raw):
                 continue
-            own_line = is_markdown_heading(raw) or _BULLET.match(raw.strip())
             line = strip_markdown(raw)
             if not line:
                 continue
-            if own_line or detect_heading(line):
+            heading = detect_heading(line)
+            if is_markdown_heading(raw) or (heading is not None and not heading.lead):
                 if current:
                     paragraphs.append(current)
                 paragraphs.append(line)
-                current = ""
+                current, open_paragraph = "", False
+            elif heading is not None or _BULLET.match(raw.strip()):
+                if current:
+                    paragraphs.append(current)
+                current = line  # a list item or numbered paragraph: its wrapped lines follow
             else:
+                if not current and open_paragraph and line[:1].islower():
+                    current = paragraphs.pop()
                 current = join_lines(current, line)
         if current:
             paragraphs.append(current)
+            open_paragraph = not _SENTENCE_END.search(current)
     return paragraphs

@@ -1,0 +1,48 @@
+# make setup: .venv with the project and everything it needs (idempotent; torch pinned, CPU build)
+# make app:   setup, build/update the default index, start the Streamlit page
+# make test:  setup, lint, type-check, run the tests (what CI runs)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup app index test lint fix browser clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[st,dev]'
+	@touch $(STAMP)
+
+# Debian's Chromium for the real-browser test; Playwright drives it (no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: chromium could not be installed; the browser test will be skipped"; \
+	  else echo "warning: no /usr/bin/chromium and not root; the browser test will be skipped"; fi; \
+	fi
+
+index: setup
+	$(BIN)/qa index --quiet
+
+app: setup index
+	$(BIN)/streamlit run app.py
+
+lint: setup
+	$(BIN)/ruff check qa tests app.py
+	$(BIN)/ruff format --check qa tests app.py
+	$(BIN)/mypy
+
+fix: setup
+	$(BIN)/ruff check --fix qa tests app.py
+	$(BIN)/ruff format qa tests app.py
+
+test: setup browser lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,324 @@
+"""`qa` command line: a thin face over the library (index, search, ask, corpus, eval, bench).
+
+Every user-caused failure ends as one line on stderr and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
+from qa.errors import QAError, QueryError
+
+log = logging.getLogger("qa")
+
+
+def _out(text: str = "", stream: TextIO | None = None) -> None:
+    (stream or sys.stdout).write(text + "\n")
+
+
+def _settings(args: argparse.Namespace) -> Settings | None:
+    path = getattr(args, "settings", None)
+    return Settings.from_toml(path) if path else None
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)")
+    parser.add_argument("--corpus", type=Path, default=None, help="corpus folder (default: corpus/, or the one the index was built from)")
+    parser.add_argument("--settings", type=Path, default=None, help="TOML file with settings ([tool.qa] or top-level keys)")
+
+
+def _add_query_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", nargs="?", help="the question, e.g. \"tiến độ KCN Hải Long?\"")
+    parser.add_argument("--k", type=int, default=10, help="number of passages (default: %(default)s)")
+    parser.add_argument("--mode", default="hybrid", help="bm25 | dense | hybrid (default: %(default)s)")
+    parser.add_argument("--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)")
+    parser.add_argument("--kind", action="append", default=[], help="only documents of this kind (repeatable)")
+    parser.add_argument("--after", help="only documents dated on/after this ISO date")
+    parser.add_argument("--before", help="only documents dated on/before this ISO date")
+    parser.add_argument("--json", action="store_true", help="print the JSON contract object")
+    parser.add_argument("--batch", metavar="FILE", help="one question per line ('-' = stdin); JSON Lines out")
+    _add_paths(parser)
+
+
+def _searcher(args: argparse.Namespace) -> Any:
+    from qa.retrieve import Searcher
+
+    searcher = Searcher(args.index, settings=_settings(args))
+    corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
+    searcher.check_corpus(corpus)
+    return searcher
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from qa.retrieve import Filters
+
+    for value in (args.after, args.before):
+        if value and not _is_iso_prefix(value):
+            raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {value!r}")
+    return Filters(tuple(args.doc), tuple(args.kind), args.after, args.before)
+
+
+def _is_iso_prefix(value: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value))
+
+
+def _questions(args: argparse.Namespace) -> Iterator[str]:
+    if args.batch:
+        if args.question:
+            raise QueryError("give either a question or --batch FILE, not both")
+        if args.batch == "-":
+            handle = sys.stdin
+        else:
+            try:
+                handle = open(args.batch, encoding="utf-8")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise QueryError(f"cannot read batch file {args.batch}: {exc.strerror}") from exc
+        with handle:
+            yield from (line.strip() for line in handle if line.strip())
+        return
+    if args.question is None:
+        raise QueryError("missing question, e.g. qa search \"tiến độ KCN Hải Long?\"")
+    yield args.question
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from qa.index import build_index
+
+    corpus = args.corpus or DEFAULT_CORPUS
+    report = build_index(corpus, args.index, args.embedder, _settings(args), progress=not args.quiet)
+    for error in report.errors:
+        _out(f"warning: {error}", sys.stderr)
+    rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
+    _out(
+        f"indexed {report.documents} documents, {report.chunks} passages into {args.index} "
+        f"in {report.seconds:.1f} s (embedded {report.embedded} new, reused {report.reused}"
+        + (f", {rate:.1f} passages/s" if report.embedded else "")
+        + ")"
+    )
+    return 1 if report.errors else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from qa.highlight import mark, snippet
+    from qa.serialize import search_to_dict
+
+    searcher = _searcher(args)
+    filters = _filters(args)
+    for question in _questions(args):
+        try:
+            hits = searcher.search(question, args.k, args.mode, filters)
+        except QueryError as exc:
+            if not args.batch:
+                raise
+            _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
+            continue
+        if args.json or args.batch:
+            _out(json.dumps(search_to_dict(question, args.mode, hits), ensure_ascii=False))
+            continue
+        if not hits:
+            _out("Không tìm thấy đoạn văn nào phù hợp.")
+        for hit in hits:
+            text = snippet(hit.chunk.text.replace("\n", " "), hit.terms)
+            shown = mark(text, hit.terms, lambda s: f"«{s}»")
+            page = f" tr.{hit.chunk.page}" if hit.chunk.page else ""
+            _out(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc.doc_id} ({hit.doc.date or '?'}){page} — {hit.chunk.section or '(đầu văn bản)'}")
+            _out(f"    {shown}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.answer import compose_answer
+    from qa.llm import generate_answer
+    from qa.serialize import answer_to_dict
+
+    searcher = _searcher(args)
+    filters = _filters(args)
+    for question in _questions(args):
+        try:
+            hits = searcher.search(question, args.k, args.mode, filters)
+        except QueryError as exc:
+            if not args.batch:
+                raise
+            _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
+            continue
+        answer = compose_answer(question, hits, searcher.segmenter, searcher.settings)
+        if not args.no_llm:
+            answer = generate_answer(answer)
+        if args.json or args.batch:
+            _out(json.dumps(answer_to_dict(answer), ensure_ascii=False))
+            continue
+        _print_answer(answer)
+    return 0
+
+
+def _print_answer(answer: Any) -> None:
+    from qa.answer import date_label
+
+    if answer.notice:
+        _out(f"({answer.notice})")
+    _out(answer.text)
+    if answer.citations:
+        _out("\nNguồn:")
+    for c in answer.citations:
+        page = f" — trang {c.page}" if c.page else ""
+        latest = " (mới nhất)" if c.latest else ""
+        _out(f"[{c.n}] {c.doc_title} — {date_label(c.doc_date)}{latest} — {c.section or '(đầu văn bản)'}{page}")
+        _out(f"    “{c.quote}”")
+    if answer.abstained and answer.hits:
+        _out("\nĐoạn văn gần nhất:")
+        for hit in answer.hits[:3]:
+            _out(f" - {hit.doc.doc_id} ({hit.doc.date}) {hit.chunk.text[:200].replace(chr(10), ' ')}…")
+
+
+def cmd_corpus_list(args: argparse.Namespace) -> int:
+    from qa.chunk import chunk_documents
+    from qa.index import load_corpus
+
+    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS)
+    chunks = chunk_documents(docs)
+    rows = []
+    for doc in docs:
+        meta = doc.meta
+        rows.append({
+            "doc_id": meta.doc_id, "title": meta.title, "date": meta.date, "kind": meta.kind,
+            "issuer": meta.issuer, "chunks": sum(1 for c in chunks if c.doc_id == meta.doc_id),
+            "footnotes": len(doc.footnotes), "title_derived": meta.title_derived,
+            "date_derived": meta.date_derived,
+            "invalid_syllables_before": doc.ocr.invalid_before, "invalid_syllables_after": doc.ocr.invalid_after,
+        })
+    if args.json:
+        _out(json.dumps({"documents": rows, "errors": errors}, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            derived = " (tự suy ra: " + ", ".join(k for k in ("title", "date") if row[f"{k}_derived"]) + ")" if row["title_derived"] or row["date_derived"] else ""
+            ocr = f"; OCR: {row['invalid_syllables_before']} → {row['invalid_syllables_after']} âm tiết lỗi" if row["invalid_syllables_before"] else ""
+            _out(f"{row['doc_id']}  {row['date'] or '?':<10}  {row['kind']:<22}  {row['chunks']:>4} đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}")
+            _out(f"    {row['title']}")
+        for error in errors:
+            _out(f"error: {error}", sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_corpus_inspect(args: argparse.Namespace) -> int:
+    from qa.chunk import chunk_document
+    from qa.index import load_corpus
+    from qa.structure import format_section
+
+    docs, _ = load_corpus(args.corpus or DEFAULT_CORPUS)
+    doc = next((d for d in docs if d.meta.doc_id == args.doc_id), None)
+    if doc is None:
+        raise QueryError(f"unknown document id {args.doc_id!r}; see: qa corpus list")
+    chunks = chunk_document(doc)
+    if args.json:
+        from dataclasses import asdict
+
+        _out(json.dumps({"meta": asdict(doc.meta), "ocr": asdict(doc.ocr),
+                         "sections": sorted({format_section(p.section) for p in doc.paragraphs if p.role == "heading"}),
+                         "footnotes": [asdict(f) for f in doc.footnotes],
+                         "chunks": [asdict(c) for c in chunks]}, ensure_ascii=False, indent=1))
+        return 0
+    meta = doc.meta
+    _out(f"{meta.doc_id}: {meta.title}\n  ngày {meta.date}, {meta.kind}, {meta.issuer}, nguồn {meta.source_path}")
+    if doc.ocr.invalid_before:
+        _out(f"  OCR: {doc.ocr.syllables} âm tiết; không hợp lệ {doc.ocr.invalid_before} → {doc.ocr.invalid_after} sau sửa ({doc.ocr.repaired} đã sửa)")
+        _out("  còn lại: " + ", ".join(doc.ocr.remaining))
+    _out("\nMục:")
+    for p in doc.paragraphs:
+        if p.role == "heading":
+            _out("  " * (len(p.section) - 1) + f"- {p.section[-1]}")
+    _out(f"\nChú thích ({len(doc.footnotes)}):")
+    for f in doc.footnotes:
+        _out(f"  [{f.number}] {f.text[:150]}{'…' if len(f.text) > 150 else ''}")
+    _out(f"\nĐoạn ({len(chunks)}):")
+    for c in chunks:
+        kind = f" chú thích {c.footnote}" if c.footnote else ""
+        _out(f"  {c.chunk_id} [{c.start}:{c.end}] {len(c.text.split())} từ{kind} — {c.section}")
+        if args.chunks:
+            _out("    " + c.text.replace("\n", "\n    "))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Hỏi-đáp văn bản: tìm kiếm và hỏi đáp trên văn bản hành chính tiếng Việt.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index = sub.add_parser("index", help="build or update the index from a corpus folder")
+    _add_paths(index)
+    index.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="e5-small | sentence-transformers:<name-or-path> (default: %(default)s)")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.set_defaults(func=cmd_index)
+
+    search = sub.add_parser("search", help="ranked passages for a question")
+    _add_query_options(search)
+    search.set_defaults(func=cmd_search)
+
+    ask = sub.add_parser("ask", help="an extractive answer with citations")
+    _add_query_options(ask)
+    ask.set_defaults(k=5)
+    ask.add_argument("--no-llm", action="store_true", help="never call QA_LLM_URL even if set")
+    ask.set_defaults(func=cmd_ask)
+
+    corpus = sub.add_parser("corpus", help="what was parsed from the corpus")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
+    listing = corpus_sub.add_parser("list", help="documents, dates, chunk counts, OCR repair counts")
+    listing.add_argument("--corpus", type=Path, default=None)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_corpus_list)
+    inspect = corpus_sub.add_parser("inspect", help="sections, footnotes and chunks of one document")
+    inspect.add_argument("doc_id")
+    inspect.add_argument("--corpus", type=Path, default=None)
+    inspect.add_argument("--chunks", action="store_true", help="print chunk texts too")
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(func=cmd_corpus_inspect)
+
+    try:
+        from qa.cli_eval import register_bench, register_eval
+    except ImportError:  # pragma: no cover - only while the module is being written
+        pass
+    else:
+        register_eval(sub)
+        register_bench(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `qa` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        logging.getLogger("bm25s").setLevel(logging.ERROR)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        _out("error: --k must be at least 1", sys.stderr)
+        return 2
+    try:
+        code: int = args.func(args)
+        return code
+    except QAError as exc:
+        _out(f"error: {exc}", sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _out("interrupted", sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("QA_DEBUG"):
+            raise
+        _out(f"internal error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""Index build: round trip, incremental re-embedding, stale detection, atomic replace."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import CountingEmbedder
+
+from qa.errors import IndexMissing, IndexStale
+from qa.index import build_index
+from qa.retrieve import Searcher
+
+SEED = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEED, folder)
+    return folder
+
+
+def test_round_trip_gives_the_same_results(corpus: Path, tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    index = tmp_path / "index"
+    report = build_index(corpus, index, embedder, progress=False)
+    assert report.documents == 5 and report.chunks > 100
+    first = Searcher(index, embedder=embedder).search("tiến độ KCN Hải Long", 10)
+    again = Searcher(index, embedder=embedder).search("tiến độ KCN Hải Long", 10)
+    assert [h.chunk.chunk_id for h in first] == [h.chunk.chunk_id for h in again]
+    assert [h.score for h in first] == pytest.approx([h.score for h in again])
+    assert not list(index.rglob("*.pkl")) and not list(index.rglob("*.pickle"))
+
+
+def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = CountingEmbedder()
+    report = build_index(corpus, index, first, progress=False)
+    assert first.passages_embedded == report.embedded > 0
+
+    unchanged = CountingEmbedder()
+    report = build_index(corpus, index, unchanged, progress=False)
+    assert unchanged.passages_embedded == 0 and report.reused == report.chunks
+
+    before = {row["embed_hash"] for row in _rows(index)}
+    doc = corpus / "004_75266ca73367f016.txt"
+    extra = "\n\nHội đồng nhân dân tỉnh giao thêm nhiệm vụ thử nghiệm cho các sở, ngành.\n"
+    doc.write_text(doc.read_text(encoding="utf-8") + extra, "utf-8")
+    changed = CountingEmbedder()
+    build_index(corpus, index, changed, progress=False)
+    new_hashes = {row["embed_hash"] for row in _rows(index)} - before
+    assert changed.passages_embedded == len(new_hashes) >= 1
+    assert all(row["doc_id"] == doc.stem for row in _rows(index) if row["embed_hash"] in new_hashes)
+
+    # Removing a clean document can change the OCR evidence, so only the OCR-repaired
+    # document (002) may get new passage texts; nothing else is re-embedded.
+    before = {row["embed_hash"] for row in _rows(index)}
+    (corpus / "001_aee8520f9b3d1a4c.txt").unlink()
+    removed = CountingEmbedder()
+    report = build_index(corpus, index, removed, progress=False)
+    assert report.documents == 4
+    assert all(row["doc_id"] != "001_aee8520f9b3d1a4c" for row in _rows(index))
+    new_rows = [row for row in _rows(index) if row["embed_hash"] not in before]
+    assert removed.passages_embedded == len({row["embed_hash"] for row in new_rows})
+    assert {row["doc_id"] for row in new_rows} <= {"002_a6a4f491796d81bf"}
+
+
+def _rows(index: Path) -> list[dict[str, object]]:
+    lines = (index / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_stale_and_mismatched_indexes_are_detected(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    embedder = CountingEmbedder()
+    with pytest.raises(IndexMissing, match="qa index"):
+        Searcher(index)
+    build_index(corpus, index, embedder, progress=False)
+    searcher = Searcher(index, embedder=embedder)
+    searcher.check_corpus(corpus)  # fresh: no error
+
+    doc = corpus / "002_a6a4f491796d81bf.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nthêm\n", "utf-8")
+    with pytest.raises(IndexStale, match="002_a6a4f491796d81bf.*qa index"):
+        searcher.check_corpus(corpus)
+
+    other = CountingEmbedder()
+    other.id = "another-model"
+    with pytest.raises(IndexStale, match="another-model"):
+        Searcher(index, embedder=other)
+
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = 0
+    (index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexStale, match="format"):
+        Searcher(index)
+
+
+class _FailingEmbedder(CountingEmbedder):
+    def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        raise RuntimeError("model crashed mid-build")
+
+
+def test_failed_build_leaves_the_previous_index_intact(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build_index(corpus, index, CountingEmbedder(), progress=False)
+    before = (index / "manifest.json").read_text(encoding="utf-8")
+    doc = corpus / "003_031415255736158d.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n\nĐoạn mới cần nhúng.\n", "utf-8")
+    failing = _FailingEmbedder()
+    failing.id = CountingEmbedder.id
+    with pytest.raises(RuntimeError):
+        build_index(corpus, index, failing, progress=False)
+    assert (index / "manifest.json").read_text(encoding="utf-8") == before
+    assert not [p for p in tmp_path.iterdir() if "building" in p.name]

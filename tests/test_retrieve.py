@@ -1,0 +1,96 @@
+"""Search behaviour on the seed corpus (BM25 + a deterministic fake embedder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import CountingEmbedder
+
+from qa.errors import QueryError
+from qa.index import build_index
+from qa.retrieve import Filters, Searcher
+
+SEED = Path(__file__).resolve().parents[1] / "corpus"
+
+QUESTIONS = [
+    ("tiến độ Khu công nghiệp Hải Long", "tien do khu cong nghiep Hai Long"),
+    ("GRDP 9 tháng năm 2023", "GRDP 9 thang nam 2023"),
+    ("sản lượng thủy sản", "san luong thuy san"),
+    ("Quyết định số 1004/QĐ-TTg", "Quyet dinh so 1004/QD-TTg"),
+    ("tỷ lệ đô thị hóa đến năm 2030", "ty le do thi hoa den nam 2030"),
+    ("thu ngân sách nhà nước", "thu ngan sach nha nuoc"),
+    ("Ban Quản lý Khu kinh tế cấp mới dự án", "ban quan ly khu kinh te cap moi du an"),
+    ("nông thôn mới nâng cao", "nong thon moi nang cao"),
+    ("cao tốc Ninh Bình - Hải Phòng", "cao toc Ninh Binh Hai Phong"),
+    ("tuyển chọn lao động đi Hàn Quốc", "tuyen chon lao dong di Han Quoc"),
+    ("chuyển đổi số", "chuyen doi so"),
+    ("nhà máy nhiệt điện LNG", "nha may nhiet dien LNG"),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    index = tmp_path_factory.mktemp("retrieve") / "index"
+    embedder = CountingEmbedder()
+    build_index(SEED, index, embedder, progress=False)
+    return Searcher(index, embedder=embedder)
+
+
+def test_hai_long_footnote_and_body_passages_come_first(searcher: Searcher) -> None:
+    for question in ("tiến độ KCN Hải Long?", "tien do khu cong nghiep Hai Long"):
+        hits = searcher.search(question, 5, "bm25")
+        texts = [h.chunk.text for h in hits]
+        assert any("đẩy nhanh tiến độ triển khai KCN Hải Long" in t for t in texts), question
+        assert hits[0].doc.doc_id == "000_b6ed24a3f5e55b80"
+        assert any(h.chunk.footnote == 27 for h in hits), question
+
+
+@pytest.mark.parametrize(("accented", "folded"), QUESTIONS)
+def test_folded_queries_find_the_same_top_passages(
+    searcher: Searcher, accented: str, folded: str
+) -> None:
+    top_accented = [h.chunk.chunk_id for h in searcher.search(accented, 5, "bm25")]
+    top_folded = [h.chunk.chunk_id for h in searcher.search(folded, 5, "bm25")]
+    assert top_folded[0] in top_accented[:3]
+
+
+def test_filters_narrow_results(searcher: Searcher) -> None:
+    only = searcher.search("phát triển kinh tế", 10, "hybrid", Filters(doc_ids=("004_75266ca73367f016",)))
+    assert only and {h.doc.doc_id for h in only} == {"004_75266ca73367f016"}
+    kinds = searcher.search("phát triển kinh tế", 10, "bm25", Filters(kinds=("nghị quyết",)))
+    assert {h.doc.kind for h in kinds} == {"nghị quyết"}
+    dated = searcher.search("phát triển kinh tế", 20, "dense", Filters(after="2024-01"))
+    assert dated and all((h.doc.date or "") >= "2024-01" for h in dated)
+    with pytest.raises(QueryError, match="unknown document"):
+        searcher.search("kinh tế", 5, "bm25", Filters(doc_ids=("nope",)))
+
+
+def test_overlapping_passages_are_collapsed(searcher: Searcher) -> None:
+    hits = searcher.search("xây dựng nông thôn mới", 20, "hybrid")
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            if a.chunk.doc_id == b.chunk.doc_id:
+                shared = min(a.chunk.end, b.chunk.end) - max(a.chunk.start, b.chunk.start)
+                smaller = min(a.chunk.end - a.chunk.start, b.chunk.end - b.chunk.start)
+                assert shared <= 0.5 * smaller
+
+
+@pytest.mark.parametrize(
+    ("query", "mode", "message"),
+    [
+        ("", "hybrid", "empty"),
+        ("   \x00\x07 ", "hybrid", "empty"),
+        ("a" * 100_000, "hybrid", "too long"),
+        ("tiến độ", "fuzzy", "unknown mode"),
+    ],
+)
+def test_bad_queries_are_clear_errors(searcher: Searcher, query: str, mode: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        searcher.search(query, 5, mode)
+
+
+def test_control_characters_inside_a_query_are_ignored(searcher: Searcher) -> None:
+    clean = searcher.search("tiến độ KCN Hải Long", 3, "bm25")
+    noisy = searcher.search("tiến độ\x00 KCN\x1b Hải Long", 3, "bm25")
+    assert [h.chunk.chunk_id for h in clean] == [h.chunk.chunk_id for h in noisy]

@@ -1,0 +1,88 @@
+"""Segmentation, abbreviations, numbers/codes and diacritic folding on seed phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.segment import DiacriticRestorer, Segmenter, has_diacritics
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter()
+
+
+def test_multi_syllable_words_are_joined(segmenter: Segmenter) -> None:
+    terms = segmenter.terms("Tiến độ triển khai các dự án Khu công nghiệp Hải Long")
+    assert "tiến_độ" in terms
+    assert "hải_long" in terms
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("tiến độ KCN Hải Long", "tiến độ Khu công nghiệp Hải Long"),
+        ("Ban Quản lý KKT", "Ban Quản lý Khu kinh tế"),
+        ("UBND tỉnh", "Ủy ban nhân dân tỉnh"),
+        ("HĐND tỉnh khóa XVII", "Hội đồng nhân dân tỉnh khóa XVII"),
+        ("công tác GPMB", "công tác giải phóng mặt bằng"),
+        ("xây dựng NTM nâng cao", "xây dựng nông thôn mới nâng cao"),
+    ],
+)
+def test_abbreviation_and_long_form_give_the_same_terms(
+    segmenter: Segmenter, short: str, long: str
+) -> None:
+    assert segmenter.terms(short) == segmenter.terms(long)
+    assert segmenter.folded_terms(short) == segmenter.folded_terms(long)
+
+
+@pytest.mark.parametrize(
+    "code", ["47.411", "7,72%", "29-nq/tw", "1004/qđ-ttg", "ql.37", "256-kl/tu", "2021-2025"]
+)
+def test_numbers_and_codes_stay_whole(segmenter: Segmenter, code: str) -> None:
+    text = (
+        "GRDP ước đạt 47.411 tỷ đồng, tăng 7,72%; Nghị quyết số 29-NQ/TW; Quyết định số "
+        "1004/QĐ-TTg; nâng cấp QL.37; Kết luận số 256-KL/TU; giai đoạn 2021-2025"
+    )
+    assert code in segmenter.terms(text)
+
+
+def test_meaning_bearing_words_are_not_stopwords(segmenter: Segmenter) -> None:
+    terms = segmenter.terms("không xảy ra dịch bệnh năm 2023")
+    assert "không" in terms
+    assert "2023" in terms
+    assert "và" not in segmenter.terms("lúa và ngô")
+
+
+def test_tone_mark_conventions_match(segmenter: Segmenter) -> None:
+    assert segmenter.terms("công nghiệp hoá, thuỷ sản") == segmenter.terms(
+        "công nghiệp hóa, thủy sản"
+    )
+
+
+def test_folded_terms_match_text_typed_without_diacritics(segmenter: Segmenter) -> None:
+    accented = set(segmenter.folded_terms("Khu công nghiệp Hải Long"))
+    typed = set(segmenter.folded_terms("khu cong nghiep hai long"))
+    assert typed == accented
+    assert "hai_long" in typed
+
+
+def test_ocr_text_that_lost_diacritics_still_shares_folded_terms(segmenter: Segmenter) -> None:
+    assert "cap_tinh" in segmenter.folded_terms("Đoàn thẩm định cấp tinh")
+    assert "cap_tinh" in segmenter.folded_terms("cấp tỉnh")
+
+
+def test_expand_abbreviations_for_the_embedder(segmenter: Segmenter) -> None:
+    assert segmenter.expand_abbreviations("tiến độ KCN Hải Long") == (
+        "tiến độ KCN (khu công nghiệp) Hải Long"
+    )
+
+
+def test_diacritics_restored_from_corpus_spelling() -> None:
+    restorer = DiacriticRestorer.from_texts(
+        ["Đẩy nhanh tiến độ triển khai Khu công nghiệp Hải Long và khu công nghiệp VSIP."]
+    )
+    assert restorer.restore("tien do khu cong nghiep Hai Long") == (
+        "tiến độ khu công nghiệp Hải Long"
+    )
+    assert has_diacritics("tiến độ") and not has_diacritics("tien do")
