@@ -87,7 +87,8 @@ class SentenceTransformerEmbedder:
             passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         )
         self.id = f"{ST_PREFIX}{name}"
-        dim = self._model.get_sentence_embedding_dimension()
+        size = getattr(self._model, "get_embedding_dimension", None)
+        dim = size() if size else self._model.get_sentence_embedding_dimension()
         if dim is None:
             raise EmbedderError(f"model {name!r} does not report its embedding size")
         self.dim = int(dim)

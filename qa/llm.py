@@ -79,7 +79,7 @@ def generate_answer(extractive: Answer, timeout: float = TIMEOUT_S) -> Answer:
         markers = [int(n) for n in _MARKER.findall(sentence) if 1 <= int(n) <= len(hits)]
         if not markers:
             continue  # ungrounded or pointing nowhere: dropped
-        text = _MARKER.sub("", sentence).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", sentence)).strip()
         for n in markers:
             hit = hits[n - 1]
             citations.setdefault(

@@ -1,0 +1,260 @@
+"""Pure helpers for the Streamlit page: safe HTML, citations, context windows, exports, filters.
+
+Nothing here touches Streamlit, so every piece is testable on its own; `app.py` only lays
+the pieces out. Document text is always HTML-escaped before it is marked up, and `$` is
+escaped too, because Streamlit's Markdown would otherwise read `5$ … 7$` as LaTeX.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from qa.answer import Answer, Citation, date_label
+from qa.config import MAX_QUERY_CHARS
+from qa.errors import QueryError
+from qa.highlight import mark, snippet
+from qa.models import DocumentMeta, Hit
+from qa.serialize import answer_to_dict, hit_to_dict, search_to_dict
+
+CSV_FIELDS = (
+    "query", "kind", "n", "rank", "score", "doc_id", "doc_title", "doc_date",
+    "section", "page", "text", "chunk_id", "start", "end",
+)  # fmt: skip
+_MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
+
+
+def html_text(text: str) -> str:
+    """Escape document text for `st.markdown(..., unsafe_allow_html=True)`.
+
+    Newlines become `<br>` so a blank line inside a passage cannot end the HTML block and
+    drop the rest of it into Markdown; `$` becomes `&#36;` so amounts are not read as LaTeX.
+    """
+    escaped = html.escape(text, quote=True).replace("$", "&#36;")
+    return re.sub(r"\r?\n", "<br>", escaped)
+
+
+def highlight_html(text: str, terms: Sequence[str]) -> str:
+    """`text` escaped, with every query term (any case, any diacritics) in `<mark>`.
+
+    `highlight_html("KCN Hải Long <mới>", ["hai long"])` →
+    `"KCN <mark>Hải Long</mark> &lt;mới&gt;"`.
+    """
+    return mark(text, terms, wrap=lambda s: f"<mark>{s}</mark>", escape=html_text)
+
+
+def anchor_id(prefix: str, key: str | int) -> str:
+    """An HTML id from any key: `src`, `000_b6ed:63847` → `src-000_b6ed-63847`."""
+    return f"{prefix}-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(key))
+
+
+def page_label(page: int | None) -> str:
+    return f"trang {page}" if page is not None else "không rõ trang"
+
+
+def citation_label(citation: Citation) -> str:
+    """`title — date — section — page`, the line printed after `[n]`."""
+    parts = [
+        citation.doc_title,
+        date_label(citation.doc_date),
+        citation.section or "(không có mục)",
+        page_label(citation.page),
+    ]
+    return " — ".join(parts)
+
+
+def answer_lines_html(answer: Answer) -> list[str]:
+    """Each answer line as HTML: the quote escaped, its date prefix as a chip, and its
+    trailing `[n]` a link to the citation `#cite-n` (the visible text stays `[n]`)."""
+    by_n = {c.n: c for c in answer.citations}
+    lines: list[str] = []
+    for line in answer.text.splitlines():
+        if not line.strip():
+            continue
+        marker = _MARKER.search(line)
+        citation = by_n.get(int(marker.group(1))) if marker else None
+        body = line[: marker.start()] if marker and citation else line
+        chip = ""
+        if citation is not None:
+            prefix = f"({date_label(citation.doc_date)}{', mới nhất' if citation.latest else ''}) "
+            if body.startswith(prefix):
+                body = body[len(prefix) :]
+                css = "qa-chip qa-chip-latest" if citation.latest else "qa-chip"
+                chip = f'<span class="{css}">{html.escape(prefix.strip()[1:-1])}</span> '
+        link = ""
+        if citation is not None:
+            link = f' <a class="qa-cite" href="#{anchor_id("cite", citation.n)}">[{citation.n}]</a>'
+        lines.append(f"{chip}{html_text(body)}{link}")
+    return lines
+
+
+def context_window(doc_text: str, start: int, end: int, width: int = 600) -> tuple[str, str, str]:
+    """(before, passage, after): about `width` characters either side of a chunk span,
+    cut at white space so no word is split."""
+    start, end = max(0, start), min(len(doc_text), end)
+    left = max(0, start - width)
+    if left > 0:
+        space = doc_text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    right = min(len(doc_text), end + width)
+    if right < len(doc_text):
+        space = doc_text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    before = ("…" if left > 0 else "") + doc_text[left:start]
+    after = doc_text[end:right] + ("…" if right < len(doc_text) else "")
+    return before, doc_text[start:end], after
+
+
+def latest_doc_ids(docs: Iterable[DocumentMeta]) -> set[str]:
+    """Documents carrying the newest date, when the documents shown differ in date."""
+    docs = list(docs)
+    dates = {d.date for d in docs if d.date}
+    if len(dates) < 2:
+        return set()
+    newest = max(dates)
+    return {d.doc_id for d in docs if d.date == newest}
+
+
+def friendly_query_error(raw: str, exc: QueryError) -> str:
+    """The page's Vietnamese line for a rejected question (the library speaks English)."""
+    if not re.search(r"\w", raw or ""):
+        return 'Hãy nhập một câu hỏi, ví dụ: "tiến độ KCN Hải Long?"'
+    if len(raw) > MAX_QUERY_CHARS:
+        size, limit = (f"{n:,}".replace(",", ".") for n in (len(raw), MAX_QUERY_CHARS))
+        return f"Câu hỏi quá dài ({size} ký tự; tối đa {limit}). Hãy rút gọn thành một câu hỏi ngắn."
+    return f"Câu hỏi chưa hợp lệ: {exc}"
+
+
+def format_built_at(value: str | None) -> str:
+    """`2026-11-24T16:28:53+00:00` → `16:28 24/11/2026 (UTC)`; unreadable values pass through."""
+    if not value:
+        return "không rõ"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    zone = moment.tzname() or ""
+    return moment.strftime("%H:%M %d/%m/%Y") + (f" ({zone})" if zone else "")
+
+
+def date_span(value: str | None) -> tuple[date, date] | None:
+    """The days an ISO date or prefix covers: `2023-09` → 1–30 Sep 2023; `2023` → the year."""
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
+    if not match:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day is None:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, day), date(year, month, day)
+    except ValueError:
+        return None
+
+
+def date_bounds(docs: Iterable[DocumentMeta]) -> tuple[date, date] | None:
+    """Earliest and latest day any dated document covers (for the date-range widget)."""
+    spans = [s for s in (date_span(d.date) for d in docs) if s]
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)
+
+
+def select_documents(
+    docs: dict[str, DocumentMeta],
+    doc_ids: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    period: tuple[date, date] | None = None,
+) -> tuple[str, ...] | None:
+    """Document ids passing the sidebar filters; None when no filter is set.
+
+    A document dated by month only (`2023-09`) passes a range that overlaps that month:
+    comparing ISO strings would drop it from a range starting on `2023-09-01`.
+    Undated documents pass only when no date range is set. An empty tuple means nothing
+    passes (the caller must not search then: `Filters(doc_ids=())` means all documents).
+    """
+    if not doc_ids and not kinds and period is None:
+        return None
+    keep = [d for d in docs if not doc_ids or d in doc_ids]
+    if kinds:
+        wanted = {k.casefold() for k in kinds}
+        keep = [d for d in keep if docs[d].kind.casefold() in wanted]
+    if period is not None:
+        first, last = period
+        spans = {d: date_span(docs[d].date) for d in keep}
+        keep = [d for d in keep if (s := spans[d]) and s[0] <= last and s[1] >= first]
+    return tuple(sorted(keep))
+
+
+def answer_json(answer: Answer) -> str:
+    """The export: the same object as `qa ask --json`."""
+    return json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=1)
+
+
+def search_json(query: str, mode: str, hits: Sequence[Hit]) -> str:
+    """The export of the research tab: the same object as `qa search --json`."""
+    return json.dumps(search_to_dict(query, mode, list(hits)), ensure_ascii=False, indent=1)
+
+
+def _csv(rows: Iterable[dict[str, Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Vietnamese letters correctly."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _hit_rows(query: str, hits: Iterable[Hit]) -> list[dict[str, Any]]:
+    return [{**hit_to_dict(h), "query": query, "kind": "passage"} for h in hits]
+
+
+def answer_csv(answer: Answer) -> bytes:
+    """One row per citation (`kind=citation`, the quote in `text`), then one per passage."""
+    data = answer_to_dict(answer)
+    rows: list[dict[str, Any]] = [
+        {**c, "query": answer.query, "kind": "citation", "text": c["quote"]}
+        for c in data["citations"]
+    ]
+    return _csv(rows + _hit_rows(answer.query, answer.hits))
+
+
+def search_csv(query: str, hits: Sequence[Hit]) -> bytes:
+    return _csv(_hit_rows(query, hits))
+
+
+def hits_table(hits: Sequence[Hit], words: int = 35) -> list[dict[str, Any]]:
+    """Rows for the research tab's sortable table."""
+    return [
+        {
+            "Hạng": h.rank,
+            "Điểm": round(float(h.score), 4),
+            "Tài liệu": h.doc.title,
+            "Ngày": h.doc.date or "",
+            "Mục": h.chunk.section,
+            "Trang": h.chunk.page,
+            "Trích đoạn": snippet(h.chunk.text, h.terms, words),
+        }
+        for h in hits
+    ]
+
+
+def short_title(title: str, limit: int = 70) -> str:
+    """A title cut at a word for narrow widgets: `Chương trình hành động … năm 2030…`."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"

@@ -1,0 +1,122 @@
+"""The CLI edge: JSON contract, batch mode, and one-line errors with non-zero exits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import CountingEmbedder
+
+import qa.retrieve
+from qa.cli import main
+from qa.index import build_index
+
+SEED = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    corpus = folder / "corpus"
+    shutil.copytree(SEED, corpus)
+    build_index(corpus, folder / "index", CountingEmbedder(), progress=False)
+    return folder / "index"
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(qa.retrieve, "load_embedder", lambda spec: CountingEmbedder())
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json_contract(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "search", "tiến độ KCN Hải Long?", "--index", str(index), "--json", "--k", "3")
+    assert code == 0
+    data = json.loads(out)
+    assert data["query"] == "tiến độ KCN Hải Long?" and data["mode"] == "hybrid"
+    keys = {"rank", "score", "chunk_id", "doc_id", "doc_title", "doc_date", "section", "page", "text", "start", "end"}
+    assert len(data["hits"]) == 3 and keys <= set(data["hits"][0])
+
+
+def test_ask_json_contract(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "ask", "tiến độ KCN Hải Long?", "--index", str(index), "--json", "--no-llm")
+    assert code == 0
+    data = json.loads(out)
+    assert {"query", "answer", "abstained", "citations", "hits"} <= set(data)
+    texts = {h["chunk_id"]: h["text"] for h in data["hits"]}
+    assert data["citations"] and all(c["quote"] in texts[c["chunk_id"]] for c in data["citations"])
+
+
+def test_batch_reads_one_question_per_line(index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "questions.txt"
+    batch.write_text("tiến độ KCN Hải Long\n\nGRDP 9 tháng năm 2023\n   \n", encoding="utf-8")
+    code, out, _ = _run(capsys, "search", "--batch", str(batch), "--index", str(index), "--json")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["query"] for line in lines] == ["tiến độ KCN Hải Long", "GRDP 9 tháng năm 2023"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search", ""], "empty query"),
+        (["search", "x" * 100_000], "too long"),
+        (["search", "tiến độ", "--mode", "fuzzy"], "unknown mode"),
+        (["search", "tiến độ", "--doc", "no-such-doc"], "unknown document"),
+        (["search", "tiến độ", "--after", "yesterday"], "ISO"),
+        (["search", "tiến độ", "--k", "0"], "--k"),
+        (["ask", "\x00\x01"], "empty query"),
+    ],
+)
+def test_bad_input_is_one_line_and_non_zero(
+    index: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = _run(capsys, *argv, "--index", str(index))
+    assert code != 0
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_missing_index_and_unknown_embedder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "search", "tiến độ", "--index", str(tmp_path / "none"))
+    assert code != 0 and "qa index" in err and len(err.strip().splitlines()) == 1
+    code, _, err = _run(capsys, "index", "--index", str(tmp_path / "i"), "--embedder", "word2vec", "--quiet")
+    assert code != 0 and "unknown embedder" in err
+
+
+def test_stale_index_names_the_fix(index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED, corpus)
+    (corpus / "005_new.txt").write_text("Văn bản mới về khu công nghiệp.\n", encoding="utf-8")
+    code, _, err = _run(capsys, "search", "tiến độ", "--index", str(index), "--corpus", str(corpus))
+    assert code != 0 and "stale" in err and "qa index" in err
+
+
+def test_corpus_list_and_inspect(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "corpus", "list", "--corpus", str(SEED), "--json")
+    assert code == 0
+    docs = {d["doc_id"]: d for d in json.loads(out)["documents"]}
+    assert docs["003_031415255736158d"]["date"] == "2023-05-19"
+    ocr = docs["002_a6a4f491796d81bf"]
+    assert ocr["invalid_syllables_after"] * 3 <= ocr["invalid_syllables_before"]
+    code, out, _ = _run(capsys, "corpus", "inspect", "000_b6ed24a3f5e55b80", "--corpus", str(SEED))
+    assert code == 0 and "[27]" in out and "KCN Hải Long" in out
+
+
+def test_corrupt_file_is_reported_and_others_still_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED / "004_75266ca73367f016.txt", corpus)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    (corpus / "legacy.txt").write_bytes("Ủy ban nhân dân".encode("utf-16"))
+    code, out, err = _run(capsys, "corpus", "list", "--corpus", str(corpus))
+    assert code != 0
+    assert "broken.pdf" in err and "legacy.txt" in err and "Traceback" not in err
+    assert "004_75266ca73367f016" in out
