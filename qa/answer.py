@@ -21,12 +21,16 @@ ABSTAIN_TEXT = "Không tìm thấy thông tin đủ tin cậy trong tài liệu.
 MAX_SENTENCES = 3
 PASSAGES_READ = 5
 QUESTION_WORDS = frozenset(
-    "bao_nhiêu bao nhiêu mấy nào gì sao thế_nào ra_sao là đâu khi_nào bao_giờ ai"
-    " như_thế_nào những có không".split()
+    [
+        *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
+        *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không"),
+    ]
 )
 _NUMBER_QUESTION = re.compile(r"\b(bao nhiêu|bao nhieu|mấy|may|tỷ lệ|ty le|tỉ lệ|số lượng|tổng)\b")
 _STATUS_QUESTION = re.compile(r"\b(tiến độ|tien do|tình hình|tinh hinh|kết quả|ket qua|đến đâu)\b")
-_PLAN_QUESTION = re.compile(r"\b(mục tiêu|muc tieu|kế hoạch|ke hoach|chỉ tiêu|chi tieu|phấn đấu|đến năm)\b")
+_PLAN_QUESTION = re.compile(
+    r"\b(mục tiêu|muc tieu|kế hoạch|ke hoach|chỉ tiêu|chi tieu|phấn đấu|đến năm)\b"
+)
 _NUMBER_WITH_UNIT = re.compile(
     r"\d[\d.,]*\s*(%|tỷ|triệu|nghìn|ha|km|tấn|USD|đồng|dự án|doanh nghiệp|lần|xã|người|con)"
 )
@@ -35,6 +39,8 @@ _STATUS_WORDS = re.compile(
     r"triển khai|thành lập|giải ngân|đạt|chậm)\b"
 )
 _PLAN_WORDS = re.compile(r"\b(phấn đấu|mục tiêu|đến năm|đạt|trên|dưới|khoảng|bình quân)\b")
+_NOTHING = re.compile(r"(?!)")
+_TYPE_WORDS = {"status": _STATUS_WORDS, "plan": _PLAN_WORDS}
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ def _candidates(question: str, hits: list[Hit], segmenter: Segmenter) -> list[_C
         text = hit.chunk.text
         for start, end in sentence_spans(text):
             quote = text[start:end].strip()
-            if len(quote.split()) < 4 or detect_heading(quote) is not None and len(quote) < 160:
+            if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
             terms = _sentence_terms(quote, segmenter)
             coverage = sum(w for t, w in wanted.items() if t in terms) / total
@@ -131,9 +137,7 @@ def _candidates(question: str, hits: list[Hit], segmenter: Segmenter) -> list[_C
             bonus = 0.0
             if kind == "number" and _NUMBER_WITH_UNIT.search(quote):
                 bonus = 0.15
-            elif kind == "status" and _STATUS_WORDS.search(lowered):
-                bonus = 0.1
-            elif kind == "plan" and _PLAN_WORDS.search(lowered):
+            elif _TYPE_WORDS.get(kind, _NOTHING).search(lowered):
                 bonus = 0.1
             rank_prior = 0.15 / hit.rank
             key = frozenset(t for t in terms if "_" not in t)
@@ -154,8 +158,15 @@ def compose_answer(
     candidates = _candidates(question, hits, segmenter)
     confidence = candidates[0].coverage if candidates else 0.0
     if confidence < settings.abstain_below:
-        return Answer(question, ABSTAIN_TEXT, True, (), tuple(hits), confidence,
-                      question_type=question_type(question))
+        return Answer(
+            question,
+            ABSTAIN_TEXT,
+            True,
+            (),
+            tuple(hits),
+            confidence,
+            question_type=question_type(question),
+        )
     best = candidates[0].score
     for candidate in candidates:
         if len(chosen) == MAX_SENTENCES or candidate.score < 0.75 * best:
@@ -173,14 +184,29 @@ def compose_answer(
         doc = candidate.hit.doc
         is_latest = multi and (doc.date or "") == latest_date
         citations.append(
-            Citation(n, candidate.hit.chunk.chunk_id, doc.doc_id, doc.title, doc.date,
-                     candidate.hit.chunk.section, candidate.hit.chunk.page, candidate.quote,
-                     is_latest)
+            Citation(
+                n,
+                candidate.hit.chunk.chunk_id,
+                doc.doc_id,
+                doc.title,
+                doc.date,
+                candidate.hit.chunk.section,
+                candidate.hit.chunk.page,
+                candidate.quote,
+                is_latest,
+            )
         )
         prefix = f"({date_label(doc.date)}{', mới nhất' if is_latest else ''}) " if multi else ""
         lines.append(f"{prefix}{candidate.quote} [{n}]")
-    return Answer(question, "\n".join(lines), False, tuple(citations), tuple(hits), confidence,
-                  question_type=question_type(question))
+    return Answer(
+        question,
+        "\n".join(lines),
+        False,
+        tuple(citations),
+        tuple(hits),
+        confidence,
+        question_type=question_type(question),
+    )
 
 
 def date_label(date: str | None) -> str:

@@ -25,9 +25,21 @@ from qa.models import DocumentMeta, Hit
 from qa.serialize import answer_to_dict, hit_to_dict, search_to_dict
 
 CSV_FIELDS = (
-    "query", "kind", "n", "rank", "score", "doc_id", "doc_title", "doc_date",
-    "section", "page", "text", "chunk_id", "start", "end",
-)  # fmt: skip
+    "query",
+    "kind",
+    "n",
+    "rank",
+    "score",
+    "doc_id",
+    "doc_title",
+    "doc_date",
+    "section",
+    "page",
+    "text",
+    "chunk_id",
+    "start",
+    "end",
+)
 _MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
 
 
@@ -128,7 +140,9 @@ def friendly_query_error(raw: str, exc: QueryError) -> str:
         return 'Hãy nhập một câu hỏi, ví dụ: "tiến độ KCN Hải Long?"'
     if len(raw) > MAX_QUERY_CHARS:
         size, limit = (f"{n:,}".replace(",", ".") for n in (len(raw), MAX_QUERY_CHARS))
-        return f"Câu hỏi quá dài ({size} ký tự; tối đa {limit}). Hãy rút gọn thành một câu hỏi ngắn."
+        return (
+            f"Câu hỏi quá dài ({size} ký tự; tối đa {limit}). Hãy rút gọn thành một câu hỏi ngắn."
+        )
     return f"Câu hỏi chưa hợp lệ: {exc}"
 
 
@@ -258,3 +272,66 @@ def short_title(title: str, limit: int = 70) -> str:
         return title
     cut = title[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-") + "…"
+
+
+def latest_badge(latest: bool) -> str:
+    return ' <span class="qa-badge">mới nhất</span>' if latest else ""
+
+
+def citation_html(citation: Citation, source_anchor: str | None = None) -> str:
+    """One entry of the citation list, the target of the answer's `[n]` links."""
+    label = html_text(citation_label(citation))
+    jump = (
+        f' <a class="qa-jump" href="#{source_anchor}">xem đoạn nguồn ↓</a>' if source_anchor else ""
+    )
+    return (
+        f'<div class="qa-citation" id="{anchor_id("cite", citation.n)}">'
+        f'<span class="qa-cite-n">[{citation.n}]</span> {label}{latest_badge(citation.latest)}'
+        f'<div class="qa-quote">“{html_text(citation.quote)}”{jump}</div></div>'
+    )
+
+
+def hit_meta(hit: Hit) -> str:
+    """`tháng 09/2023 · báo cáo · Phần thứ nhất › I. … · không rõ trang · điểm 0.0328`."""
+    parts = [
+        date_label(hit.doc.date),
+        hit.doc.kind,
+        hit.chunk.section or "(không có mục)",
+        page_label(hit.chunk.page),
+        f"điểm {hit.score:.4f}",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def source_card_html(hit: Hit, latest: bool = False) -> str:
+    """A passage card: rank, document, date/section/page/score, the text with terms marked.
+
+    `data-doc` carries the document id so tests and scripts can read which document it is.
+    """
+    return (
+        f'<div class="qa-src" id="{anchor_id("src", hit.chunk.chunk_id)}" '
+        f'data-doc="{html.escape(hit.doc.doc_id)}">'
+        f'<div class="qa-src-head"><span class="qa-rank">{hit.rank}</span>'
+        f'<span class="qa-src-title">{html_text(hit.doc.title)}</span>{latest_badge(latest)}</div>'
+        f'<div class="qa-meta">{html_text(hit_meta(hit))}</div>'
+        f'<div class="qa-passage">{highlight_html(hit.chunk.text, hit.terms)}</div></div>'
+    )
+
+
+def context_html(doc_text: str, hit: Hit, width: int = 600) -> str:
+    """The passage in its neighbourhood: surrounding text dimmed, the passage marked."""
+    before, passage, after = context_window(doc_text, hit.chunk.start, hit.chunk.end, width)
+    return (
+        f'<div class="qa-context"><span class="qa-dim">{html_text(before)}</span>'
+        f'<span class="qa-here">{highlight_html(passage, hit.terms)}</span>'
+        f'<span class="qa-dim">{html_text(after)}</span></div>'
+    )
+
+
+def document_html(doc_text: str, start: int, end: int) -> str:
+    """The whole document with one passage marked (`id="qa-doc-passage"`, to scroll to)."""
+    return (
+        f'<div class="qa-doc">{html_text(doc_text[:start])}'
+        f'<span class="qa-here" id="qa-doc-passage">{html_text(doc_text[start:end])}</span>'
+        f"{html_text(doc_text[end:])}</div>"
+    )

@@ -30,21 +30,43 @@ def _settings(args: argparse.Namespace) -> Settings | None:
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)")
-    parser.add_argument("--corpus", type=Path, default=None, help="corpus folder (default: corpus/, or the one the index was built from)")
-    parser.add_argument("--settings", type=Path, default=None, help="TOML file with settings ([tool.qa] or top-level keys)")
+    parser.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="corpus folder (default: corpus/, or the one the index was built from)",
+    )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=None,
+        help="TOML file with settings ([tool.qa] or top-level keys)",
+    )
 
 
 def _add_query_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("question", nargs="?", help="the question, e.g. \"tiến độ KCN Hải Long?\"")
-    parser.add_argument("--k", type=int, default=10, help="number of passages (default: %(default)s)")
-    parser.add_argument("--mode", default="hybrid", help="bm25 | dense | hybrid (default: %(default)s)")
-    parser.add_argument("--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)")
-    parser.add_argument("--kind", action="append", default=[], help="only documents of this kind (repeatable)")
+    parser.add_argument("question", nargs="?", help='the question, e.g. "tiến độ KCN Hải Long?"')
+    parser.add_argument(
+        "--k", type=int, default=10, help="number of passages (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--mode", default="hybrid", help="bm25 | dense | hybrid (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    parser.add_argument(
+        "--kind", action="append", default=[], help="only documents of this kind (repeatable)"
+    )
     parser.add_argument("--after", help="only documents dated on/after this ISO date")
     parser.add_argument("--before", help="only documents dated on/before this ISO date")
     parser.add_argument("--json", action="store_true", help="print the JSON contract object")
-    parser.add_argument("--batch", metavar="FILE", help="one question per line ('-' = stdin); JSON Lines out")
+    parser.add_argument(
+        "--batch", metavar="FILE", help="one question per line ('-' = stdin); JSON Lines out"
+    )
     _add_paths(parser)
 
 
@@ -87,7 +109,7 @@ def _questions(args: argparse.Namespace) -> Iterator[str]:
             yield from (line.strip() for line in handle if line.strip())
         return
     if args.question is None:
-        raise QueryError("missing question, e.g. qa search \"tiến độ KCN Hải Long?\"")
+        raise QueryError('missing question, e.g. qa search "tiến độ KCN Hải Long?"')
     yield args.question
 
 
@@ -95,7 +117,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from qa.index import build_index
 
     corpus = args.corpus or DEFAULT_CORPUS
-    report = build_index(corpus, args.index, args.embedder, _settings(args), progress=not args.quiet)
+    report = build_index(
+        corpus, args.index, args.embedder, _settings(args), progress=not args.quiet
+    )
     for error in report.errors:
         _out(f"warning: {error}", sys.stderr)
     rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
@@ -131,7 +155,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             text = snippet(hit.chunk.text.replace("\n", " "), hit.terms)
             shown = mark(text, hit.terms, lambda s: f"«{s}»")
             page = f" tr.{hit.chunk.page}" if hit.chunk.page else ""
-            _out(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc.doc_id} ({hit.doc.date or '?'}){page} — {hit.chunk.section or '(đầu văn bản)'}")
+            _out(
+                f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc.doc_id} ({hit.doc.date or '?'}){page}"
+                f" — {hit.chunk.section or '(đầu văn bản)'}"
+            )
             _out(f"    {shown}")
     return 0
 
@@ -172,12 +199,18 @@ def _print_answer(answer: Any) -> None:
     for c in answer.citations:
         page = f" — trang {c.page}" if c.page else ""
         latest = " (mới nhất)" if c.latest else ""
-        _out(f"[{c.n}] {c.doc_title} — {date_label(c.doc_date)}{latest} — {c.section or '(đầu văn bản)'}{page}")
+        _out(
+            f"[{c.n}] {c.doc_title} — {date_label(c.doc_date)}{latest}"
+            f" — {c.section or '(đầu văn bản)'}{page}"
+        )
         _out(f"    “{c.quote}”")
     if answer.abstained and answer.hits:
         _out("\nĐoạn văn gần nhất:")
         for hit in answer.hits[:3]:
-            _out(f" - {hit.doc.doc_id} ({hit.doc.date}) {hit.chunk.text[:200].replace(chr(10), ' ')}…")
+            _out(
+                f" - {hit.doc.doc_id} ({hit.doc.date})"
+                f" {hit.chunk.text[:200].replace(chr(10), ' ')}…"
+            )
 
 
 def cmd_corpus_list(args: argparse.Namespace) -> int:
@@ -189,20 +222,42 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
     rows = []
     for doc in docs:
         meta = doc.meta
-        rows.append({
-            "doc_id": meta.doc_id, "title": meta.title, "date": meta.date, "kind": meta.kind,
-            "issuer": meta.issuer, "chunks": sum(1 for c in chunks if c.doc_id == meta.doc_id),
-            "footnotes": len(doc.footnotes), "title_derived": meta.title_derived,
-            "date_derived": meta.date_derived,
-            "invalid_syllables_before": doc.ocr.invalid_before, "invalid_syllables_after": doc.ocr.invalid_after,
-        })
+        rows.append(
+            {
+                "doc_id": meta.doc_id,
+                "title": meta.title,
+                "date": meta.date,
+                "kind": meta.kind,
+                "issuer": meta.issuer,
+                "chunks": sum(1 for c in chunks if c.doc_id == meta.doc_id),
+                "footnotes": len(doc.footnotes),
+                "title_derived": meta.title_derived,
+                "date_derived": meta.date_derived,
+                "invalid_syllables_before": doc.ocr.invalid_before,
+                "invalid_syllables_after": doc.ocr.invalid_after,
+            }
+        )
     if args.json:
         _out(json.dumps({"documents": rows, "errors": errors}, ensure_ascii=False, indent=1))
     else:
         for row in rows:
-            derived = " (tự suy ra: " + ", ".join(k for k in ("title", "date") if row[f"{k}_derived"]) + ")" if row["title_derived"] or row["date_derived"] else ""
-            ocr = f"; OCR: {row['invalid_syllables_before']} → {row['invalid_syllables_after']} âm tiết lỗi" if row["invalid_syllables_before"] else ""
-            _out(f"{row['doc_id']}  {row['date'] or '?':<10}  {row['kind']:<22}  {row['chunks']:>4} đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}")
+            derived = (
+                " (tự suy ra: "
+                + ", ".join(k for k in ("title", "date") if row[f"{k}_derived"])
+                + ")"
+                if row["title_derived"] or row["date_derived"]
+                else ""
+            )
+            ocr = (
+                f"; OCR: {row['invalid_syllables_before']} → {row['invalid_syllables_after']}"
+                " âm tiết lỗi"
+                if row["invalid_syllables_before"]
+                else ""
+            )
+            _out(
+                f"{row['doc_id']}  {row['date'] or '?':<10}  {row['kind']:<22}  {row['chunks']:>4}"
+                f" đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}"
+            )
             _out(f"    {row['title']}")
         for error in errors:
             _out(f"error: {error}", sys.stderr)
@@ -222,15 +277,32 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
-        _out(json.dumps({"meta": asdict(doc.meta), "ocr": asdict(doc.ocr),
-                         "sections": sorted({format_section(p.section) for p in doc.paragraphs if p.role == "heading"}),
-                         "footnotes": [asdict(f) for f in doc.footnotes],
-                         "chunks": [asdict(c) for c in chunks]}, ensure_ascii=False, indent=1))
+        _out(
+            json.dumps(
+                {
+                    "meta": asdict(doc.meta),
+                    "ocr": asdict(doc.ocr),
+                    "sections": sorted(
+                        {format_section(p.section) for p in doc.paragraphs if p.role == "heading"}
+                    ),
+                    "footnotes": [asdict(f) for f in doc.footnotes],
+                    "chunks": [asdict(c) for c in chunks],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     meta = doc.meta
-    _out(f"{meta.doc_id}: {meta.title}\n  ngày {meta.date}, {meta.kind}, {meta.issuer}, nguồn {meta.source_path}")
+    _out(
+        f"{meta.doc_id}: {meta.title}\n"
+        f"  ngày {meta.date}, {meta.kind}, {meta.issuer}, nguồn {meta.source_path}"
+    )
     if doc.ocr.invalid_before:
-        _out(f"  OCR: {doc.ocr.syllables} âm tiết; không hợp lệ {doc.ocr.invalid_before} → {doc.ocr.invalid_after} sau sửa ({doc.ocr.repaired} đã sửa)")
+        _out(
+            f"  OCR: {doc.ocr.syllables} âm tiết; không hợp lệ {doc.ocr.invalid_before}"
+            f" → {doc.ocr.invalid_after} sau sửa ({doc.ocr.repaired} đã sửa)"
+        )
         _out("  còn lại: " + ", ".join(doc.ocr.remaining))
     _out("\nMục:")
     for p in doc.paragraphs:
@@ -249,13 +321,20 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa", description="Hỏi-đáp văn bản: tìm kiếm và hỏi đáp trên văn bản hành chính tiếng Việt.")
+    parser = argparse.ArgumentParser(
+        prog="qa",
+        description="Hỏi-đáp văn bản: tìm kiếm và hỏi đáp trên văn bản hành chính tiếng Việt.",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
 
     index = sub.add_parser("index", help="build or update the index from a corpus folder")
     _add_paths(index)
-    index.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="e5-small | sentence-transformers:<name-or-path> (default: %(default)s)")
+    index.add_argument(
+        "--embedder",
+        default=DEFAULT_EMBEDDER,
+        help="e5-small | sentence-transformers:<name-or-path> (default: %(default)s)",
+    )
     index.add_argument("--quiet", action="store_true", help="no progress bar")
     index.set_defaults(func=cmd_index)
 
@@ -271,11 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     corpus = sub.add_parser("corpus", help="what was parsed from the corpus")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
-    listing = corpus_sub.add_parser("list", help="documents, dates, chunk counts, OCR repair counts")
+    listing = corpus_sub.add_parser(
+        "list", help="documents, dates, chunk counts, OCR repair counts"
+    )
     listing.add_argument("--corpus", type=Path, default=None)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_corpus_list)
-    inspect = corpus_sub.add_parser("inspect", help="sections, footnotes and chunks of one document")
+    inspect = corpus_sub.add_parser(
+        "inspect", help="sections, footnotes and chunks of one document"
+    )
     inspect.add_argument("doc_id")
     inspect.add_argument("--corpus", type=Path, default=None)
     inspect.add_argument("--chunks", action="store_true", help="print chunk texts too")
@@ -292,11 +375,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def help_text() -> str:
+    """`qa --help` and every subcommand's help at a fixed width: the README quotes this."""
+    previous = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"
+    try:
+        return "\n".join(p.format_help() for p in _parsers(build_parser()))
+    finally:
+        if previous is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = previous
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                yield from _parsers(child)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qa` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if not args.verbose:
         logging.getLogger("bm25s").setLevel(logging.ERROR)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
@@ -316,7 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("QA_DEBUG"):
             raise
-        _out(f"internal error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", sys.stderr)
+        _out(
+            f"internal error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", sys.stderr
+        )
         return 1
 
 

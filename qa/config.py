@@ -17,7 +17,7 @@ MAX_QUERY_CHARS = 2000
 
 @dataclass(frozen=True)
 class Settings:
-    """Chunking, retrieval and answer parameters; recorded in the index manifest where they matter."""
+    """Chunking, retrieval and answer parameters; recorded in the index manifest."""
 
     chunk_min_words: int = 80
     chunk_max_words: int = 220
@@ -34,7 +34,7 @@ class Settings:
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:
-        """Read `[tool.qa]` (pyproject) or top-level keys from a TOML file; unknown keys are errors."""
+        """Read `[tool.qa]` (pyproject) or top-level keys of a TOML file; unknown keys fail."""
         try:
             data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:

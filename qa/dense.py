@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import faiss
+import faiss as _faiss
 import numpy as np
+
+faiss: Any = _faiss  # its bundled stubs lack the HNSW parameters and ID selectors used here
 
 HNSW_NEIGHBOURS = 32
 
@@ -13,7 +16,7 @@ HNSW_NEIGHBOURS = 32
 class DenseIndex:
     """Inner-product search over L2-normalised vectors (= cosine similarity)."""
 
-    def __init__(self, index: faiss.Index) -> None:
+    def __init__(self, index: Any) -> None:
         self._index = index
         self.size = int(index.ntotal)
         self.is_hnsw = isinstance(index, faiss.IndexHNSWFlat)
@@ -22,7 +25,7 @@ class DenseIndex:
     def build(cls, vectors: np.ndarray, hnsw_above: int) -> DenseIndex:
         dim = vectors.shape[1]
         if len(vectors) > hnsw_above:
-            index: faiss.Index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+            index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = 80
         else:
             index = faiss.IndexFlatIP(dim)
@@ -43,7 +46,7 @@ class DenseIndex:
         k = min(k, self.size if allowed is None else len(allowed))
         if k <= 0:
             return []
-        params: faiss.SearchParameters | None = None
+        params: Any = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
             if self.is_hnsw:

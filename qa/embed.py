@@ -82,7 +82,9 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # the library raises many kinds for a missing model
             raise EmbedderError(f"cannot load sentence-transformers model {name!r}: {exc}") from exc
         is_e5 = "e5" in name.lower()
-        self.query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        self.query_prefix = (
+            query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        )
         self.passage_prefix = (
             passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         )

@@ -164,7 +164,7 @@ def spans_in_passage(
         needle = _comparable_cached(span)
         if not needle:
             continue
-        if needle in text or fuzzy and partial_ratio(needle, text) >= threshold:
+        if needle in text or (fuzzy and partial_ratio(needle, text) >= threshold):
             found.add(i)
     return frozenset(found)
 
@@ -408,7 +408,9 @@ def choose_threshold(sweep: Sequence[AskMetrics], max_answerable_rate: float = 0
     if not allowed:
         return min(sweep, key=lambda m: m.answerable_abstention_rate).threshold
     best = max((m.abstention_recall, -m.answerable_abstention_rate) for m in allowed)
-    tied = [m.threshold for m in allowed if (m.abstention_recall, -m.answerable_abstention_rate) == best]
+    tied = [
+        m.threshold for m in allowed if (m.abstention_recall, -m.answerable_abstention_rate) == best
+    ]
     return sorted(tied)[(len(tied) - 1) // 2]
 
 
@@ -555,7 +557,11 @@ class GoldEvaluator:
                     "evidence": list(item.evidence),
                     "first_relevant": score.first_relevant,
                     "top": [
-                        {"chunk_id": cid, "doc_id": by_id[cid].doc_id, "text": shorten(by_id[cid].text)}
+                        {
+                            "chunk_id": cid,
+                            "doc_id": by_id[cid].doc_id,
+                            "text": shorten(by_id[cid].text),
+                        }
                         for cid in score.ranked[:3]
                     ],
                 }
@@ -691,7 +697,15 @@ def _pct(value: float) -> str:
 
 def retrieval_table(report: EvalReport, markdown: bool = False) -> str:
     """Rows: mode × (overall + types); columns: n, Hit@k…, Recall@5, MRR@10, nDCG@10."""
-    header = ["mode", "type", "n", *(f"Hit@{k}" for k in report.ks), f"R@{REPORT_K}", "MRR@10", "nDCG@10"]
+    header = [
+        "mode",
+        "type",
+        "n",
+        *(f"Hit@{k}" for k in report.ks),
+        f"R@{REPORT_K}",
+        "MRR@10",
+        "nDCG@10",
+    ]
     rows: list[list[str]] = []
     for mode in report.modes.values():
         groups = [("all", mode.overall), *mode.by_type.items()]
@@ -716,12 +730,16 @@ def ask_table(report: EvalReport, markdown: bool = False) -> str:
     m = report.ask.metrics
     rows = [
         ["abstain_below", f"{m.threshold:.2f}"],
-        ["answer accuracy (answerable)", f"{m.accuracy:.3f} ({round(m.accuracy * m.answerable)}/{m.answerable})"],
+        [
+            "answer accuracy (answerable)",
+            f"{m.accuracy:.3f} ({round(m.accuracy * m.answerable)}/{m.answerable})",
+        ],
         ["citation precision", _pct(m.citation_precision)],
         ["abstention precision", _pct(m.abstention_precision)],
         [
             "abstention recall (unanswerable)",
-            f"{m.abstention_recall:.3f} ({round(m.abstention_recall * m.unanswerable)}/{m.unanswerable})",
+            f"{m.abstention_recall:.3f} "
+            f"({round(m.abstention_recall * m.unanswerable)}/{m.unanswerable})",
         ],
         ["abstention rate on answerable", _pct(m.answerable_abstention_rate)],
         *([f"accuracy: {t}", _pct(v)] for t, v in m.accuracy_by_type.items()),
@@ -862,7 +880,9 @@ def plot_hit_at_k(report: EvalReport, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5), gridspec_kw={"width_ratios": [1, 2.4]})
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(13, 4.5), gridspec_kw={"width_ratios": [1, 2.4]}
+    )
     for mode in report.modes.values():
         left.plot(report.ks, [mode.overall.hit[k] for k in report.ks], marker="o", label=mode.mode)
     left.set(xlabel="k", ylabel="Hit@k", title="Hit@k, all answerable", ylim=(0, 1.02))
@@ -888,7 +908,11 @@ def summary_dict(report: EvalReport) -> dict[str, Any]:
     data: dict[str, Any] = {
         "index": report.index_dir,
         "embedder": report.embedder,
-        "modes": {m: metrics_dict(r.overall) | {"by_type": {t: metrics_dict(v) for t, v in r.by_type.items()}} for m, r in report.modes.items()},
+        "modes": {
+            m: metrics_dict(r.overall)
+            | {"by_type": {t: metrics_dict(v) for t, v in r.by_type.items()}}
+            for m, r in report.modes.items()
+        },
         "unreachable": report.unreachable,
         "files": [str(p) for p in report.files],
     }

@@ -16,10 +16,12 @@ that later stages can turn them into superscripts and remember their offsets.
 
 from __future__ import annotations
 
-import itertools
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
+
+from qa.normalize import fold_diacritics
 
 MARK_OPEN = "\ue000"
 MARK_CLOSE = "\ue001"
@@ -30,7 +32,12 @@ _BARE_NUMBER = re.compile(r"^(\d{1,3})\s*$")
 _NUMBERED_NOTE = re.compile(r"^(\d{1,3}) (\S.*)$")
 _LOST_NUMBER = re.compile(r"^ {2,}\S")
 _ONE_SPACE = re.compile(r"^ \S")
-_CARET_IN_TEXT = re.compile(r"(?<=\w)['\"]?\^|(?<=[\"'”)])\^")
+# A caret at a word's end (`vụ Đông^;`, `quê"'^,`); not inside one (`Tông n^ồn`, `1.2^61`).
+_CARET_MARKER = re.compile(r"(?:(?<=\w)['\"]?|(?<=[\"'”)]))\^(?![^\W_])")
+CARET_CONTEXT_WORDS = 12  # words before a caret compared with a note's first words
+NOTE_HEAD_WORDS = 40
+MIN_PAIR_SCORE = 5.0  # shared words' weight (log inverse line frequency) to pair at all
+MAX_NOTE_DISTANCE = 60  # body lines from a marker to its note: about one page
 
 
 def marker(number: int) -> str:
@@ -142,29 +149,120 @@ def _numbered_note_line(state: _NumberedState, line: str, following: str) -> Non
     current.append(line.strip())
 
 
+@dataclass
+class _CaretNote:
+    """A note block of OCR'd text and the body line it was cut out before."""
+
+    position: int
+    lines: list[str] = field(default_factory=list)
+
+
 def split_caret_footnotes(lines: list[str]) -> FootnoteSplit:
     """Separate `^`-marked footnotes of OCR'd text; a note starts `^ ` and is set wide.
 
-    Markers in the body (`vụ Đông^;`) and notes are numbered in reading order.
+    The OCR loses numbers, some notes (page 1's) and invents carets (`Tông n^ồn`,
+    `1.2^61`), so notes are not paired with carets by count: a caret is a marker only at a
+    word's end (`vụ Đông^;`), and each note goes to the marker before it whose words it
+    shares most (`(OCỌP)^` ↔ `… Giấy chứng nhận õcop …`), in reading order. A marker left
+    without a note loses its caret; a "note" no marker points to was body text and goes back.
     """
+    body, notes = _caret_blocks(lines)
+    carets = [
+        (index, match) for index, line in enumerate(body) for match in _CARET_MARKER.finditer(line)
+    ]
+    pairs = _align_notes(body, carets, notes)
+    numbers = {caret: number for number, (caret, _) in enumerate(pairs, start=1)}
     split = FootnoteSplit()
-    lengths = [len(line) for line in lines if line.strip()]
+    by_line: dict[int, list[tuple[int, re.Match[str]]]] = {}
+    for caret, (index, match) in enumerate(carets):
+        by_line.setdefault(index, []).append((caret, match))
+    kept = {note for _, note in pairs}
+    returned: dict[int, list[str]] = {}  # body position → lines of notes that were body text
+    for n, block in enumerate(notes):
+        if n not in kept:
+            returned.setdefault(block.position, []).extend(block.lines)
+    for index, line in enumerate([*body, ""]):
+        split.body.extend(re.sub(r"^\^\s*", "", text) for text in returned.get(index, []))
+        for caret, match in reversed(by_line.get(index, [])):
+            sign = marker(numbers[caret]) if caret in numbers else ""
+            line = line[: match.start()] + sign + line[match.end() :]
+        if index < len(body):
+            split.body.append(line)
+    for number, (_, note) in enumerate(pairs, start=1):
+        split.notes[number] = [re.sub(r"^\^\s*", "", text) for text in notes[note].lines]
+    return split
+
+
+def _caret_blocks(lines: list[str]) -> tuple[list[str], list[_CaretNote]]:
+    """Body lines and note blocks: a note opens with a wide `^ ` line (a body-width `^ ` line
+    is a list dash the OCR misread) or a wide line right after a note's narrow last line."""
+    lengths = [len(line.strip()) for line in lines if line.strip()]
     wide = statistics.median(lengths) * 1.25 if lengths else 120.0
-    numbers = (marker(n) for n in itertools.count(1))
-    current: list[str] | None = None
+    body: list[str] = []
+    notes: list[_CaretNote] = []
+    current: _CaretNote | None = None
     previous_wide = False
     for line in lines:
         stripped = line.strip()
         is_wide = len(stripped) > wide
-        if stripped.startswith("^ ") or (current is not None and not previous_wide and is_wide):
-            current = split.notes.setdefault(len(split.notes) + 1, [])
+        if (stripped.startswith("^ ") and is_wide) or (
+            current is not None and not previous_wide and is_wide
+        ):
+            current = _CaretNote(len(body))
+            notes.append(current)
         elif current is None or not previous_wide:
             current = None
-            split.body.append(_CARET_IN_TEXT.sub(lambda _: next(numbers), line))
+            body.append(line)
             continue
-        current.append(re.sub(r"^\^\s*", "", stripped))
+        current.lines.append(stripped)
         previous_wide = is_wide
-    return split
+    return body, notes
+
+
+def _caret_context(body: list[str], index: int, match: re.Match[str]) -> str:
+    before = " ".join(body[max(0, index - 2) : index]) + " " + body[index][: match.start()]
+    return " ".join(before.split()[-CARET_CONTEXT_WORDS:])
+
+
+def _align_notes(
+    body: list[str], carets: list[tuple[int, re.Match[str]]], notes: list[_CaretNote]
+) -> list[tuple[int, int]]:
+    """(caret, note) pairs in reading order maximising the shared rare words (a small DP)."""
+    if not carets or not notes:
+        return []
+    documents = [_words_of(line) for line in body] + [_words_of(" ".join(n.lines)) for n in notes]
+    frequency: dict[str, int] = {}
+    for words in documents:
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
+    weight = {w: math.log(len(documents) / count) for w, count in frequency.items()}
+    contexts = [_words_of(_caret_context(body, i, m)) for i, m in carets]
+    heads = [_words_of(" ".join(" ".join(n.lines).split()[:NOTE_HEAD_WORDS])) for n in notes]
+    rows, cols = len(carets), len(notes)
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(1, rows + 1):
+        for j in range(1, cols + 1):
+            best[i][j] = max(best[i - 1][j], best[i][j - 1])
+            distance = notes[j - 1].position - carets[i - 1][0]
+            if 0 < distance <= MAX_NOTE_DISTANCE:  # a note follows its marker on its page
+                score = sum(weight[w] for w in contexts[i - 1] & heads[j - 1])
+                if score >= MIN_PAIR_SCORE:
+                    best[i][j] = max(best[i][j], best[i - 1][j - 1] + score)
+    pairs: list[tuple[int, int]] = []
+    i, j = rows, cols
+    while i and j:
+        if best[i][j] == best[i - 1][j]:
+            i -= 1
+        elif best[i][j] == best[i][j - 1]:
+            j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    return pairs[::-1]
+
+
+def _words_of(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{2,}", fold_diacritics(text).lower())}
 
 
 def has_numbered_footnotes(lines: list[str]) -> bool:

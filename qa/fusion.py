@@ -30,7 +30,9 @@ def min_max(ranking: Ranking) -> dict[int, float]:
     return {row: (score - low) / span if span > 0 else 1.0 for row, score in ranking}
 
 
-def weighted_fusion(rankings: Sequence[Ranking], weights: Sequence[float]) -> list[tuple[int, float]]:
+def weighted_fusion(
+    rankings: Sequence[Ranking], weights: Sequence[float]
+) -> list[tuple[int, float]]:
     """Σ weight × min-max normalised score; a row missing from a ranking gets 0 there."""
     fused: dict[int, float] = {}
     for ranking, weight in zip(rankings, weights, strict=True):

@@ -28,6 +28,7 @@ _NUMBERING = re.compile(
     r"^(?:(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\w+|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|Điều\s+\d+"
     r"|[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.:)]?\s+"
 )
+_VOWELS = "[AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
 _MARKDOWN = re.compile(r"^\s*#{1,6}\s+|\*{1,3}")
 
 
@@ -55,8 +56,16 @@ def is_markdown_heading(line: str) -> bool:
 
 
 def _is_caps(text: str) -> bool:
+    """Upper-case words, most of them syllables: `PHÁT TRIỂN KINH TẾ`, `NGHỊ QUYẾT`.
+
+    Not a line of acronyms (`GRDP`, `KCN VSIP, THPT`) left alone by a line wrap.
+    """
     letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters):
+        return False
+    words = re.findall(r"[^\W\d_]+", text)
+    syllables = [w for w in words if re.search(_VOWELS, w)]
+    return len(words) >= 2 and len(syllables) * 2 > len(words)
 
 
 def detect_heading(line: str) -> Heading | None:

@@ -28,7 +28,9 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def mark(text: str, terms: Sequence[str], wrap: Callable[[str], str], escape: Callable[[str], str] = str) -> str:
+def mark(
+    text: str, terms: Sequence[str], wrap: Callable[[str], str], escape: Callable[[str], str] = str
+) -> str:
     """`text` with each term occurrence wrapped, the rest passed through `escape`."""
     out: list[str] = []
     cursor = 0

@@ -94,7 +94,9 @@ def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[str]]:
     return parse_documents(loaded), errors
 
 
-def _previous(index_dir: Path, embedder_id: str) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+def _previous(
+    index_dir: Path, embedder_id: str
+) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
     """Cached terms by chunk hash and vectors by embed-input hash from the current index."""
     try:
         manifest = read_manifest(index_dir)
@@ -103,7 +105,9 @@ def _previous(index_dir: Path, embedder_id: str) -> tuple[dict[str, list[str]], 
         vectors = load_vectors(index_dir)
     except (IndexMissing, IndexStale, OSError, ValueError):
         return {}, {}
-    term_cache = {row["hash"]: t["terms"] + ["\x00"] + t["folded"] for row, t in zip(rows, terms, strict=True)}
+    term_cache = {
+        row["hash"]: t["terms"] + ["\x00"] + t["folded"] for row, t in zip(rows, terms, strict=True)
+    }
     if manifest["embedder"]["id"] != embedder_id or len(vectors) != len(rows):
         return term_cache, {}
     return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
@@ -141,7 +145,7 @@ def build_index(
     for text, key in zip(lexical_texts, hashes, strict=True):
         cached = term_cache.get(key)
         if cached is None:
-            cached = segmenter.terms(text) + ["\x00"] + segmenter.folded_terms(text)
+            cached = [*segmenter.terms(text), "\x00", *segmenter.folded_terms(text)]
         split = cached.index("\x00")
         terms.append(cached[:split])
         folded.append(cached[split + 1 :])
@@ -150,7 +154,9 @@ def build_index(
     inputs = {h: embed_input(c) for c, h in zip(chunks, embed_hashes, strict=True)}
     embed_started = time.perf_counter()
     batches = range(0, len(missing), settings.embed_batch)
-    for done, first in enumerate(tqdm(batches, desc="embedding", disable=not progress or not missing)):
+    for done, first in enumerate(
+        tqdm(batches, desc="embedding", disable=not progress or not missing)
+    ):
         keys = missing[first : first + settings.embed_batch]
         for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
             vector_cache[key] = vector
@@ -160,7 +166,9 @@ def build_index(
 
     notify(0.96, "Ghi chỉ mục")
     with atomic_index_dir(index_dir) as tmp:
-        _write(tmp, corpus, docs, chunks, hashes, embed_hashes, terms, folded, vectors, model, settings)
+        _write(
+            tmp, corpus, docs, chunks, hashes, embed_hashes, terms, folded, vectors, model, settings
+        )
         report.seconds = time.perf_counter() - started
         manifest = _manifest(corpus, docs, chunks, model, settings, report)
         write_json(tmp / MANIFEST, manifest)
@@ -187,9 +195,15 @@ def _write(
         folder / "documents.jsonl",
         [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in docs],
     )
-    rows = [{**chunk_to_row(c, h), "embed_hash": e} for c, h, e in zip(chunks, hashes, embed_hashes, strict=True)]
+    rows = [
+        {**chunk_to_row(c, h), "embed_hash": e}
+        for c, h, e in zip(chunks, hashes, embed_hashes, strict=True)
+    ]
     write_jsonl(folder / "chunks.jsonl", rows)
-    write_jsonl(folder / "terms.jsonl", [{"terms": t, "folded": f} for t, f in zip(terms, folded, strict=True)])
+    write_jsonl(
+        folder / "terms.jsonl",
+        [{"terms": t, "folded": f} for t, f in zip(terms, folded, strict=True)],
+    )
     np.save(folder / "vectors.npy", vectors, allow_pickle=False)
     DenseIndex.build(vectors, settings.hnsw_above).save(folder / "dense.faiss")
     LexicalIndex.build(terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
@@ -222,5 +236,9 @@ def _manifest(
             d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
             for d in docs
         },
-        "counts": {"documents": len(docs), "chunks": len(chunks), "footnotes": sum(len(d.footnotes) for d in docs)},
+        "counts": {
+            "documents": len(docs),
+            "chunks": len(chunks),
+            "footnotes": sum(len(d.footnotes) for d in docs),
+        },
     }

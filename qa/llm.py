@@ -34,7 +34,7 @@ def _post(url: str, payload: dict[str, object], timeout: float) -> str:
         data=json.dumps(payload).encode("utf-8"),
         headers={"Content-Type": "application/json", **_auth()},
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - user's URL
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         body = json.loads(response.read().decode("utf-8"))
     return str(body["choices"][0]["message"]["content"])
 
@@ -49,7 +49,8 @@ def _best_quote(sentence: str, passage: str) -> str:
     wanted = set(fold_diacritics(sentence).lower().split())
     spans = sentence_spans(passage) or [(0, len(passage))]
     start, end = max(
-        spans, key=lambda s: len(wanted & set(fold_diacritics(passage[s[0] : s[1]]).lower().split()))
+        spans,
+        key=lambda s: len(wanted & set(fold_diacritics(passage[s[0] : s[1]]).lower().split())),
     )
     return passage[start:end].strip()
 
@@ -72,7 +73,10 @@ def generate_answer(extractive: Answer, timeout: float = TIMEOUT_S) -> Answer:
     try:
         content = _post(url, payload, timeout)
     except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError) as exc:
-        return replace(extractive, notice=f"Không gọi được mô hình ngôn ngữ ({exc}); hiển thị câu trả lời trích xuất.")
+        return replace(
+            extractive,
+            notice=f"Không gọi được mô hình ngôn ngữ ({exc}); hiển thị câu trả lời trích xuất.",
+        )
     sentences: list[str] = []
     citations: dict[int, Citation] = {}
     for sentence in re.split(r"(?<=[.!?\]])\s+", content.strip()):
@@ -84,12 +88,23 @@ def generate_answer(extractive: Answer, timeout: float = TIMEOUT_S) -> Answer:
             hit = hits[n - 1]
             citations.setdefault(
                 n,
-                Citation(n, hit.chunk.chunk_id, hit.doc.doc_id, hit.doc.title, hit.doc.date,
-                         hit.chunk.section, hit.chunk.page, _best_quote(text, hit.chunk.text)),
+                Citation(
+                    n,
+                    hit.chunk.chunk_id,
+                    hit.doc.doc_id,
+                    hit.doc.title,
+                    hit.doc.date,
+                    hit.chunk.section,
+                    hit.chunk.page,
+                    _best_quote(text, hit.chunk.text),
+                ),
             )
         sentences.append(text + " " + " ".join(f"[{n}]" for n in markers))
     if not sentences:
-        return replace(extractive, notice="Mô hình ngôn ngữ không trả lời có trích dẫn; hiển thị câu trả lời trích xuất.")
+        return replace(
+            extractive,
+            notice="Mô hình ngôn ngữ không trả lời có trích dẫn; hiển thị câu trả lời trích xuất.",
+        )
     return replace(
         extractive,
         text="\n".join(sentences),

@@ -14,12 +14,12 @@ import numpy as np
 
 from qa.config import MAX_QUERY_CHARS, Settings
 from qa.dense import DenseIndex
+from qa.document import PIPELINE_VERSION
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexStale, QueryError
 from qa.fusion import reciprocal_rank_fusion, weighted_fusion
-from qa.document import PIPELINE_VERSION
 from qa.index import catalog_hash
-from qa.ingest import corpus_files
+from qa.ingest import CATALOG_NAME, corpus_files
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
@@ -46,7 +46,7 @@ def clean_query(query: str) -> str:
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     if not re.search(r"\w", text):
-        raise QueryError("empty query: type a question, e.g. \"tiến độ KCN Hải Long?\"")
+        raise QueryError('empty query: type a question, e.g. "tiến độ KCN Hải Long?"')
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
     return text
@@ -55,26 +55,35 @@ def clean_query(query: str) -> str:
 class Searcher:
     """A loaded index: load once, search many times."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None) -> None:
+    def __init__(
+        self, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None
+    ) -> None:
         self.index_dir = index_dir
         self.manifest = read_manifest(index_dir)
         self.settings = settings or Settings().updated(self.manifest.get("settings", {}))
         self._embedder = embedder
         if embedder is not None and embedder.id != self.manifest["embedder"]["id"]:
             raise IndexStale(
-                f"index at {index_dir} was built with embedder {self.manifest['embedder']['id']!r}, "
-                f"not {embedder.id!r}; rebuild: qa index --index {index_dir} --embedder {embedder.id}"
+                f"index at {index_dir} was built with embedder "
+                f"{self.manifest['embedder']['id']!r}, not {embedder.id!r}; "
+                f"rebuild: qa index --index {index_dir} --embedder {embedder.id}"
             )
         try:
             doc_rows = read_jsonl(index_dir / "documents.jsonl")
-            self.chunks: list[Chunk] = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
+            self.chunks: list[Chunk] = [
+                chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")
+            ]
             self.lexical = LexicalIndex.load(index_dir / "bm25", len(self.chunks))
             self.folded = LexicalIndex.load(index_dir / "bm25_folded", len(self.chunks))
             self.dense = DenseIndex.load(index_dir / "dense.faiss")
             restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            raise IndexStale(f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}") from exc
-        self.docs: dict[str, DocumentMeta] = {r["meta"]["doc_id"]: document_meta(r) for r in doc_rows}
+            raise IndexStale(
+                f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"
+            ) from exc
+        self.docs: dict[str, DocumentMeta] = {
+            r["meta"]["doc_id"]: document_meta(r) for r in doc_rows
+        }
         self.doc_texts: dict[str, str] = {r["meta"]["doc_id"]: r["text"] for r in doc_rows}
         self.restorer = DiacriticRestorer(restorer["pairs"], restorer["singles"])
         self.segmenter = Segmenter()
@@ -95,7 +104,9 @@ class Searcher:
             p.stem: f"{hashlib.sha256(p.read_bytes()).hexdigest()[:16]}-{PIPELINE_VERSION}"
             for p in corpus_files(corpus)
         }
-        changed = sorted(k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k))
+        changed = sorted(
+            k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k)
+        )
         if catalog_hash(corpus) != self.manifest.get("catalog", ""):
             changed.append(CATALOG_NAME)
         if changed:
@@ -124,7 +135,9 @@ class Searcher:
             keep = {d for d in keep if (self.docs[d].date or "9999") <= filters.before}
         return np.flatnonzero(np.isin(self._doc_of_row, sorted(keep)))
 
-    def bm25_ranking(self, query: str, allowed: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+    def bm25_ranking(
+        self, query: str, allowed: np.ndarray | None, limit: int
+    ) -> list[tuple[int, float]]:
         folded = self.folded.scores(self.segmenter.folded_terms(query))
         if has_diacritics(query):
             scores = self.lexical.scores(self.segmenter.terms(query)) + FOLDED_WEIGHT * folded
@@ -143,11 +156,15 @@ class Searcher:
             query = self.restorer.restore(query)
         return self.segmenter.expand_abbreviations(query)
 
-    def dense_ranking(self, query: str, allowed: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+    def dense_ranking(
+        self, query: str, allowed: np.ndarray | None, limit: int
+    ) -> list[tuple[int, float]]:
         vector = self.embedder.embed_queries([self.dense_query(query)])[0]
         return self.dense.search(vector, limit, allowed)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[Hit]:
         """The `k` best passages for `query`."""
         query = clean_query(query)
         if mode not in MODES:

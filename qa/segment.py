@@ -12,6 +12,7 @@ them — still matches.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections import Counter, defaultdict
@@ -49,7 +50,9 @@ class Lexicon:
     def load(cls, abbreviations: Path | None = None) -> Lexicon:
         """The bundled lexicon, extended (not replaced) by a user's abbreviation file."""
         data = resources.files("qa") / "data"
-        table = dict(tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))["abbreviations"])
+        table = dict(
+            tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))["abbreviations"]
+        )
         if abbreviations is not None:
             try:
                 extra = tomllib.loads(abbreviations.read_text("utf-8")).get("abbreviations", {})
@@ -85,7 +88,7 @@ class Segmenter:
         return self._long_re.sub(lambda m: f" {self._long_forms[m.group(0).lower()]} ", text)
 
     def terms(self, text: str) -> list[str]:
-        """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `["tiến_độ", "kcn", "hải_long"]`."""
+        """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `tiến_độ kcn hải_long`."""
         text = self.canonical_text(text)
         result: list[str] = []
         cursor = 0
@@ -110,11 +113,11 @@ class Segmenter:
         Stopwords stay: folding merges them with content words (`đó` and `độ` are both `do`).
         """
         syllables = _SYLLABLE.findall(fold_diacritics(self.canonical_text(text)).lower())
-        pairs = [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+        pairs = [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
         return syllables + pairs
 
     def expand_abbreviations(self, text: str) -> str:
-        """For the embedder, which may not know them: `KCN Hải Long` → `KCN (khu công nghiệp) Hải Long`."""
+        """For the embedder, which may not know them: `KCN` → `KCN (khu công nghiệp)`."""
 
         def expand(match: re.Match[str]) -> str:
             longs = self.lexicon.abbreviations.get(match.group(0).upper())
@@ -145,7 +148,7 @@ class DiacriticRestorer:
         single_counts: dict[str, Counter[str]] = defaultdict(Counter)
         for text in texts:
             syllables = re.findall(r"[^\W\d_]+", normalize_tone_marks(clean_text(text)).lower())
-            for a, b in zip(syllables, syllables[1:], strict=False):
+            for a, b in itertools.pairwise(syllables):
                 pair_counts[fold_diacritics(f"{a} {b}")][f"{a} {b}"] += 1
             for s in syllables:
                 single_counts[fold_diacritics(s)][s] += 1
@@ -164,7 +167,10 @@ class DiacriticRestorer:
             if i + 1 < len(tokens):
                 pair = self.pairs.get(f"{word.lower()} {tokens[i + 1].lower()}")
                 if pair is not None and word.isalpha() and tokens[i + 1].isalpha():
-                    out.extend(_keep_case(w, p) for w, p in zip(tokens[i : i + 2], pair.split()))
+                    out.extend(
+                        _keep_case(w, p)
+                        for w, p in zip(tokens[i : i + 2], pair.split(), strict=True)
+                    )
                     i += 2
                     continue
             out.append(_keep_case(word, self.singles.get(word.lower(), word.lower())))

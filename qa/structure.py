@@ -30,13 +30,17 @@ def assign_sections(paragraphs: list[str]) -> list[Sectioned]:
     """
     stack: list[tuple[int, str, str]] = []  # (level, kind, label)
     result: list[Sectioned] = []
+    previous: str | None = None  # kind of the heading just before, if the last one was one
     for text in paragraphs:
         heading = detect_heading(text)
+        previous, kind_before = (heading.kind if heading else None), previous
         if heading is None:
             result.append(Sectioned("body", tuple(label for _, _, label in stack)))
             continue
-        if heading.kind == "caps" and stack and stack[-1][1] == "part" and result:
-            level, kind, label = stack.pop()  # `Phần thứ nhất` + its upper-case title
+        if heading.kind == "caps" and kind_before == "part" and stack[-1][1] == "part":
+            # `Phần thứ nhất` + its upper-case title on the next line; a caps line further
+            # down (`TM. ỦY BAN NHÂN DÂN`) is not part of the title.
+            level, kind, label = stack.pop()
             stack.append((level, kind, f"{label}: {heading.label}"))
         else:
             while stack and stack[-1][0] >= heading.level:

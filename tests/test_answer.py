@@ -20,13 +20,15 @@ HITS = [
         1,
         "b2024",
         "2024-01",
-        "Đẩy nhanh tiến độ thực hiện các dự án KCN Hải Long, KCN VSIP. Tổ chức Hội nghị xúc tiến đầu tư.",
+        "Đẩy nhanh tiến độ thực hiện các dự án KCN Hải Long, KCN VSIP. "
+        "Tổ chức Hội nghị xúc tiến đầu tư.",
     ),
     _hit(
         2,
         "a2023",
         "2023-09",
-        "Chỉ đạo đẩy nhanh tiến độ triển khai Khu công nghiệp Hải Long. Lúa Xuân được mùa, năng suất cao.",
+        "Chỉ đạo đẩy nhanh tiến độ triển khai Khu công nghiệp Hải Long. "
+        "Lúa Xuân được mùa, năng suất cao.",
     ),
 ]
 
@@ -71,7 +73,13 @@ def test_no_passages_abstains(segmenter: Segmenter) -> None:
 
 def test_number_questions_prefer_sentences_with_numbers_and_units(segmenter: Segmenter) -> None:
     hits = [
-        _hit(1, "x", "2023-09", "GRDP tăng trưởng khá so với cùng kỳ năm trước. GRDP ước đạt 47.411 tỷ đồng, tăng 7,72%."),
+        _hit(
+            1,
+            "x",
+            "2023-09",
+            "GRDP tăng trưởng khá so với cùng kỳ năm trước. "
+            "GRDP ước đạt 47.411 tỷ đồng, tăng 7,72%.",
+        ),
     ]
     answer = compose_answer("GRDP tăng bao nhiêu?", hits, segmenter)
     assert "7,72%" in answer.citations[0].quote

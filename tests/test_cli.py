@@ -37,16 +37,32 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_search_json_contract(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "search", "tiến độ KCN Hải Long?", "--index", str(index), "--json", "--k", "3")
+    code, out, _ = _run(
+        capsys, "search", "tiến độ KCN Hải Long?", "--index", str(index), "--json", "--k", "3"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["query"] == "tiến độ KCN Hải Long?" and data["mode"] == "hybrid"
-    keys = {"rank", "score", "chunk_id", "doc_id", "doc_title", "doc_date", "section", "page", "text", "start", "end"}
+    keys = {
+        "rank",
+        "score",
+        "chunk_id",
+        "doc_id",
+        "doc_title",
+        "doc_date",
+        "section",
+        "page",
+        "text",
+        "start",
+        "end",
+    }
     assert len(data["hits"]) == 3 and keys <= set(data["hits"][0])
 
 
 def test_ask_json_contract(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "ask", "tiến độ KCN Hải Long?", "--index", str(index), "--json", "--no-llm")
+    code, out, _ = _run(
+        capsys, "ask", "tiến độ KCN Hải Long?", "--index", str(index), "--json", "--no-llm"
+    )
     assert code == 0
     data = json.loads(out)
     assert {"query", "answer", "abstained", "citations", "hits"} <= set(data)
@@ -54,7 +70,9 @@ def test_ask_json_contract(index: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert data["citations"] and all(c["quote"] in texts[c["chunk_id"]] for c in data["citations"])
 
 
-def test_batch_reads_one_question_per_line(index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_reads_one_question_per_line(
+    index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     batch = tmp_path / "questions.txt"
     batch.write_text("tiến độ KCN Hải Long\n\nGRDP 9 tháng năm 2023\n   \n", encoding="utf-8")
     code, out, _ = _run(capsys, "search", "--batch", str(batch), "--index", str(index), "--json")
@@ -84,14 +102,20 @@ def test_bad_input_is_one_line_and_non_zero(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_missing_index_and_unknown_embedder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_index_and_unknown_embedder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = _run(capsys, "search", "tiến độ", "--index", str(tmp_path / "none"))
     assert code != 0 and "qa index" in err and len(err.strip().splitlines()) == 1
-    code, _, err = _run(capsys, "index", "--index", str(tmp_path / "i"), "--embedder", "word2vec", "--quiet")
+    code, _, err = _run(
+        capsys, "index", "--index", str(tmp_path / "i"), "--embedder", "word2vec", "--quiet"
+    )
     assert code != 0 and "unknown embedder" in err
 
 
-def test_stale_index_names_the_fix(index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stale_index_names_the_fix(
+    index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(SEED, corpus)
     (corpus / "005_new.txt").write_text("Văn bản mới về khu công nghiệp.\n", encoding="utf-8")
@@ -110,7 +134,9 @@ def test_corpus_list_and_inspect(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "[27]" in out and "KCN Hải Long" in out
 
 
-def test_corrupt_file_is_reported_and_others_still_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_corrupt_file_is_reported_and_others_still_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SEED / "004_75266ca73367f016.txt", corpus)

@@ -16,7 +16,7 @@ def test_rrf_sums_reciprocal_ranks() -> None:
 
 def test_rrf_prefers_agreement_over_one_first_place() -> None:
     ranking = reciprocal_rank_fusion([[(7, 1.0), (3, 0.5)], [(3, 1.0), (8, 0.5)]], k=60)
-    assert [row for row, _ in ranking][0] == 3
+    assert ranking[0][0] == 3
 
 
 def test_min_max_scales_to_unit_interval() -> None:

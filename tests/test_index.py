@@ -84,7 +84,7 @@ def test_stale_and_mismatched_indexes_are_detected(corpus: Path, tmp_path: Path)
 
     doc = corpus / "002_a6a4f491796d81bf.txt"
     doc.write_text(doc.read_text(encoding="utf-8") + "\nthêm\n", "utf-8")
-    with pytest.raises(IndexStale, match="002_a6a4f491796d81bf.*qa index"):
+    with pytest.raises(IndexStale, match=r"002_a6a4f491796d81bf.*qa index"):
         searcher.check_corpus(corpus)
 
     other = CountingEmbedder()

@@ -18,7 +18,7 @@ REPLY = {"text": ""}
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         json.loads(self.rfile.read(length))
         body = json.dumps({"choices": [{"message": {"content": REPLY["text"]}}]}).encode()
@@ -51,7 +51,9 @@ def _extractive():  # type: ignore[no-untyped-def]
 
 
 def test_grounded_sentences_are_kept_and_ungrounded_dropped(endpoint: str) -> None:
-    REPLY["text"] = "KCN Hải Long đang được đẩy nhanh tiến độ [1]. Dự án đã xong [7]. Không có nguồn."
+    REPLY["text"] = (
+        "KCN Hải Long đang được đẩy nhanh tiến độ [1]. Dự án đã xong [7]. Không có nguồn."
+    )
     answer = generate_answer(_extractive())
     assert answer.text == "KCN Hải Long đang được đẩy nhanh tiến độ. [1]"
     assert [c.n for c in answer.citations] == [1]

@@ -11,8 +11,12 @@ from qa.normalize import clean_text, collapse_spaces, fold_diacritics, matching_
 
 # Real lines of the seed corpus.
 LINE_000 = "Tổng sản phẩm trên địa bàn tỉnh (GRDP theo giá so sánh năm 2010) ước đạt "
-LINE_000_THUY = "Ban hành Chỉ thị tăng cường công tác quản lý bảo đảm an toàn công trình đê điều, thuỷ lợi"
-LINE_003_HOA = "tỉnh Thái Bình thực hiện công nghiệp hoá, hiện đại hoá với xuất phát điểm là tỉnh thuần nông"
+LINE_000_THUY = (
+    "Ban hành Chỉ thị tăng cường công tác quản lý bảo đảm an toàn công trình đê điều, thuỷ lợi"
+)
+LINE_003_HOA = (
+    "tỉnh Thái Bình thực hiện công nghiệp hoá, hiện đại hoá với xuất phát điểm là tỉnh thuần nông"
+)
 
 
 def test_nfc_composes_decomposed_vietnamese() -> None:

@@ -85,7 +85,9 @@ def test_year_range_wrapped_after_the_dash_joins_without_a_space() -> None:
     )
     assert join_lines("giai đoạn 2021-", "2025") == "giai đoạn 2021-2025"
     assert join_lines("giai đoạn", "2025") == "giai đoạn 2025"
-    assert join_lines(f"năm 2022{marker(1)}", ". Tổng giá trị") == f"năm 2022{marker(1)}. Tổng giá trị"
+    assert (
+        join_lines(f"năm 2022{marker(1)}", ". Tổng giá trị") == f"năm 2022{marker(1)}. Tổng giá trị"
+    )
 
 
 def test_a_wrapped_heading_is_joined_and_a_caps_title_follows_its_part() -> None:
@@ -139,8 +141,8 @@ def test_block_layout_joins_a_paragraph_cut_by_a_page_break() -> None:
     # corpus/003 lines 18 and 20: `… Thủ tướng Chính phủ quyết định thành` / `lập từ năm 2017 …`
     paragraphs = reflow_blocks("\n".join(_corpus_lines("003_")[17:21]))
     assert len(paragraphs) == 1
-    assert "Chính phủ quyết định thành lập từ năm 2017 với tổng diện tích 30.583 ha" in (
-        paragraphs[0]
+    assert (
+        "Chính phủ quyết định thành lập từ năm 2017 với tổng diện tích 30.583 ha" in (paragraphs[0])
     )
 
 

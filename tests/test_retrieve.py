@@ -56,7 +56,9 @@ def test_folded_queries_find_the_same_top_passages(
 
 
 def test_filters_narrow_results(searcher: Searcher) -> None:
-    only = searcher.search("phát triển kinh tế", 10, "hybrid", Filters(doc_ids=("004_75266ca73367f016",)))
+    only = searcher.search(
+        "phát triển kinh tế", 10, "hybrid", Filters(doc_ids=("004_75266ca73367f016",))
+    )
     assert only and {h.doc.doc_id for h in only} == {"004_75266ca73367f016"}
     kinds = searcher.search("phát triển kinh tế", 10, "bm25", Filters(kinds=("nghị quyết",)))
     assert {h.doc.kind for h in kinds} == {"nghị quyết"}
@@ -85,7 +87,9 @@ def test_overlapping_passages_are_collapsed(searcher: Searcher) -> None:
         ("tiến độ", "fuzzy", "unknown mode"),
     ],
 )
-def test_bad_queries_are_clear_errors(searcher: Searcher, query: str, mode: str, message: str) -> None:
+def test_bad_queries_are_clear_errors(
+    searcher: Searcher, query: str, mode: str, message: str
+) -> None:
     with pytest.raises(QueryError, match=message):
         searcher.search(query, 5, mode)
 

@@ -1,0 +1,192 @@
+"""`qa eval` and `qa bench`: thin argparse faces over `qa.evaluate`, `qa.beir` and `qa.bench`.
+
+`qa/cli.py` calls `register_eval(subparsers)` and `register_bench(subparsers)`; each command
+sets `func(args) -> int`. Errors are `QAError`s, which the main CLI turns into one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
+from qa.errors import ConfigError
+from qa.evaluate import DEFAULT_KS, parse_ks, run_eval, summary_dict, terminal_summary
+from qa.retrieve import MODES
+
+DEFAULT_GOLD = Path("eval/gold.jsonl")
+DEFAULT_RESULTS = Path("eval/results")
+
+
+def parse_modes(text: str) -> tuple[str, ...]:
+    """`"bm25,hybrid"` → ("bm25", "hybrid"); unknown names are a ConfigError."""
+    modes = tuple(dict.fromkeys(m.strip() for m in text.split(",") if m.strip()))
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise ConfigError(
+            f"unknown mode {unknown[0] if unknown else text!r}; use {', '.join(MODES)}"
+        )
+    return modes
+
+
+def register_eval(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Add `qa eval`: gold-set metrics per mode and type, or a BEIR dataset with --beir."""
+    parser = subparsers.add_parser(
+        "eval",
+        help="measure retrieval and answers on the gold set (or a BEIR dataset)",
+        description=(
+            "Hit@k, Recall@k, MRR@10 and nDCG@10 per mode and question type, answer accuracy, "
+            "citation precision and abstention; writes JSON, a markdown report and a plot to --out."
+        ),
+    )
+    parser.add_argument(
+        "--gold", type=Path, default=DEFAULT_GOLD, help="gold questions (JSON Lines)"
+    )
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help="comma-separated: bm25,dense,hybrid"
+    )
+    parser.add_argument(
+        "--k",
+        dest="ks",
+        default=",".join(map(str, DEFAULT_KS)),
+        help="cut-offs for Hit@k and Recall@k (default: %(default)s)",
+    )
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus the index must match"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_RESULTS, help="results folder")
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="sweep the abstention threshold and print precision/recall against abstentions",
+    )
+    parser.add_argument(
+        "--beir", type=Path, metavar="DIR", help="evaluate on a BEIR folder instead of the gold set"
+    )
+    parser.add_argument(
+        "--embedder",
+        default=None,
+        help=f"embedder id for --beir (default {DEFAULT_EMBEDDER}); must match the index otherwise",
+    )
+    _add_settings(parser)
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(func=cmd_eval)
+    return parser
+
+
+def register_bench(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Add `qa bench`: build and query latency on the seed corpus and a synthetic corpus."""
+    parser = subparsers.add_parser(
+        "bench",
+        help="time index build and queries (seed corpus + synthetic scale)",
+        description=(
+            "Cold build and warm query latency on the seed corpus (real embedder), then p50 "
+            "latency, memory and index size on a synthetic corpus resampled from it, with plain "
+            "rank_bm25 as a baseline."
+        ),
+    )
+    parser.add_argument(
+        "--synthetic", type=int, default=100_000, metavar="N", help="synthetic passages (0: skip)"
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="seed corpus (built cold in a temp dir)"
+    )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        help="measure warm latency on this existing index instead of the fresh build",
+    )
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="questions to time")
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="embedder id")
+    _add_settings(parser)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.set_defaults(func=cmd_bench)
+    return parser
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=None,
+        help="TOML file with settings ([tool.qa] or top-level keys), e.g. abstain_below = 0.5",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings | None:
+    path = getattr(args, "settings", None)
+    return Settings.from_toml(path) if path else None
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    ks = parse_ks(args.ks)
+    settings = _settings(args)
+    modes = parse_modes(args.modes)
+    if args.beir is not None:
+        from qa.beir import beir_dict, beir_table, run_beir
+
+        beir = run_beir(
+            args.beir,
+            args.embedder or DEFAULT_EMBEDDER,
+            modes,
+            ks,
+            settings,
+            progress=not args.json and sys.stderr.isatty(),
+        )
+        sys.stdout.write(
+            json.dumps(beir_dict(beir), ensure_ascii=False, indent=1) + "\n"
+            if args.json
+            else beir_table(beir)
+        )
+        return 0
+    from qa.embed import load_embedder
+    from qa.retrieve import Searcher
+
+    embedder = load_embedder(args.embedder) if args.embedder else None
+    searcher = Searcher(args.index, embedder=embedder, settings=settings)
+    if args.corpus is not None and args.corpus.is_dir():
+        searcher.check_corpus(args.corpus)
+    report = run_eval(
+        args.index,
+        args.gold,
+        modes,
+        ks,
+        args.out,
+        calibrate=args.calibrate,
+        searcher=searcher,
+        settings=settings,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    sys.stdout.write(
+        json.dumps(summary_dict(report), ensure_ascii=False, indent=1) + "\n"
+        if args.json
+        else terminal_summary(report)
+    )
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from qa.bench import bench_json, bench_text, run_bench
+
+    if args.synthetic < 0:
+        raise ConfigError("--synthetic must be 0 (skip) or a number of passages")
+    index = args.index if args.index is not None and args.index.exists() else None
+    result = run_bench(
+        args.corpus,
+        args.synthetic,
+        args.embedder,
+        gold=args.gold,
+        index_dir=index,
+        settings=_settings(args),
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    sys.stdout.write(bench_json(result) if args.json else bench_text(result))
+    return 0

@@ -1,0 +1,41 @@
+"""Fixtures shared by the page tests: one real index (seed corpus, e5-small) per test session."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from qa.index import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = ROOT / "corpus"
+
+
+@dataclass(frozen=True)
+class BuiltIndex:
+    """Where the session's index and the corpus it was built from live."""
+
+    index: Path
+    corpus: Path
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> BuiltIndex:
+    """A real index of the seed corpus, built once (~1–2 min cold, seconds when warm).
+
+    When `index/default` already exists it is copied first, only to reuse its vectors: the
+    build is incremental, so an up-to-date copy costs a few seconds; `index/default` itself
+    is never written.
+    """
+    index = tmp_path_factory.mktemp("app") / "index"
+    default = ROOT / "index" / "default"
+    if (default / "manifest.json").exists():
+        try:
+            shutil.copytree(default, index)
+        except (OSError, shutil.Error):  # being rebuilt right now: build from scratch
+            shutil.rmtree(index, ignore_errors=True)
+    build_index(SEED_CORPUS, index, "e5-small", progress=False)
+    return BuiltIndex(index=index, corpus=SEED_CORPUS)
