@@ -29,7 +29,7 @@ from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
-from qa.segment import DiacriticRestorer, Segmenter
+from qa.segment import DiacriticRestorer, Lexicon, Segmenter
 from qa.store import (
     FORMAT_VERSION,
     MANIFEST,
@@ -95,9 +95,12 @@ def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[str]]:
 
 
 def _previous(
-    index_dir: Path, embedder_id: str
+    index_dir: Path, embedder_id: str, lexicon: str
 ) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
-    """Cached terms by chunk hash and vectors by embed-input hash from the current index."""
+    """Cached terms by chunk hash and vectors by embed-input hash from the current index.
+
+    Terms are reused only under the same lexicon, vectors only under the same embedder.
+    """
     try:
         manifest = read_manifest(index_dir)
         rows = read_jsonl(index_dir / "chunks.jsonl")
@@ -105,8 +108,11 @@ def _previous(
         vectors = load_vectors(index_dir)
     except (IndexMissing, IndexStale, OSError, ValueError):
         return {}, {}
+    if manifest.get("lexicon") != lexicon:
+        terms = []  # other abbreviations or stopwords: every passage is segmented again
     term_cache = {
-        row["hash"]: t["terms"] + ["\x00"] + t["folded"] for row, t in zip(rows, terms, strict=True)
+        row["hash"]: [*t["terms"], "\x00", *t["folded"]]
+        for row, t in zip(rows, terms, strict=False)
     }
     if manifest["embedder"]["id"] != embedder_id or len(vectors) != len(rows):
         return term_cache, {}
@@ -132,8 +138,9 @@ def build_index(
     chunks = chunk_documents(docs, settings)
     if not chunks:
         raise CorpusError(f"no text to index in {corpus}")
-    term_cache, vector_cache = _previous(index_dir, model.id)
-    segmenter = Segmenter()
+    lexicon = Lexicon.for_corpus(corpus)
+    segmenter = Segmenter(lexicon)
+    term_cache, vector_cache = _previous(index_dir, model.id, lexicon.fingerprint)
     titles = {d.meta.doc_id: d.meta.title for d in docs}
     lexical_texts = [lexical_input(c, titles[c.doc_id]) for c in chunks]
     hashes = [content_hash(t) for t in lexical_texts]
@@ -162,66 +169,70 @@ def build_index(
             vector_cache[key] = vector
         notify(0.15 + 0.8 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
     report.embed_seconds = time.perf_counter() - embed_started
-    vectors = np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32)
+    built = _Built(
+        docs=docs,
+        chunks=chunks,
+        hashes=hashes,
+        embed_hashes=embed_hashes,
+        terms=terms,
+        folded=folded,
+        vectors=np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32),
+        lexicon=lexicon,
+    )
 
     notify(0.96, "Ghi chỉ mục")
     with atomic_index_dir(index_dir) as tmp:
-        _write(
-            tmp, corpus, docs, chunks, hashes, embed_hashes, terms, folded, vectors, model, settings
-        )
+        _write(tmp, built, settings)
         report.seconds = time.perf_counter() - started
-        manifest = _manifest(corpus, docs, chunks, model, settings, report)
-        write_json(tmp / MANIFEST, manifest)
+        write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)
     report.embedded, report.reused = len(missing), len(chunks) - len(missing)
     notify(1.0, "Xong")
     return report
 
 
-def _write(
-    folder: Path,
-    corpus: Path,
-    docs: list[ParsedDocument],
-    chunks: list[Chunk],
-    hashes: list[str],
-    embed_hashes: list[str],
-    terms: list[list[str]],
-    folded: list[list[str]],
-    vectors: np.ndarray,
-    model: Embedder,
-    settings: Settings,
-) -> None:
+@dataclass(frozen=True)
+class _Built:
+    """Everything a build computed, row-aligned with `chunks`, ready to be written."""
+
+    docs: list[ParsedDocument]
+    chunks: list[Chunk]
+    hashes: list[str]
+    embed_hashes: list[str]
+    terms: list[list[str]]
+    folded: list[list[str]]
+    vectors: np.ndarray
+    lexicon: Lexicon
+
+
+def _write(folder: Path, built: _Built, settings: Settings) -> None:
     write_jsonl(
         folder / "documents.jsonl",
-        [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in docs],
+        [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in built.docs],
     )
     rows = [
         {**chunk_to_row(c, h), "embed_hash": e}
-        for c, h, e in zip(chunks, hashes, embed_hashes, strict=True)
+        for c, h, e in zip(built.chunks, built.hashes, built.embed_hashes, strict=True)
     ]
     write_jsonl(folder / "chunks.jsonl", rows)
     write_jsonl(
         folder / "terms.jsonl",
-        [{"terms": t, "folded": f} for t, f in zip(terms, folded, strict=True)],
+        [{"terms": t, "folded": f} for t, f in zip(built.terms, built.folded, strict=True)],
     )
-    np.save(folder / "vectors.npy", vectors, allow_pickle=False)
-    DenseIndex.build(vectors, settings.hnsw_above).save(folder / "dense.faiss")
-    LexicalIndex.build(terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
-    LexicalIndex.build(folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
-    restorer = DiacriticRestorer.from_texts(d.text for d in docs)
+    np.save(folder / "vectors.npy", built.vectors, allow_pickle=False)
+    DenseIndex.build(built.vectors, settings.hnsw_above).save(folder / "dense.faiss")
+    LexicalIndex.build(built.terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
+    LexicalIndex.build(built.folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
+    restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
     write_json(folder / "restorer.json", {"pairs": restorer.pairs, "singles": restorer.singles})
+    write_json(folder / "lexicon.json", built.lexicon.to_json())
 
 
 def _manifest(
-    corpus: Path,
-    docs: list[ParsedDocument],
-    chunks: list[Chunk],
-    model: Embedder,
-    settings: Settings,
-    report: BuildReport,
+    corpus: Path, built: _Built, model: Embedder, settings: Settings, report: BuildReport
 ) -> dict[str, Any]:
     per_doc: dict[str, int] = {}
-    for chunk in chunks:
+    for chunk in built.chunks:
         per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
     return {
         "format": FORMAT_VERSION,
@@ -230,15 +241,16 @@ def _manifest(
         "build_seconds": round(report.seconds, 2),
         "corpus": str(corpus.resolve()),
         "catalog": catalog_hash(corpus),
+        "lexicon": built.lexicon.fingerprint,
         "embedder": {"id": model.id, "dim": int(model.dim)},
         "settings": asdict(settings),
         "documents": {
             d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
-            for d in docs
+            for d in built.docs
         },
         "counts": {
-            "documents": len(docs),
-            "chunks": len(chunks),
-            "footnotes": sum(len(d.footnotes) for d in docs),
+            "documents": len(built.docs),
+            "chunks": len(built.chunks),
+            "footnotes": sum(len(d.footnotes) for d in built.docs),
         },
     }

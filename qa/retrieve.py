@@ -23,7 +23,13 @@ from qa.ingest import CATALOG_NAME, corpus_files
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
-from qa.segment import DiacriticRestorer, Segmenter, has_diacritics
+from qa.segment import (
+    CORPUS_ABBREVIATIONS,
+    DiacriticRestorer,
+    Lexicon,
+    Segmenter,
+    has_diacritics,
+)
 from qa.store import chunk_from_row, document_meta, read_jsonl, read_manifest
 
 log = logging.getLogger(__name__)
@@ -77,6 +83,7 @@ class Searcher:
             self.folded = LexicalIndex.load(index_dir / "bm25_folded", len(self.chunks))
             self.dense = DenseIndex.load(index_dir / "dense.faiss")
             restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
+            lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise IndexStale(
                 f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"
@@ -86,7 +93,7 @@ class Searcher:
         }
         self.doc_texts: dict[str, str] = {r["meta"]["doc_id"]: r["text"] for r in doc_rows}
         self.restorer = DiacriticRestorer(restorer["pairs"], restorer["singles"])
-        self.segmenter = Segmenter()
+        self.segmenter = Segmenter(Lexicon.from_json(lexicon))
         self._doc_of_row = np.array([c.doc_id for c in self.chunks])
 
     @property
@@ -109,6 +116,8 @@ class Searcher:
         )
         if catalog_hash(corpus) != self.manifest.get("catalog", ""):
             changed.append(CATALOG_NAME)
+        if Lexicon.for_corpus(corpus).fingerprint != self.manifest.get("lexicon"):
+            changed.append(CORPUS_ABBREVIATIONS)
         if changed:
             raise IndexStale(
                 f"index at {self.index_dir} is stale: {len(changed)} changed "

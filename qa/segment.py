@@ -12,7 +12,9 @@ them — still matches.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import re
 import tomllib
 from collections import Counter, defaultdict
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from underthesea import word_tokenize
 
@@ -33,6 +36,7 @@ _CODE = re.compile(
 _WORD = re.compile(r"[^\W_]")
 _SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?")
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+CORPUS_ABBREVIATIONS = "abbreviations.toml"
 
 
 def _is_code(token: str) -> bool:
@@ -41,7 +45,11 @@ def _is_code(token: str) -> bool:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Abbreviations (ABBR → long forms) and stopwords; loaded from `qa/data` or a user file."""
+    """Abbreviations (ABBR → long forms) and stopwords.
+
+    Bundled in `qa/data/`; a corpus can add its own in `<corpus>/abbreviations.toml` (same
+    format). The index stores the lexicon it was built with, and search uses exactly that one.
+    """
 
     abbreviations: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
@@ -64,6 +72,29 @@ class Lexicon:
             {str(k): tuple(str(v) for v in vs) for k, vs in table.items()},
             frozenset(w.strip() for w in stop if w.strip() and not w.startswith("#")),
         )
+
+    @classmethod
+    def for_corpus(cls, corpus: Path) -> Lexicon:
+        """The bundled lexicon plus the corpus's own `abbreviations.toml`, if it has one."""
+        extra = corpus / CORPUS_ABBREVIATIONS
+        return cls.load(extra if extra.is_file() else None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "abbreviations": {k: list(v) for k, v in sorted(self.abbreviations.items())},
+            "stopwords": sorted(self.stopwords),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Lexicon:
+        abbreviations = {str(k): tuple(v) for k, v in data["abbreviations"].items()}
+        return cls(abbreviations, frozenset(data["stopwords"]))
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever terms would change: cached terms are reused only when it matches."""
+        encoded = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
 
 
 class Segmenter:

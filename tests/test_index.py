@@ -116,3 +116,22 @@ def test_failed_build_leaves_the_previous_index_intact(corpus: Path, tmp_path: P
         build_index(corpus, index, failing, progress=False)
     assert (index / "manifest.json").read_text(encoding="utf-8") == before
     assert not [p for p in tmp_path.iterdir() if "building" in p.name]
+
+
+def test_corpus_abbreviations_are_used_and_tracked(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Trường Đại học Y Dược Thái Bình tuyển sinh năm 2024.\n", "utf-8")
+    (corpus / "b.txt").write_text("Sản lượng lúa vụ Xuân đạt khá.\n", "utf-8")
+    embedder = CountingEmbedder()
+    build_index(corpus, tmp_path / "index", embedder, progress=False)
+    assert Searcher(tmp_path / "index", embedder=embedder).search("ĐHYD", 2, "bm25") == []
+
+    (corpus / "abbreviations.toml").write_text(
+        '[abbreviations]\n"ĐHYD" = ["đại học y dược"]\n', encoding="utf-8"
+    )
+    with pytest.raises(IndexStale, match="abbreviations.toml"):
+        Searcher(tmp_path / "index", embedder=embedder).check_corpus(corpus)
+    build_index(corpus, tmp_path / "index", embedder, progress=False)
+    hits = Searcher(tmp_path / "index", embedder=embedder).search("ĐHYD tuyển sinh", 2, "bm25")
+    assert hits and hits[0].doc.doc_id == "a"
