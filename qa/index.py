@@ -23,13 +23,14 @@ from tqdm import tqdm
 from qa.chunk import chunk_documents
 from qa.config import Settings
 from qa.dense import DenseIndex
+from qa.diacritics import DiacriticRestorer
 from qa.document import PIPELINE_VERSION, parse_documents
 from qa.embed import Embedder, load_embedder
 from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
-from qa.segment import DiacriticRestorer, Lexicon, Segmenter
+from qa.segment import Lexicon, Segmenter
 from qa.store import (
     FORMAT_VERSION,
     MANIFEST,
@@ -224,7 +225,7 @@ def _write(folder: Path, built: _Built, settings: Settings) -> None:
     LexicalIndex.build(built.terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
     LexicalIndex.build(built.folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
     restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
-    write_json(folder / "restorer.json", {"pairs": restorer.pairs, "singles": restorer.singles})
+    write_json(folder / "restorer.json", restorer.to_json())
     write_json(folder / "lexicon.json", built.lexicon.to_json())
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from qa.config import MAX_QUERY_CHARS, Settings
 from qa.dense import DenseIndex
+from qa.diacritics import DiacriticRestorer
 from qa.document import PIPELINE_VERSION
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexStale, QueryError
@@ -25,7 +26,6 @@ from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
 from qa.segment import (
     CORPUS_ABBREVIATIONS,
-    DiacriticRestorer,
     Lexicon,
     Segmenter,
     has_diacritics,
@@ -92,7 +92,7 @@ class Searcher:
             r["meta"]["doc_id"]: document_meta(r) for r in doc_rows
         }
         self.doc_texts: dict[str, str] = {r["meta"]["doc_id"]: r["text"] for r in doc_rows}
-        self.restorer = DiacriticRestorer(restorer["pairs"], restorer["singles"])
+        self.restorer = DiacriticRestorer.from_json(restorer)
         self.segmenter = Segmenter(Lexicon.from_json(lexicon))
         self._doc_of_row = np.array([c.doc_id for c in self.chunks])
 

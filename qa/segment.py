@@ -17,8 +17,6 @@ import itertools
 import json
 import re
 import tomllib
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,7 +26,7 @@ from underthesea import word_tokenize
 
 from qa.errors import ConfigError
 from qa.normalize import clean_text, fold_diacritics
-from qa.syllable import normalize_tone_marks
+from qa.syllable import is_valid_syllable, normalize_tone_marks
 
 _CODE = re.compile(
     r"(?<![\w.,/-])(?:\d+(?:[.,]\d+)*%?|(?:[^\W_]+[./-])+[^\W_]+)(?![\w/-])", re.UNICODE
@@ -148,70 +146,20 @@ class Segmenter:
         return syllables + pairs
 
     def expand_abbreviations(self, text: str) -> str:
-        """For the embedder, which may not know them: `KCN` → `KCN (khu công nghiệp)`."""
+        """For the embedder, which may not know them: `KCN` → `KCN (khu công nghiệp)`.
+
+        Lower-case `kcn`, `grdp` count too, unless they are Vietnamese words (`tp` is not).
+        """
 
         def expand(match: re.Match[str]) -> str:
-            longs = self.lexicon.abbreviations.get(match.group(0).upper())
-            return f"{match.group(0)} ({longs[0]})" if longs else match.group(0)
+            word = match.group(0)
+            longs = self.lexicon.abbreviations.get(word.upper())
+            typed_as_abbreviation = word.isupper() or not is_valid_syllable(word)
+            return f"{word} ({longs[0]})" if longs and typed_as_abbreviation else word
 
-        return re.sub(r"(?<!\w)[A-ZĐ]{2,6}(?!\w)", expand, text)
+        return re.sub(r"(?<!\w)[^\W\d_]{2,6}(?!\w)", expand, text)
 
 
 def has_diacritics(text: str) -> bool:
     """True when the text carries any Vietnamese diacritic (so it was typed with them)."""
     return fold_diacritics(text) != text
-
-
-@dataclass(frozen=True)
-class DiacriticRestorer:
-    """Puts diacritics back on a query typed without them, from the corpus's own spelling.
-
-    Each folded syllable pair (then syllable) is replaced by its most frequent accented form:
-    `tien do khu cong nghiep hai long` → `tiến độ khu công nghiệp hải long`.
-    """
-
-    pairs: dict[str, str]
-    singles: dict[str, str]
-
-    @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> DiacriticRestorer:
-        pair_counts: dict[str, Counter[str]] = defaultdict(Counter)
-        single_counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for text in texts:
-            syllables = re.findall(r"[^\W\d_]+", normalize_tone_marks(clean_text(text)).lower())
-            for a, b in itertools.pairwise(syllables):
-                pair_counts[fold_diacritics(f"{a} {b}")][f"{a} {b}"] += 1
-            for s in syllables:
-                single_counts[fold_diacritics(s)][s] += 1
-        return cls(
-            {k: c.most_common(1)[0][0] for k, c in pair_counts.items()},
-            {k: c.most_common(1)[0][0] for k, c in single_counts.items()},
-        )
-
-    def restore(self, text: str) -> str:
-        """Restore diacritics word by word, preferring pairs; unknown words stay as typed."""
-        tokens = re.findall(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?|\S", text)
-        out: list[str] = []
-        i = 0
-        while i < len(tokens):
-            word = tokens[i]
-            if i + 1 < len(tokens):
-                pair = self.pairs.get(f"{word.lower()} {tokens[i + 1].lower()}")
-                if pair is not None and word.isalpha() and tokens[i + 1].isalpha():
-                    out.extend(
-                        _keep_case(w, p)
-                        for w, p in zip(tokens[i : i + 2], pair.split(), strict=True)
-                    )
-                    i += 2
-                    continue
-            out.append(_keep_case(word, self.singles.get(word.lower(), word.lower())))
-            i += 1
-        return " ".join(out)
-
-
-def _keep_case(original: str, restored: str) -> str:
-    if original.isupper() and len(original) > 1:
-        return restored.upper()
-    if original[:1].isupper():
-        return restored[:1].upper() + restored[1:]
-    return restored if original.isalpha() else original

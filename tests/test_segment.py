@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.segment import DiacriticRestorer, Segmenter, has_diacritics
+from qa.diacritics import DiacriticRestorer
+from qa.segment import Segmenter, has_diacritics
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,24 @@ def test_diacritics_restored_from_corpus_spelling() -> None:
         "tiến độ khu công nghiệp Hải Long"
     )
     assert has_diacritics("tiến độ") and not has_diacritics("tien do")
+
+
+def test_restoration_uses_context_and_keeps_case() -> None:
+    restorer = DiacriticRestorer.from_texts(
+        [
+            "Tổng đàn lợn ước đạt 712,6 nghìn con. Tổng đàn lợn tăng 2,9%.",
+            "Dân số lớn, quy mô lớn, thị trường lớn, công trình lớn.",
+            "Quyết định số 1004/QĐ-TTg của Thủ tướng.",
+        ]
+    )
+    assert restorer.restore("tong dan lon") == "tổng đàn lợn"
+    assert restorer.restore("quy mo lon") == "quy mô lớn"
+    assert restorer.restore("Quyet dinh 1004/QD-TTg") == "Quyết định 1004/QĐ-TTg"
+    assert restorer.restore("GRDP tang bao nhieu?") == "GRDP tăng bao nhiêu?"
+
+
+def test_lower_case_abbreviations_expand_for_the_embedder(segmenter: Segmenter) -> None:
+    assert segmenter.expand_abbreviations("grdp năm 2023") == (
+        "grdp (tổng sản phẩm trên địa bàn) năm 2023"
+    )
+    assert segmenter.expand_abbreviations("tổng đàn lợn") == "tổng đàn lợn"
