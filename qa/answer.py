@@ -15,25 +15,13 @@ from qa.config import Settings
 from qa.headings import detect_heading
 from qa.models import Hit
 from qa.normalize import fold_diacritics
+from qa.question import Question, SentenceJudge, analyse
 from qa.segment import Segmenter
 
 ABSTAIN_TEXT = "Không tìm thấy thông tin đủ tin cậy trong tài liệu."
 MAX_SENTENCES = 3
 PASSAGES_READ = 5
-QUESTION_WORDS = frozenset(
-    [
-        *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
-        *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không"),
-    ]
-)
-_NUMBER_QUESTION = re.compile(r"\b(bao nhiêu|bao nhieu|mấy|may|tỷ lệ|ty le|tỉ lệ|số lượng|tổng)\b")
-_STATUS_QUESTION = re.compile(r"\b(tiến độ|tien do|tình hình|tinh hinh|kết quả|ket qua|đến đâu)\b")
-_PLAN_QUESTION = re.compile(
-    r"\b(mục tiêu|muc tieu|kế hoạch|ke hoach|chỉ tiêu|chi tieu|phấn đấu|đến năm)\b"
-)
-_NUMBER_WITH_UNIT = re.compile(
-    r"\d[\d.,]*\s*(%|tỷ|triệu|nghìn|ha|km|tấn|USD|đồng|dự án|doanh nghiệp|lần|xã|người|con)"
-)
+NUMBER_MISSING_FACTOR = 0.5  # a `bao nhiêu` question answered by a sentence without the number
 _STATUS_WORDS = re.compile(
     r"\b(đã|đang|hoàn thành|hoàn thiện|khởi công|động thổ|chấp thuận|phê duyệt|đẩy nhanh|"
     r"triển khai|thành lập|giải ngân|đạt|chậm)\b"
@@ -73,18 +61,6 @@ class Answer:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def question_type(question: str) -> str:
-    """`number`, `status`, `plan` or `fact`: what kind of sentence answers it."""
-    lowered = question.lower()
-    if _NUMBER_QUESTION.search(lowered):
-        return "number"
-    if _STATUS_QUESTION.search(lowered):
-        return "status"
-    if _PLAN_QUESTION.search(lowered):
-        return "plan"
-    return "fact"
-
-
 @dataclass(frozen=True)
 class _Candidate:
     hit: Hit
@@ -94,53 +70,21 @@ class _Candidate:
     key: frozenset[str]
 
 
-def _content_terms(question: str, segmenter: Segmenter) -> dict[str, float]:
-    """Folded question terms with weights: names and codes matter more than common words.
-
-    `GRDP của tỉnh Nam Định năm 2023` → `nam_dinh` and `grdp` weigh 2.5, `2023` 1.5, `tinh` 1.
-    """
-    terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
-    terms = terms or segmenter.terms(question)
-    words = re.findall(r"[^\W_]+", question)
-    named = {fold_diacritics(w).lower() for w in words[1:] if w[:1].isupper()}
-    named |= {fold_diacritics(w).lower() for w in words if w.isupper() and len(w) > 1}
-    weights: dict[str, float] = {}
-    for term in terms:
-        folded = fold_diacritics(term)
-        if any(part in named for part in folded.split("_")):
-            weights[folded] = 2.5
-        elif any(ch.isdigit() for ch in folded):
-            weights[folded] = 1.5
-        else:
-            weights[folded] = 1.0
-    return weights
-
-
-def _sentence_terms(text: str, segmenter: Segmenter) -> set[str]:
-    return set(segmenter.folded_terms(text))
-
-
-def _candidates(question: str, hits: list[Hit], segmenter: Segmenter) -> list[_Candidate]:
-    wanted = _content_terms(question, segmenter)
-    total = sum(wanted.values()) or 1.0
-    kind = question_type(question)
+def _candidates(question: Question, hits: list[Hit], judge: SentenceJudge) -> list[_Candidate]:
     result: list[_Candidate] = []
     for hit in hits[:PASSAGES_READ]:
         text = hit.chunk.text
+        context = f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section}"
         for start, end in sentence_spans(text):
             quote = text[start:end].strip()
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
-            terms = _sentence_terms(quote, segmenter)
-            coverage = sum(w for t, w in wanted.items() if t in terms) / total
-            lowered = quote.lower()
-            bonus = 0.0
-            if kind == "number" and _NUMBER_WITH_UNIT.search(quote):
-                bonus = 0.15
-            elif _TYPE_WORDS.get(kind, _NOTHING).search(lowered):
-                bonus = 0.1
+            coverage = judge.coverage(quote, context)
+            if question.kind == "number" and not judge.gives_number(quote):
+                coverage *= NUMBER_MISSING_FACTOR
+            bonus = 0.1 if _TYPE_WORDS.get(question.kind, _NOTHING).search(quote.lower()) else 0.0
             rank_prior = 0.15 / hit.rank
-            key = frozenset(t for t in terms if "_" not in t)
+            key = frozenset(fold_diacritics(quote).lower().split())
             result.append(_Candidate(hit, quote, coverage + bonus + rank_prior, coverage, key))
     return sorted(result, key=lambda c: -c.score)
 
@@ -155,7 +99,8 @@ def compose_answer(
     """Pick the answering sentences from `hits` and cite them; abstain on weak evidence."""
     settings = settings or Settings()
     chosen: list[_Candidate] = []
-    candidates = _candidates(question, hits, segmenter)
+    asked = analyse(question, segmenter)
+    candidates = _candidates(asked, hits, SentenceJudge(asked, segmenter))
     confidence = candidates[0].coverage if candidates else 0.0
     if confidence < settings.abstain_below:
         return Answer(
@@ -165,7 +110,7 @@ def compose_answer(
             (),
             tuple(hits),
             confidence,
-            question_type=question_type(question),
+            question_type=asked.kind,
         )
     best = candidates[0].score
     for candidate in candidates:
@@ -205,7 +150,7 @@ def compose_answer(
         tuple(citations),
         tuple(hits),
         confidence,
-        question_type=question_type(question),
+        question_type=asked.kind,
     )
 
 

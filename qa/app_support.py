@@ -73,12 +73,16 @@ def page_label(page: int | None) -> str:
 
 def citation_label(citation: Citation) -> str:
     """`title — date — section — page`, the line printed after `[n]`."""
-    parts = [
-        citation.doc_title,
+    return " — ".join((citation.doc_title, citation_place(citation)))
+
+
+def citation_place(citation: Citation) -> str:
+    """`date — section — page`: where in which version of the document the quote stands."""
+    parts = (
         date_label(citation.doc_date),
         citation.section or "(không có mục)",
         page_label(citation.page),
-    ]
+    )
     return " — ".join(parts)
 
 
@@ -250,7 +254,7 @@ def search_csv(query: str, hits: Sequence[Hit]) -> bytes:
     return _csv(_hit_rows(query, hits))
 
 
-def hits_table(hits: Sequence[Hit], words: int = 35) -> list[dict[str, Any]]:
+def hits_table(hits: Sequence[Hit], words: int = 30) -> list[dict[str, Any]]:
     """Rows for the research tab's sortable table."""
     return [
         {
@@ -259,7 +263,7 @@ def hits_table(hits: Sequence[Hit], words: int = 35) -> list[dict[str, Any]]:
             "Tài liệu": h.doc.title,
             "Ngày": h.doc.date or "",
             "Mục": h.chunk.section,
-            "Trang": h.chunk.page,
+            "Trang": "" if h.chunk.page is None else str(h.chunk.page),
             "Trích đoạn": snippet(h.chunk.text, h.terms, words),
         }
         for h in hits
@@ -280,7 +284,10 @@ def latest_badge(latest: bool) -> str:
 
 def citation_html(citation: Citation, source_anchor: str | None = None) -> str:
     """One entry of the citation list, the target of the answer's `[n]` links."""
-    label = html_text(citation_label(citation))
+    label = (
+        f'<span class="qa-cite-title">{html_text(citation.doc_title)}</span>'
+        f'<span class="qa-cite-meta"> — {html_text(citation_place(citation))}</span>'
+    )
     jump = (
         f' <a class="qa-jump" href="#{source_anchor}">xem đoạn nguồn ↓</a>' if source_anchor else ""
     )

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -211,10 +212,10 @@ def beir_table(report: BeirReport) -> str:
         f"{report.queries} queries, embedder {report.embedder}, "
         f"built in {report.build_seconds:.1f} s"
     )
-    return title + "\n" + render_table(header, rows) + "\n"
+    return title + "\n" + render_table(header, rows, left=1) + "\n"
 
 
-def beir_dict(report: BeirReport) -> dict[str, object]:
+def beir_dict(report: BeirReport) -> dict[str, Any]:
     """What `qa eval --beir DIR --json` prints."""
     return {
         "folder": report.folder,

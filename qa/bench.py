@@ -38,7 +38,6 @@ from qa.answer import compose_answer
 from qa.chunk import sentence_spans
 from qa.config import Settings
 from qa.dense import DenseIndex
-from qa.document import PIPELINE_VERSION
 from qa.embed import Embedder, load_embedder
 from qa.evaluate import ASK_K, load_gold
 from qa.index import build_index
@@ -47,7 +46,6 @@ from qa.models import Chunk, DocumentMeta, OcrReport
 from qa.retrieve import MODES, Searcher
 from qa.segment import Segmenter
 from qa.store import (
-    FORMAT_VERSION,
     MANIFEST,
     chunk_to_row,
     document_to_row,
@@ -249,9 +247,10 @@ def compose_synthetic(
 
 
 def write_synthetic_index(
-    corpus: SyntheticCorpus, folder: Path, model: Embedder, settings: Settings, restorer: Path
+    corpus: SyntheticCorpus, folder: Path, model: Embedder, settings: Settings, seed_index: Path
 ) -> dict[str, float]:
-    """The index layout `Searcher` reads; returns seconds spent per part."""
+    """The index layout `Searcher` reads, corpus-wide files copied from the seed index;
+    returns seconds spent per part."""
     folder.mkdir(parents=True)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -284,20 +283,19 @@ def write_synthetic_index(
     np.save(folder / "vectors.npy", corpus.vectors, allow_pickle=False)
     DenseIndex.build(corpus.vectors, settings.hnsw_above).save(folder / "dense.faiss")
     seconds["dense_build_s"] = time.perf_counter() - started
-    shutil.copyfile(restorer, folder / "restorer.json")
-    write_json(
-        folder / MANIFEST,
-        {
-            "format": FORMAT_VERSION,
-            "pipeline": PIPELINE_VERSION,
-            "corpus": "synthetic",
-            "catalog": "",
-            "embedder": {"id": model.id, "dim": int(model.dim)},
-            "settings": asdict(settings),
-            "documents": {},
-            "counts": {"documents": len(docs), "chunks": len(chunk_rows), "footnotes": 0},
-        },
+    for extra in seed_index.glob("*.json"):  # restorer, lexicon, …: corpus-wide, kept as is
+        if extra.name != MANIFEST:
+            shutil.copyfile(extra, folder / extra.name)
+    manifest = json.loads((seed_index / MANIFEST).read_text(encoding="utf-8"))
+    manifest.update(
+        corpus="synthetic",
+        catalog="",
+        embedder={"id": model.id, "dim": int(model.dim)},
+        settings=asdict(settings),
+        documents={},
+        counts={"documents": len(docs), "chunks": len(chunk_rows), "footnotes": 0},
     )
+    write_json(folder / MANIFEST, manifest)
     return seconds
 
 
@@ -331,9 +329,7 @@ def bench_synthetic(
     corpus = compose_synthetic(n, seed, load_vectors(seed_searcher.index_dir))
     compose_s = time.perf_counter() - started
     folder = work / "synthetic"
-    parts = write_synthetic_index(
-        corpus, folder, model, settings, seed_searcher.index_dir / "restorer.json"
-    )
+    parts = write_synthetic_index(corpus, folder, model, settings, seed_searcher.index_dir)
     searcher = Searcher(folder, embedder=model, settings=settings)
     for mode in MODES:
         searcher.search(questions[0], k=SEARCH_K, mode=mode)

@@ -55,9 +55,30 @@ def _paragraph_sentences(text: str, max_words: int) -> list[Span]:
     if not spans and text.strip():
         spans = _regex_spans(text)
     result: list[Span] = []
-    for start, end in spans:
+    for start, end in _rejoin_false_breaks(text, spans):
         result.extend(_cut_long(text, start, end, max_words))
     return result
+
+
+def _rejoin_false_breaks(text: str, spans: list[Span]) -> list[Span]:
+    """Undo breaks inside codes (`(CT.` + `08)`) and before lower-case continuations.
+
+    A Vietnamese sentence starts with a capital letter, a list number or a quote.
+    """
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and _continues(text[: merged[-1][1]], text[start:end]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _continues(before: str, sentence: str) -> bool:
+    if sentence[:1].islower():
+        return True
+    glued_code = re.search(r"[^\W\d_]\.$", before) and re.match(r"\d+(?![.)]\s)", sentence)
+    return bool(glued_code)
 
 
 def _regex_spans(text: str) -> list[Span]:
@@ -102,28 +123,37 @@ class _Packer:
         self.settings = settings
         self.chunks: list[Chunk] = []
         self.sentences: list[Span] = []
+        self.places: list[tuple[tuple[str, ...], int | None]] = []  # each sentence's section, page
         self.section: tuple[str, ...] = ()
         self.page: int | None = None
         self.footnote: int | None = None
         self.fresh = 0  # sentences added since the last flush (the rest is overlap)
-        self.marker_offsets = sorted((f.marker, f.number) for f in doc.footnotes if f.marker)
+        self.marker_offsets = sorted(
+            (f.marker, f.number) for f in doc.footnotes if f.marker is not None
+        )
 
     def words(self) -> int:
-        return sum(_words(self.doc.text[s:e]) for s, e in self.sentences)
+        """Words of the passage as it will be shown, headings between sentences included."""
+        return self.words_until(self.sentences[-1][1]) if self.sentences else 0
+
+    def words_until(self, end: int) -> int:
+        return _words(self.doc.text[self.sentences[0][0] : end]) if self.sentences else 0
 
     def add(self, span: Span, section: tuple[str, ...], page: int | None) -> None:
         if not self.sentences:
             self.section, self.page = section, page
         self.sentences.append(span)
+        self.places.append((section, page))
         self.fresh += 1
 
-    def make_room(self, size: int) -> None:
-        """Flush before a sentence that would overflow; drop a bare overlap instead."""
-        if self.sentences and self.words() + size > self.settings.chunk_max_words:
+    def make_room(self, span: Span) -> None:
+        """Flush before a sentence that would overflow; drop the overlap too if the sentence
+        still does not fit after it, so no chunk exceeds `chunk_max_words`."""
+        if self.words_until(span[1]) > self.settings.chunk_max_words:
             if self.fresh:
                 self.flush(overlap=True)
-            else:
-                self.sentences = []
+            if self.words_until(span[1]) > self.settings.chunk_max_words:
+                self.sentences, self.places = [], []
 
     def flush(self, overlap: bool) -> None:
         self.fresh = 0
@@ -131,7 +161,7 @@ class _Packer:
             return
         start, end = self.sentences[0][0], self.sentences[-1][1]
         left = bisect.bisect_left(self.marker_offsets, (start, -1))
-        right = bisect.bisect_left(self.marker_offsets, (end + 1, -1))
+        right = bisect.bisect_left(self.marker_offsets, (end, -1))  # markers inside the text
         markers = tuple(number for _, number in self.marker_offsets[left:right])
         self.chunks.append(
             Chunk(
@@ -154,7 +184,10 @@ class _Packer:
                 if budget < 0:
                     break
                 kept.insert(0, span)
+        self.places = self.places[len(self.places) - len(kept) :]
         self.sentences = kept
+        if kept:  # the next chunk starts with the overlap: its section and page are theirs
+            self.section, self.page = self.places[0]
 
 
 def chunk_document(doc: ParsedDocument, settings: Settings | None = None) -> list[Chunk]:
@@ -170,7 +203,7 @@ def chunk_document(doc: ParsedDocument, settings: Settings | None = None) -> lis
         if top_changed or (section_changed and packer.words() >= settings.chunk_min_words):
             packer.flush(overlap=False)
         for span in sentence_spans(paragraph.text, paragraph.start, settings.chunk_max_words):
-            packer.make_room(_words(doc.text[span[0] : span[1]]))
+            packer.make_room(span)
             packer.add(span, paragraph.section, paragraph.page)
     packer.flush(overlap=False)
     for paragraph in doc.paragraphs:
@@ -178,14 +211,15 @@ def chunk_document(doc: ParsedDocument, settings: Settings | None = None) -> lis
             continue
         packer.footnote = paragraph.footnote
         for span in sentence_spans(paragraph.text, paragraph.start, settings.chunk_max_words):
-            size = _words(doc.text[span[0] : span[1]])
-            if packer.sentences and packer.words() + size > settings.chunk_max_words:
+            if packer.words_until(span[1]) > settings.chunk_max_words:
                 packer.flush(overlap=False)
             packer.add(span, paragraph.section, paragraph.page)
         packer.flush(overlap=False)
     return packer.chunks
 
 
-def chunk_documents(docs: Iterable[ParsedDocument], settings: Settings | None = None) -> list[Chunk]:
+def chunk_documents(
+    docs: Iterable[ParsedDocument], settings: Settings | None = None
+) -> list[Chunk]:
     """All chunks of several documents, in document order."""
     return [chunk for doc in docs for chunk in chunk_document(doc, settings)]

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from qa.footnotes import (
     MARK_RE,
+    PAGE_RE,
     FootnoteSplit,
     has_caret_footnotes,
     has_numbered_footnotes,
+    page_mark,
     split_caret_footnotes,
     split_numbered_footnotes,
 )
@@ -25,14 +28,11 @@ from qa.ocr import PairEvidence, looks_ocr_damaged, repair_ocr
 from qa.reflow import is_wrapped_layout, join_lines, reflow_blocks, reflow_wrapped
 from qa.structure import assign_sections
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # bumped when parsing or chunking changes: old indexes go stale
 PARAGRAPH_GAP = "\n\n"
-_PAGE_RE = re.compile("\ue002(\\d+)\ue003")
+BLOCK_SUFFIXES = (".docx", ".md")  # formats whose blank-line blocks are paragraphs
+_LEADING_PAGES = re.compile(f"(?:\\s*{PAGE_RE.pattern})+")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _page_mark(number: int) -> str:
-    return f"\ue002{number}\ue003"
 
 
 def _raw_lines(loaded: LoadedFile) -> list[str]:
@@ -40,14 +40,18 @@ def _raw_lines(loaded: LoadedFile) -> list[str]:
     for page in loaded.pages:
         page_lines = clean_text(page.text).split("\n")
         if page.number is not None:
-            page_lines = [_page_mark(page.number), *page_lines]
+            page_lines = [page_mark(page.number), *page_lines]
         lines.extend(page_lines)
     return lines
 
 
-def _split_layout(lines: list[str]) -> tuple[list[str], dict[int, str]]:
-    """Paragraph texts (markers as sentinels, page marks kept) and footnote texts by number."""
-    if not is_wrapped_layout(lines):
+def _split_layout(lines: list[str], blocks: bool) -> tuple[list[str], dict[int, str]]:
+    """Paragraph texts (markers as sentinels, page marks kept) and footnote texts by number.
+
+    `blocks`: the format itself says a paragraph is a block (DOCX paragraphs, Markdown), so
+    short blocks such as a title above its date line are never joined as wrapped lines.
+    """
+    if blocks or not is_wrapped_layout(lines):
         return reflow_blocks("\n".join(lines)), {}
     content = [line for line in lines if line.strip()]
     split = FootnoteSplit(body=content)
@@ -70,13 +74,13 @@ def _strip_pages(paragraphs: list[str]) -> list[tuple[str, int | None]]:
     page: int | None = None
     result: list[tuple[str, int | None]] = []
     for text in paragraphs:
-        starts = _PAGE_RE.match(text.lstrip())
-        if starts:
-            page = int(starts.group(1))
+        leading = _LEADING_PAGES.match(text)
+        if leading:  # the last of them: pages with no text in between come first
+            page = int(PAGE_RE.findall(leading.group(0))[-1])
         paragraph_page = page
-        for match in _PAGE_RE.finditer(text):
+        for match in PAGE_RE.finditer(text):
             page = int(match.group(1))
-        clean = _PAGE_RE.sub(" ", text).strip()
+        clean = PAGE_RE.sub("", text).strip()  # reflow put spaces around it where needed
         clean = re.sub(r" {2,}", " ", clean)
         if clean:
             result.append((clean, paragraph_page))
@@ -120,7 +124,8 @@ def parse_documents(loaded: Sequence[LoadedFile]) -> list[ParsedDocument]:
     """Parse several documents together: the clean ones are the evidence for OCR repair."""
     staged = []
     for item in loaded:
-        paragraphs, notes = _split_layout(_raw_lines(item))
+        blocks = Path(item.meta.source_path).suffix.lower() in BLOCK_SUFFIXES
+        paragraphs, notes = _split_layout(_raw_lines(item), blocks)
         staged.append((item, _strip_pages(paragraphs), notes))
     damaged = [looks_ocr_damaged("\n".join(t for t, _ in paras)) for _, paras, _ in staged]
     evidence = PairEvidence.from_texts(

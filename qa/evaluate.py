@@ -31,6 +31,7 @@ from tqdm import tqdm
 
 from qa.answer import Answer, compose_answer
 from qa.config import Settings
+from qa.embed import Embedder
 from qa.errors import QAError
 from qa.models import Chunk
 from qa.normalize import collapse_spaces, fold_diacritics, matching_form
@@ -584,6 +585,7 @@ def run_eval(
     ask: bool = True,
     calibrate: bool = False,
     searcher: Searcher | None = None,
+    embedder: Embedder | None = None,
     settings: Settings | None = None,
     progress: bool = False,
     plot: bool = True,
@@ -595,7 +597,7 @@ def run_eval(
     if unknown:
         raise EvalError(f"unknown mode {unknown[0]!r}; use bm25, dense and/or hybrid")
     ks = tuple(sorted(set(ks) | {REPORT_K, RANK_DEPTH}))
-    searcher = searcher or Searcher(index_dir, settings=settings)
+    searcher = searcher or Searcher(index_dir, embedder=embedder, settings=settings)
     settings = settings or searcher.settings
     evaluator = GoldEvaluator(searcher, items, ks)
     report = EvalReport(
@@ -744,7 +746,7 @@ def ask_table(report: EvalReport, markdown: bool = False) -> str:
         ["abstention rate on answerable", _pct(m.answerable_abstention_rate)],
         *([f"accuracy: {t}", _pct(v)] for t, v in m.accuracy_by_type.items()),
     ]
-    return render_table(["ask (hybrid + compose_answer)", "value"], rows, markdown)
+    return render_table(["ask (hybrid + compose_answer)", "value"], rows, markdown, left=1)
 
 
 def calibration_table(report: EvalReport, markdown: bool = False) -> str:
@@ -759,10 +761,13 @@ def calibration_table(report: EvalReport, markdown: bool = False) -> str:
         ]
         for m in report.calibration
     ]
-    return render_table(header, rows, markdown)
+    return render_table(header, rows, markdown, left=0)
 
 
-def render_table(header: list[str], rows: list[list[str]], markdown: bool = False) -> str:
+def render_table(
+    header: list[str], rows: list[list[str]], markdown: bool = False, left: int = 2
+) -> str:
+    """A plain-text (or markdown) table; the first `left` columns are labels."""
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -771,7 +776,7 @@ def render_table(header: list[str], rows: list[list[str]], markdown: bool = Fals
 
     def fmt(row: list[str]) -> str:
         cells = zip(row, widths, strict=True)
-        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(cells))
+        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(cells))
 
     return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows)])
 
@@ -895,8 +900,8 @@ def plot_hit_at_k(report: EvalReport, path: Path) -> Path:
         right.bar(xs, [mode.by_type[t].hit[REPORT_K] for t in types], width, label=mode.mode)
     right.set_xticks([j + width * (len(report.modes) - 1) / 2 for j in range(len(types))])
     right.set_xticklabels(types, rotation=30, ha="right")
-    right.set(ylabel=f"Hit@{REPORT_K}", title=f"Hit@{REPORT_K} by question type", ylim=(0, 1.02))
-    right.legend(loc="lower left")
+    right.set(ylabel=f"Hit@{REPORT_K}", title=f"Hit@{REPORT_K} by question type", ylim=(0, 1.15))
+    right.legend(loc="upper center", ncol=len(report.modes))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

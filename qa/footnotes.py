@@ -26,6 +26,9 @@ from qa.normalize import fold_diacritics
 MARK_OPEN = "\ue000"
 MARK_CLOSE = "\ue001"
 MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+PAGE_OPEN = "\ue002"  # a PDF page starts here: a line of its own until paragraphs are built
+PAGE_CLOSE = "\ue003"
+PAGE_RE = re.compile(f"{PAGE_OPEN}(\\d+){PAGE_CLOSE}")
 
 _RULE = re.compile(r"^[ \t]{10,}$|^[ \t]*_{10,}[ \t]*$")
 _BARE_NUMBER = re.compile(r"^(\d{1,3})\s*$")
@@ -43,6 +46,16 @@ MAX_NOTE_DISTANCE = 60  # body lines from a marker to its note: about one page
 def marker(number: int) -> str:
     """The sentinel that stands for footnote marker `number` inside body text."""
     return f"{MARK_OPEN}{number}{MARK_CLOSE}"
+
+
+def page_mark(number: int) -> str:
+    """The sentinel line put before the lines of PDF page `number`."""
+    return f"{PAGE_OPEN}{number}{PAGE_CLOSE}"
+
+
+def is_page_mark(line: str) -> bool:
+    """A page sentinel line: it ends a footnote block (notes sit at a page's foot)."""
+    return bool(PAGE_RE.fullmatch(line.strip()))
 
 
 @dataclass
@@ -86,7 +99,10 @@ def split_numbered_footnotes(lines: list[str]) -> FootnoteSplit:
     state = _NumberedState()
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if state.in_notes:
+        if is_page_mark(line):
+            state.in_notes, state.current = False, None
+            state.split.body.append(line)
+        elif state.in_notes:
             _numbered_note_line(state, line, following)
         else:
             _numbered_body_line(state, line, following)
@@ -205,6 +221,10 @@ def _caret_blocks(lines: list[str]) -> tuple[list[str], list[_CaretNote]]:
     for line in lines:
         stripped = line.strip()
         is_wide = len(stripped) > wide
+        if is_page_mark(line):
+            current, previous_wide = None, False
+            body.append(line)
+            continue
         if (stripped.startswith("^ ") and is_wide) or (
             current is not None and not previous_wide and is_wide
         ):

@@ -50,7 +50,7 @@ def load_text_file(path: Path) -> tuple[RawPage, ...]:
 def load_pdf(path: Path) -> tuple[RawPage, ...]:
     """One RawPage per PDF page so citations can name the page."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(path)
@@ -58,19 +58,24 @@ def load_pdf(path: Path) -> tuple[RawPage, ...]:
             RawPage(page.extract_text() or "", number)
             for number, page in enumerate(reader.pages, start=1)
         )
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise CorpusError(f"{path}: corrupt or unreadable PDF ({exc})") from exc
 
 
 def load_docx(path: Path) -> tuple[RawPage, ...]:
-    """Paragraphs become blank-line separated blocks; Word headings become markdown headings."""
+    """Paragraphs become blank-line separated blocks; Word headings become markdown headings.
+
+    A file that is no zip (`PackageNotFoundError`) or holds broken XML (lxml's
+    `XMLSyntaxError`, a `SyntaxError`) is a CorpusError too, so one bad file never stops a build.
+    """
     import zipfile
 
     import docx
+    from docx.opc.exceptions import OpcError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, OpcError, SyntaxError, KeyError, ValueError, OSError) as exc:
         raise CorpusError(f"{path}: corrupt or unreadable DOCX ({exc})") from exc
     blocks: list[str] = []
     for paragraph in document.paragraphs:
@@ -120,6 +125,7 @@ def derive_date(text: str) -> str | None:
     for found in (_DATE_SIGNED.search(head), _DATE_ADOPTED.search(text[-3000:])):
         if found and (date := _full_date(found)):
             return date
+    head = _DATE_FULL.sub(" ", head)  # `tháng 6 năm 2015` of a full date is no period
     if match := _DATE_MONTHS_OF_YEAR.search(head[:400]):
         months, year = int(match.group(1)), int(match.group(2))
         if 1 <= months <= 12:
@@ -128,7 +134,7 @@ def derive_date(text: str) -> str | None:
         month, year = int(match.group(1)), int(match.group(2))
         if 1 <= month <= 12:
             return f"{year:04d}-{month:02d}"
-    dates = [date for m in _DATE_FULL.finditer(head) if (date := _full_date(m))]
+    dates = [date for m in _DATE_FULL.finditer(text[:3000]) if (date := _full_date(m))]
     return max(dates) if dates else None
 
 

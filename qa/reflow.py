@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.footnotes import MARK_CLOSE
+from qa.footnotes import MARK_CLOSE, PAGE_RE, is_page_mark
 from qa.headings import detect_heading, is_markdown_heading, strip_markdown
 
 _FURNITURE = re.compile(
@@ -57,6 +57,14 @@ def join_lines(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
+def _join_at_page(left: str, right: str, pages: str) -> str:
+    """`join_lines`, with the page sentinels met between the two lines put at the junction:
+    the page break neither decides the join nor leaves a space in `2021-` + `2025`."""
+    joined = join_lines(left, right)
+    cut = len(joined) - len(right.strip())
+    return joined[:cut] + pages + joined[cut:]
+
+
 def reflow_wrapped(lines: list[str]) -> list[str]:
     """Hard-wrapped lines → paragraphs: a line continues unless the previous one ended a
     sentence, a list item or a heading, or the line itself opens a heading or a list item.
@@ -68,21 +76,31 @@ def reflow_wrapped(lines: list[str]) -> list[str]:
     """
     paragraphs: list[str] = []
     previous_is_heading = False
+    pages = ""  # page sentinels waiting for the next line
+    last = ""  # the last paragraph without its page sentinels, for the decisions
     for raw in lines:
         line = raw.strip()
+        if is_page_mark(line):
+            pages += line
+            continue
         if not line or is_page_furniture(line):
             continue
         heading = detect_heading(line)
-        if paragraphs and not _starts_paragraph(line, paragraphs[-1], previous_is_heading):
-            paragraphs[-1] = join_lines(paragraphs[-1], line)
+        if paragraphs and not _starts_paragraph(line, last, previous_is_heading):
+            paragraphs[-1] = _join_at_page(paragraphs[-1], line, pages)
+            last, pages = join_lines(last, line), ""
             continue
         if paragraphs and previous_is_heading and heading and heading.kind == "caps":
-            last = detect_heading(paragraphs[-1])
-            if last is not None and last.kind in ("caps", "part", "roman"):
-                paragraphs[-1] = join_lines(paragraphs[-1], line)  # a heading wrapped in two
+            before = detect_heading(last)
+            if before is not None and before.kind in ("caps", "part", "roman"):
+                paragraphs[-1] = _join_at_page(paragraphs[-1], line, pages)  # a wrapped heading
+                last, pages = join_lines(last, line), ""
                 continue
-        paragraphs.append(line)
+        paragraphs.append(pages + line)
+        last, pages = line, ""
         previous_is_heading = heading is not None and not heading.lead
+    if pages:
+        paragraphs.append(pages)
     return paragraphs
 
 
@@ -96,11 +114,15 @@ def reflow_blocks(text: str) -> list[str]:
     """
     paragraphs: list[str] = []
     open_paragraph = False  # the last paragraph is body text that stopped mid-sentence
+    pages = ""  # page sentinels waiting for the next line
     for block in re.split(r"\n\s*\n", text):
         current = ""
         for raw in block.splitlines():
             if _CONTINUED.match(raw):
                 open_paragraph = False
+            if is_page_mark(raw):
+                pages += raw.strip()
+                continue
             if not raw.strip() or is_page_furniture(raw):
                 continue
             line = strip_markdown(raw)
@@ -110,17 +132,20 @@ def reflow_blocks(text: str) -> list[str]:
             if is_markdown_heading(raw) or (heading is not None and not heading.lead):
                 if current:
                     paragraphs.append(current)
-                paragraphs.append(line)
+                paragraphs.append(pages + line)
                 current, open_paragraph = "", False
             elif heading is not None or _BULLET.match(raw.strip()):
                 if current:
                     paragraphs.append(current)
-                current = line  # a list item or numbered paragraph: its wrapped lines follow
+                current = pages + line  # a list item or numbered paragraph: wrapped lines follow
             else:
                 if not current and open_paragraph and line[:1].islower():
                     current = paragraphs.pop()
-                current = join_lines(current, line)
+                current = _join_at_page(current, line, pages)
+            pages = ""
         if current:
             paragraphs.append(current)
-            open_paragraph = not _SENTENCE_END.search(current)
+            open_paragraph = not _SENTENCE_END.search(PAGE_RE.sub("", current))
+    if pages:
+        paragraphs.append(pages)
     return paragraphs

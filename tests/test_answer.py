@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import ABSTAIN_TEXT, compose_answer, date_label, question_type
+from qa.answer import ABSTAIN_TEXT, compose_answer, date_label
 from qa.models import Chunk, DocumentMeta, Hit
+from qa.question import question_kind
 from qa.segment import Segmenter
 
 
@@ -96,7 +97,7 @@ def test_number_questions_prefer_sentences_with_numbers_and_units(segmenter: Seg
     ],
 )
 def test_question_type(question: str, kind: str) -> None:
-    assert question_type(question) == kind
+    assert question_kind(question) == kind
 
 
 def test_date_labels() -> None:

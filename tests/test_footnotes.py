@@ -14,7 +14,9 @@ from qa.footnotes import (
     FootnoteSplit,
     has_caret_footnotes,
     has_numbered_footnotes,
+    is_page_mark,
     marker,
+    page_mark,
     split_caret_footnotes,
     split_numbered_footnotes,
 )
@@ -158,6 +160,17 @@ def test_numbered_docstring_example() -> None:
     )
     assert split.body == [f"đạt 47.411 tỷ đồng{marker(1)}", ". Tổng giá trị", " Giá trị"]
     assert split.notes == {1: ["Trong đó: công nghiệp"]}
+
+
+def test_a_pdf_page_break_ends_the_notes() -> None:
+    # From a PDF, each page starts with a page sentinel line: the body resumes after it even
+    # when its first line (`sở; chương trình…`) has no lead space and no page number precedes.
+    lines = ["và quy định", "1", "; chỉ đạo", " " * 20, "1 Thực hiện 86 cuộc thanh tra"]
+    lines += [page_mark(17), "sở; chương trình trọng tâm cải cách tư pháp"]
+    split = split_numbered_footnotes(lines)
+    assert split.notes == {1: ["Thực hiện 86 cuộc thanh tra"]}
+    assert split.body[-2:] == [page_mark(17), "sở; chương trình trọng tâm cải cách tư pháp"]
+    assert is_page_mark(f"  {page_mark(3)} ") and not is_page_mark(f"{page_mark(3)} chữ")
 
 
 @pytest.fixture(scope="module")

@@ -130,7 +130,7 @@ def test_corpus_abbreviations_are_used_and_tracked(tmp_path: Path) -> None:
     (corpus / "abbreviations.toml").write_text(
         '[abbreviations]\n"ĐHYD" = ["đại học y dược"]\n', encoding="utf-8"
     )
-    with pytest.raises(IndexStale, match="abbreviations.toml"):
+    with pytest.raises(IndexStale, match=r"abbreviations\.toml"):
         Searcher(tmp_path / "index", embedder=embedder).check_corpus(corpus)
     build_index(corpus, tmp_path / "index", embedder, progress=False)
     hits = Searcher(tmp_path / "index", embedder=embedder).search("ĐHYD tuyển sinh", 2, "bm25")

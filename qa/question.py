@@ -1,0 +1,185 @@
+"""What a question asks for: its kind, its weighted key terms, the unit a number must carry.
+
+Used to judge whether a sentence answers it: `diện tích KCN Hải Long bao nhiêu ha` wants a
+sentence that speaks of `diện tích`, `KCN`, `Hải Long` and gives a number in `ha`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.normalize import fold_diacritics
+from qa.segment import Segmenter, has_diacritics
+
+QUESTION_WORDS = frozenset(
+    [
+        *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
+        *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không", "hiện_nay"),
+    ]
+)
+NAMED_WEIGHT = 2.5  # names, abbreviations: `Hải Long`, `KCN`, `Nam Định`
+NUMBER_WEIGHT = 2.0  # years, periods, codes: `2023`, `3/2024`, `29-NQ/TW`
+FOLDED_CREDIT = 0.6  # a term found only without diacritics (OCR text lost them)
+MISSING_KEY_FACTOR = 0.5  # per name or figure of the question that the evidence never mentions
+UNITS = (
+    "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
+    "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
+)  # fmt: skip
+_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số)\b")
+_ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao)\b")
+_ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
+UNIT_SYNONYMS = {"người": ("người", "lao động", "công dân", "học sinh"), "ha": ("ha", "héc-ta")}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question analysed once, then matched against many sentences."""
+
+    text: str
+    kind: str  # "number", "status", "plan" or "fact"
+    terms: dict[str, float]  # canonical lower-case phrase → weight
+    typed_folded: bool  # typed without diacritics
+    unit: str | None = None
+    keys: tuple[str, ...] = ()  # names, abbreviations and codes the evidence must mention
+
+
+def question_kind(question: str) -> str:
+    """`number`, `status`, `plan` or `fact`: what kind of sentence answers it."""
+    lowered = fold_diacritics(question.lower())
+    for kind, pattern in (("number", _ASKS_NUMBER), ("status", _ASKS_STATUS), ("plan", _ASKS_PLAN)):
+        if re.search(fold_diacritics(pattern.pattern), lowered):
+            return kind
+    return "fact"
+
+
+def analyse(question: str, segmenter: Segmenter) -> Question:
+    """Kind, weighted key terms and the asked unit of `question`."""
+    terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
+    terms = terms or segmenter.terms(question)
+    words = re.findall(r"[^\W_]+", segmenter.canonical_text(question))
+    named = {w.lower() for w in words[1:] if w[:1].isupper()}
+    named |= {w.lower() for w in words if w.isupper() and len(w) > 1}
+    weights: dict[str, float] = {}
+    for term in terms:
+        phrase = term.replace("_", " ")
+        if any(ch.isdigit() for ch in phrase):
+            weights[phrase] = NUMBER_WEIGHT
+        elif any(part in named for part in phrase.split()):
+            weights[phrase] = NAMED_WEIGHT
+        else:
+            weights.setdefault(phrase, 1.0)
+    kind = question_kind(question)
+    return Question(
+        question,
+        kind,
+        weights,
+        not has_diacritics(question),
+        _asked_unit(question),
+        key_phrases(segmenter.canonical_text(question)),
+    )
+
+
+def key_phrases(canonical: str) -> tuple[str, ...]:
+    """Runs of capitalised words after the first (`Liên Hà Thái`), abbreviations (`KCN`) and
+    codes with letters (`CT.08`, `29-NQ/TW`), lower-cased: what an answer must be about."""
+    words = re.findall(r"[^\W_]+(?:[./-][^\W_]+)*", canonical)
+    keys: list[str] = []
+    run: list[str] = []
+    for index, word in enumerate(words):
+        letters = sum(ch.isalpha() for ch in word)
+        is_code = letters >= 2 and any(ch.isdigit() for ch in word)
+        is_abbreviation = word.isalpha() and word.isupper() and len(word) > 1
+        if index > 0 and word.isalpha() and word[:1].isupper() and not is_abbreviation:
+            run.append(word)
+            continue
+        if run:
+            keys.append(" ".join(run).lower())
+            run = []
+        if is_abbreviation or is_code:
+            keys.append(word.lower())
+    if run:
+        keys.append(" ".join(run).lower())
+    return tuple(dict.fromkeys(keys))
+
+
+def _asked_unit(question: str) -> str | None:
+    lowered = question.lower()
+    if re.search(r"\b(tỷ lệ|tỉ lệ|ty le|ti le)\b", lowered):
+        return "%"
+    match = _ASKED_UNIT.search(lowered) or re.search(
+        r"\b(?:bao nhieu|may)\s+(.{1,20})", fold_diacritics(lowered)
+    )
+    if not match:
+        return None
+    following = fold_diacritics(match.group(1))
+    return next(
+        (u for u in UNITS if re.match(rf"{re.escape(fold_diacritics(u))}(?!\w)", following)), None
+    )
+
+
+class SentenceJudge:
+    """Scores how well a sentence (with its passage context) answers one question."""
+
+    def __init__(self, question: Question, segmenter: Segmenter) -> None:
+        self.question = question
+        self.segmenter = segmenter
+        self._patterns = {
+            phrase: (_phrase_re(phrase), _phrase_re(fold_diacritics(phrase)))
+            for phrase in (*question.terms, *question.keys)
+        }
+        self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
+        units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
+        alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
+        self._unit = re.compile(rf"\d[\d.,]*\s*(?:{alternatives})(?!\w)") if units else None
+
+    def coverage(self, sentence: str, context: str = "") -> float:
+        """Weighted share of the question's terms found in the sentence or its context
+        (document title, issuer, section); a term found only without diacritics counts less.
+
+        Each name or figure of the question that neither mentions halves the result
+        (`GRDP … của tỉnh Nam Định` is not answered by a sentence about Thái Bình), and so
+        does a year the sentence contradicts (`PCI năm 2023` vs. a sentence on `Năm 2022`).
+        """
+        text = self.segmenter.canonical_text(f"{sentence}\n{context}").lower()
+        folded = fold_diacritics(text)
+        total = sum(self.question.terms.values()) or 1.0
+        found = 0.0
+        for phrase, weight in self.question.terms.items():
+            found += weight * self._credit(phrase, text, folded)
+        missing = sum(1 for key in self.question.keys if not self._credit(key, text, folded))
+        missing += len(self._contradicted_years(sentence))
+        return found / total * MISSING_KEY_FACTOR**missing
+
+    def _credit(self, phrase: str, text: str, folded: str) -> float:
+        accented, plain = self._patterns[phrase]
+        if not self.question.typed_folded and accented.search(text):
+            return 1.0
+        if plain.search(folded):
+            return 1.0 if self.question.typed_folded else FOLDED_CREDIT
+        return 0.0
+
+    def _contradicted_years(self, sentence: str) -> set[str]:
+        """Question years absent from a sentence that states other years as its own (years
+        after `so với`, a comparison, do not count)."""
+        if not self._years:
+            return set()
+        stated = {m.group(1) for m in _STATED_YEAR.finditer(sentence.lower())}
+        if not stated or stated & self._years:
+            return set()
+        return self._years - stated
+
+    def gives_number(self, sentence: str) -> bool:
+        """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
+        if self._unit is not None:
+            return bool(self._unit.search(fold_diacritics(sentence.lower())))
+        return any(ch.isdecimal() for ch in sentence)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_STATED_YEAR = re.compile(r"(?<!so với cùng kỳ năm )(?<!so với năm )(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
