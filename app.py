@@ -54,7 +54,7 @@ EXAMPLES = (
     "sản lượng thủy sản tháng 01 năm 2024",
     "thu ngân sách năm 2023",
 )
-MODES = {"hybrid": "Kết hợp", "bm25": "Từ khoá (BM25)", "dense": "Ngữ nghĩa"}
+MODES = {"hybrid": "Kết hợp", "bm25": "BM25", "dense": "Ngữ nghĩa"}
 CSS = """<style>
 .qa-answer p {font-size: 1.06rem; line-height: 1.65; margin: 0 0 .55rem 0;}
 .qa-cite, .qa-cite:visited {color: #b3261e; font-weight: 600; text-decoration: none;
@@ -83,6 +83,9 @@ CSS = """<style>
 .qa-here {background: #fdf6e3; border-bottom: 2px solid #e8c96b;}
 .qa-doc {white-space: normal; line-height: 1.6; font-size: .93rem;}
 .qa-muted {color: #5f6b7a; font-size: .9rem;}
+.qa-cite-title {font-weight: 600;}
+.qa-cite-meta {color: #5f6b7a;}
+[data-testid="stAppDeployButton"] {display: none;}
 </style>"""
 
 
@@ -90,7 +93,8 @@ CSS = """<style>
 def load_searcher(index_dir: str) -> Searcher:
     """The loaded index, once per process; the embedder is warmed so no question waits for it."""
     searcher = Searcher(Path(index_dir))
-    searcher.embedder.embed_queries(["khởi động"])
+    warm_up = "tiến độ KCN Hải Long?"
+    compose_answer(warm_up, searcher.search(warm_up, 3), searcher.segmenter, searcher.settings)
     return searcher
 
 
@@ -102,19 +106,18 @@ def build_lock() -> threading.Lock:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_hits(
-    index_key: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
+    index_dir: str, built_at: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
 ) -> list[Hit]:
     """Search results by (index build, question, options): a rerun never re-embeds a query."""
-    searcher = load_searcher(str(INDEX_DIR))
-    return searcher.search(query, k, mode, Filters(doc_ids=doc_ids or ()))
+    return load_searcher(index_dir).search(query, k, mode, Filters(doc_ids=doc_ids or ()))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_answer(
-    index_key: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
+    index_dir: str, built_at: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
 ) -> Answer:
-    searcher = load_searcher(str(INDEX_DIR))
-    hits = cached_hits(index_key, query, k, mode, doc_ids)
+    searcher = load_searcher(index_dir)
+    hits = cached_hits(index_dir, built_at, query, k, mode, doc_ids)
     return compose_answer(query, hits, searcher.segmenter, searcher.settings)
 
 
@@ -172,7 +175,10 @@ def ensure_searcher() -> Searcher:
         reason = "Chưa có chỉ mục"
     except IndexStale as exc:
         log.info("index stale: %s", exc)
-        reason = "Kho tài liệu đã thay đổi từ lần xây dựng chỉ mục trước"
+        reason = "Chỉ mục không khớp với kho tài liệu hiện tại"
+    except QAError as exc:  # e.g. the embedder the index names cannot be loaded
+        st.error(f"Không mở được chỉ mục {INDEX_DIR}: {exc}")
+        st.stop()
     box = st.container(border=True)
     box.info(
         f"{reason}: đang xây dựng chỉ mục từ thư mục `{CORPUS_DIR}`. "
@@ -186,11 +192,11 @@ def ensure_searcher() -> Searcher:
         st.stop()
     st.session_state.corpus_checked = True
     st.rerun()
-    raise AssertionError("unreachable")  # st.rerun() never returns
 
 
-def index_key(searcher: Searcher) -> str:
-    return f"{searcher.index_dir}@{searcher.manifest.get('built_at', '')}"
+def index_key(searcher: Searcher) -> tuple[str, str]:
+    """What the result caches are keyed by: a rebuilt index never serves old results."""
+    return str(searcher.index_dir), str(searcher.manifest.get("built_at", ""))
 
 
 def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
@@ -204,7 +210,8 @@ def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
             default="hybrid",
             key="mode",
             required=True,
-            help="Kết hợp = từ khoá BM25 + ngữ nghĩa (e5), hợp nhất bằng RRF.",
+            help="BM25: khớp từ khoá. Ngữ nghĩa: vector e5, bắt được cách diễn đạt khác. "
+            "Kết hợp: cả hai, hợp nhất thứ hạng (khuyên dùng).",
         )
         k = st.slider("Số đoạn nguồn", 3, 20, 8, key="k")
 
@@ -330,7 +337,9 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
             st.markdown(html, unsafe_allow_html=True)
 
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption(f"⏱ {elapsed:.2f} giây · {len(hits)} đoạn nguồn".replace(".", ","))
+        st.caption(
+            f":material/timer: {elapsed:.2f} giây · {len(hits)} đoạn nguồn".replace(".", ",")
+        )
         st.download_button(
             "JSON",
             answer_json(answer),
@@ -402,7 +411,7 @@ def question_tab(searcher: Searcher, mode: str, k: int, doc_ids: tuple[str, ...]
         return
     started = time.perf_counter()
     try:
-        answer = cached_answer(index_key(searcher), query, k, mode, doc_ids)
+        answer = cached_answer(*index_key(searcher), query, k, mode, doc_ids)
     except QAError as exc:
         st.warning(str(exc))
         return
@@ -440,13 +449,14 @@ def research_tab(searcher: Searcher, mode: str, doc_ids: tuple[str, ...] | None)
         return
     started = time.perf_counter()
     try:
-        hits = cached_hits(index_key(searcher), query, int(st.session_state.rk), mode, doc_ids)
+        hits = cached_hits(*index_key(searcher), query, int(st.session_state.rk), mode, doc_ids)
     except QAError as exc:
         st.warning(str(exc))
         return
     elapsed = time.perf_counter() - started
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption(f"{len(hits)} đoạn · ⏱ {elapsed:.2f} giây · chế độ {MODES[mode].lower()}")
+        seconds = f"{elapsed:.2f}".replace(".", ",")
+        st.caption(f"{len(hits)} đoạn · :material/timer: {seconds} giây · chế độ {MODES[mode]}")
         st.download_button(
             "CSV",
             search_csv(query, hits),
@@ -471,15 +481,16 @@ def research_tab(searcher: Searcher, mode: str, doc_ids: tuple[str, ...] | None)
         on_select="rerun",
         selection_mode="single-row",
         key="search-table",
-        height=min(38 + 35 * max(1, len(hits)), 560),
+        row_height=72,
+        height=min(40 + 72 * max(1, len(hits)), 620),
         column_config={
-            "Hạng": st.column_config.NumberColumn(width="small"),
-            "Điểm": st.column_config.NumberColumn(format="%.4f", width="small"),
-            "Tài liệu": st.column_config.TextColumn(width="medium"),
-            "Ngày": st.column_config.TextColumn(width="small"),
-            "Mục": st.column_config.TextColumn(width="medium"),
-            "Trang": st.column_config.NumberColumn(width="small"),
-            "Trích đoạn": st.column_config.TextColumn(width="large"),
+            "Hạng": st.column_config.NumberColumn(width=50),
+            "Điểm": st.column_config.NumberColumn(format="%.4f", width=68),
+            "Tài liệu": st.column_config.TextColumn(width=180),
+            "Ngày": st.column_config.TextColumn(width=82),
+            "Mục": st.column_config.TextColumn(width=160),
+            "Trang": st.column_config.TextColumn(width=54),
+            "Trích đoạn": st.column_config.TextColumn(width=390),
         },
     )
     rows = event.selection.rows if event is not None else []

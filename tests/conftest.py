@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,15 +27,15 @@ class BuiltIndex:
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> BuiltIndex:
     """A real index of the seed corpus, built once (~1–2 min cold, seconds when warm).
 
-    When `index/default` already exists it is copied first, only to reuse its vectors: the
-    build is incremental, so an up-to-date copy costs a few seconds; `index/default` itself
-    is never written.
+    An existing index (`QA_TEST_INDEX_SEED`, default `index/default`) is copied first, only
+    to reuse its vectors: the build is incremental, so an up-to-date copy costs a few
+    seconds; the seed itself is never written.
     """
     index = tmp_path_factory.mktemp("app") / "index"
-    default = ROOT / "index" / "default"
-    if (default / "manifest.json").exists():
+    seed = Path(os.environ.get("QA_TEST_INDEX_SEED") or ROOT / "index" / "default")
+    if (seed / "manifest.json").exists():
         try:
-            shutil.copytree(default, index)
+            shutil.copytree(seed, index)
         except (OSError, shutil.Error):  # being rebuilt right now: build from scratch
             shutil.rmtree(index, ignore_errors=True)
     build_index(SEED_CORPUS, index, "e5-small", progress=False)

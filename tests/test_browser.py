@@ -71,7 +71,7 @@ def server(built_index: BuiltIndex, tmp_path_factory: pytest.TempPathFactory) ->
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -103,7 +103,14 @@ def open_page(browser: Browser, url: str) -> Page:
     page.goto(url, wait_until="domcontentloaded")
     # The first page load of the process loads the index and warms the embedder.
     page.get_by_placeholder(PLACEHOLDER).wait_for(timeout=120_000)
+    wait_idle(page)
     return page
+
+
+def wait_idle(page: Page) -> None:
+    """Until the script run is over (Streamlit shows its status widget while running)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
 
 
 def test_question_answered_with_citation(server: str, browser: Browser) -> None:
@@ -115,7 +122,8 @@ def test_question_answered_with_citation(server: str, browser: Browser) -> None:
     answer = page.locator(".qa-answer")
     answer.wait_for(timeout=30_000)
     elapsed = time.perf_counter() - started
-    print(f"Enter → answer in the browser: {elapsed:.2f} s")
+    server = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="đoạn nguồn")
+    print(f"Enter → answer in the browser: {elapsed:.2f} s (server: {server.first.inner_text()})")
     expect(answer).to_contain_text("[1]")
     citations = page.locator(".qa-citation")
     expect(citations.first).to_be_visible()
@@ -136,5 +144,7 @@ def test_question_answered_with_citation(server: str, browser: Browser) -> None:
 def test_shared_link_runs_question(server: str, browser: Browser) -> None:
     page = open_page(browser, f"{server}/?q={quote('GRDP 9 tháng năm 2023 tăng bao nhiêu?')}")
     expect(page.locator(".qa-answer")).to_contain_text("7,72%", timeout=30_000)
-    expect(page.get_by_placeholder(PLACEHOLDER)).to_have_value("GRDP 9 tháng năm 2023 tăng bao nhiêu?")
+    expect(page.get_by_placeholder(PLACEHOLDER)).to_have_value(
+        "GRDP 9 tháng năm 2023 tăng bao nhiêu?"
+    )
     page.close()

@@ -1,0 +1,263 @@
+"""The Streamlit page (`app.py`) through AppTest, and its pure helpers (`qa/app_support.py`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qa.answer import ABSTAIN_TEXT, Answer, Citation
+from qa.app_support import (
+    answer_csv,
+    answer_json,
+    answer_lines_html,
+    context_window,
+    date_span,
+    friendly_query_error,
+    highlight_html,
+    html_text,
+    latest_doc_ids,
+    select_documents,
+)
+from qa.errors import QueryError
+from qa.models import Chunk, DocumentMeta, Hit
+from qa.retrieve import Searcher
+
+if TYPE_CHECKING:
+    from conftest import BuiltIndex
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+DOC_004 = "004_75266ca73367f016"
+REPORT_9_MONTHS = "000_b6ed24a3f5e55b80"
+
+
+@pytest.fixture
+def app(built_index: BuiltIndex, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("QA_INDEX", str(built_index.index))
+    monkeypatch.setenv("QA_CORPUS", str(built_index.corpus))
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.text_input(key="question").input(question)
+    next(b for b in at.button if b.label == "Hỏi").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown_with(at: AppTest, css_class: str) -> list[str]:
+    return [m.value for m in at.markdown if f'class="{css_class}"' in m.value]
+
+
+def source_docs(at: AppTest) -> list[str]:
+    return [d for m in markdown_with(at, "qa-src") for d in re.findall(r'data-doc="([^"]+)"', m)]
+
+
+def test_answer_cites_the_nine_month_report(app: AppTest) -> None:
+    ask(app, "tiến độ KCN Hải Long?")
+    answer = markdown_with(app, "qa-answer")
+    assert len(answer) == 1 and "[1]" in answer[0]
+    assert 'href="#cite-1"' in answer[0]
+    citations = markdown_with(app, "qa-citation")
+    assert any("9 tháng" in c and "2023" in c for c in citations)
+    assert REPORT_9_MONTHS in source_docs(app)
+    assert len(source_docs(app)) == app.slider(key="k").value
+    assert app.query_params["q"] == "tiến độ KCN Hải Long?"
+    assert not app.warning
+
+
+def test_document_filter_narrows_sources(app: AppTest) -> None:
+    app.multiselect(key="f_docs").set_value([DOC_004]).run()
+    ask(app, "tiến độ KCN Hải Long?")
+    docs = source_docs(app)
+    assert docs and set(docs) == {DOC_004}
+
+
+def test_date_filter_keeps_month_dated_documents(app: AppTest) -> None:
+    app.date_input(key="f_dates").set_value((date(2023, 9, 1), date(2023, 9, 30))).run()
+    ask(app, "GRDP 9 tháng năm 2023 tăng bao nhiêu?")
+    assert set(source_docs(app)) == {REPORT_9_MONTHS}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "\x00\x07\x1b", "?!…", "x" * 100_000, "tiến độ " * 20_000],
+    ids=["empty", "spaces", "control", "punctuation", "100KB", "long-words"],
+)
+def test_bad_input_warns_without_error(app: AppTest, question: str) -> None:
+    ask(app, question)
+    assert app.warning, "a friendly warning"
+    assert not app.exception
+    assert not markdown_with(app, "qa-answer")
+    assert "q" not in app.query_params
+
+
+def test_odd_characters_still_answer(app: AppTest) -> None:
+    ask(app, "tiến\u200b độ\x00 KCN <b>Hải Long</b> 🙂 $5$?")
+    assert not app.warning
+    assert source_docs(app)
+
+
+def test_abstains_and_still_lists_passages(app: AppTest) -> None:
+    ask(app, "giá vàng thế giới hôm nay")
+    assert any(ABSTAIN_TEXT in info.value for info in app.info)
+    assert not markdown_with(app, "qa-answer")
+    assert source_docs(app)
+
+
+def test_shared_link_runs_the_question(
+    built_index: BuiltIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QA_INDEX", str(built_index.index))
+    monkeypatch.setenv("QA_CORPUS", str(built_index.corpus))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["q"] = "GRDP 9 tháng năm 2023 tăng bao nhiêu?"
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="question").value == "GRDP 9 tháng năm 2023 tăng bao nhiêu?"
+    assert "7,72%" in markdown_with(at, "qa-answer")[0]
+
+
+def test_example_button_and_modes(app: AppTest) -> None:
+    next(b for b in app.button if b.label == "mục tiêu tỷ lệ đô thị hóa đến năm 2030").click().run()
+    assert "40%" in markdown_with(app, "qa-answer")[0]
+    for mode in ("bm25", "dense"):
+        app.segmented_control(key="mode").set_value(mode).run()
+        assert not app.exception
+        assert source_docs(app)
+
+
+def test_research_tab_table(app: AppTest) -> None:
+    app.text_input(key="rquery").input("khu công nghiệp")
+    app.number_input(key="rk").set_value(60)
+    next(b for b in app.button if b.label == "Tìm").click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == 60
+    assert list(table.columns) == ["Hạng", "Điểm", "Tài liệu", "Ngày", "Mục", "Trang", "Trích đoạn"]
+    assert list(table["Hạng"]) == list(range(1, 61))
+
+
+def test_stale_index_is_rebuilt_on_the_page(
+    built_index: BuiltIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, corpus = tmp_path / "index", tmp_path / "corpus"
+    shutil.copytree(built_index.index, index)
+    shutil.copytree(built_index.corpus, corpus)
+    with (corpus / f"{DOC_004}.txt").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n\nĐiều 5. Khu công nghiệp Hải Long hoàn thành giải phóng mặt bằng năm 2024.\n"
+        )
+    monkeypatch.setenv("QA_INDEX", str(index))
+    monkeypatch.setenv("QA_CORPUS", str(corpus))
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    assert any("Đã xây dựng chỉ mục" in s.value for s in at.success)
+    Searcher(index).check_corpus(corpus)  # fresh now
+    next(b for b in at.button if b.label == "Xây dựng lại chỉ mục").click().run()
+    assert not at.exception
+    assert any("0 đoạn mới" in s.value for s in at.success)
+
+
+# Pure helpers: no index needed.
+
+
+def _hit(rank: int, doc_id: str, date_: str | None, text: str, terms: tuple[str, ...] = ()) -> Hit:
+    doc = DocumentMeta(
+        doc_id, f"Báo cáo {doc_id}", date_, "báo cáo", "UBND", f"corpus/{doc_id}.txt"
+    )
+    chunk = Chunk(f"{doc_id}:{rank}", doc_id, text, 10, 10 + len(text), "I › 1", page=3)
+    return Hit(rank, 0.5 / rank, chunk, doc, terms)
+
+
+def _answer() -> Answer:
+    hits = (
+        _hit(1, "a", "2023-09", "KCN Hải Long đã khởi công.", ("hải long",)),
+        _hit(2, "b", "2024-01", "Đẩy nhanh KCN Hải Long.", ("hải long",)),
+    )
+    citations = (
+        Citation(1, "a:1", "a", "Báo cáo a", "2023-09", "I › 1", 3, "KCN Hải Long đã khởi công."),
+        Citation(
+            2, "b:2", "b", "Báo cáo b", "2024-01", "I › 1", None, "Đẩy nhanh KCN Hải Long.", True
+        ),
+    )
+    text = (
+        "(tháng 09/2023) KCN Hải Long đã khởi công. [1]\n"
+        "(tháng 01/2024, mới nhất) Đẩy nhanh KCN Hải Long. [2]"
+    )
+    return Answer("tiến độ KCN Hải Long?", text, False, citations, hits, 0.9)
+
+
+def test_highlight_ignores_case_and_diacritics_and_escapes() -> None:
+    marked = highlight_html("<b>KCN HẢI LONG</b> & hai long; Hải Longg $5", ["hải long"])
+    assert marked.count("<mark>") == 2
+    assert "&lt;b&gt;KCN <mark>HẢI LONG</mark>&lt;/b&gt;" in marked
+    assert "<mark>hai long</mark>" in marked and "Hải Longg" in marked
+    assert "$" not in marked and "&amp;" in marked
+
+
+def test_html_text_keeps_one_block() -> None:
+    assert html_text("a\n\nb <i>") == "a<br><br>b &lt;i&gt;"
+
+
+def test_answer_lines_link_markers_to_citations() -> None:
+    first, second = answer_lines_html(_answer())
+    assert first.endswith('<a class="qa-cite" href="#cite-1">[1]</a>')
+    assert '<span class="qa-chip">tháng 09/2023</span>' in first
+    assert "qa-chip-latest" in second and "mới nhất" in second
+
+
+def test_json_export_follows_the_cli_contract() -> None:
+    data = json.loads(answer_json(_answer()))
+    assert {"query", "answer", "abstained", "citations", "hits"} <= set(data)
+    assert {"n", "doc_id", "doc_title", "doc_date", "section", "page", "quote"} <= set(
+        data["citations"][0]
+    )
+    hit_keys = {"rank", "score", "chunk_id", "doc_id", "doc_title", "doc_date", "section", "page"}
+    assert hit_keys | {"text", "start", "end"} <= set(data["hits"][0])
+
+
+def test_csv_export_has_citations_then_passages() -> None:
+    raw = answer_csv(_answer())
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["kind"] for r in rows] == ["citation", "citation", "passage", "passage"]
+    assert rows[0]["text"] == "KCN Hải Long đã khởi công." and rows[2]["rank"] == "1"
+
+
+def test_context_window_cuts_at_spaces() -> None:
+    text = "một hai ba bốn năm sáu bảy tám chín mười"
+    start = text.index("năm")
+    before, passage, after = context_window(text, start, start + 3, width=8)
+    assert passage == "năm"
+    assert before == "…ba bốn " and after == " sáu…"
+
+
+def test_month_dates_overlap_ranges() -> None:
+    docs = {
+        "a": DocumentMeta("a", "A", "2023-09", "báo cáo", "", ""),
+        "b": DocumentMeta("b", "B", "2023-12-08", "nghị quyết", "", ""),
+        "c": DocumentMeta("c", "C", None, "báo cáo", "", ""),
+    }
+    assert select_documents(docs) is None
+    assert select_documents(docs, period=(date(2023, 9, 1), date(2023, 9, 1))) == ("a",)
+    assert select_documents(docs, kinds=["Nghị quyết"]) == ("b",)
+    assert select_documents(docs, ["a"], ["nghị quyết"]) == ()
+    assert date_span("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert latest_doc_ids(docs.values()) == {"b"}
+
+
+def test_friendly_query_errors_are_vietnamese() -> None:
+    exc = QueryError("x")
+    assert "Hãy nhập" in friendly_query_error(" \x00", exc)
+    assert "100.000 ký tự" in friendly_query_error("x" * 100_000, exc)
