@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa.answer import ABSTAIN_TEXT, Answer, compose_answer, date_label
+from qa.answer import ABSTAIN_TEXT, Answer, compose_answer
 from qa.app_support import (
     anchor_id,
     answer_csv,
@@ -32,11 +32,11 @@ from qa.app_support import (
     latest_doc_ids,
     search_csv,
     search_json,
-    select_documents,
     short_title,
     source_card_html,
 )
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
+from qa.dates import date_label
 from qa.errors import IndexMissing, IndexStale, QAError, QueryError
 from qa.index import build_index
 from qa.models import Hit
@@ -243,7 +243,13 @@ def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
             )
             if isinstance(value, tuple) and len(value) == 2 and tuple(value) != bounds:
                 period = (value[0], value[1])
-        doc_ids = select_documents(docs, chosen, kinds, period)
+        filters = Filters(
+            tuple(chosen),
+            tuple(kinds),
+            period[0].isoformat() if period else None,
+            period[1].isoformat() if period else None,
+        )
+        doc_ids = None if filters == Filters() else searcher.matching_documents(filters)
         if doc_ids is not None:
             st.caption(f"Đang tìm trong {len(doc_ids)}/{len(docs)} tài liệu.")
 

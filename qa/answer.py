@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from qa.chunk import sentence_spans
 from qa.config import Settings
+from qa.dates import date_label
 from qa.headings import detect_heading
 from qa.models import Hit
 from qa.normalize import fold_diacritics
@@ -152,15 +153,3 @@ def compose_answer(
         confidence,
         question_type=asked.kind,
     )
-
-
-def date_label(date: str | None) -> str:
-    """`2024-01` → `tháng 01/2024`; `2023-05-19` → `19/05/2023`; unknown → `không rõ ngày`."""
-    if not date:
-        return "không rõ ngày"
-    parts = date.split("-")
-    if len(parts) == 3:
-        return f"{parts[2]}/{parts[1]}/{parts[0]}"
-    if len(parts) == 2:
-        return f"tháng {parts[1]}/{parts[0]}"
-    return parts[0]

@@ -7,7 +7,6 @@ escaped too, because Streamlit's Markdown would otherwise read `5$ … 7$` as La
 
 from __future__ import annotations
 
-import calendar
 import csv
 import html
 import io
@@ -17,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from qa.answer import Answer, Citation, date_label
+from qa.answer import Answer, Citation
 from qa.config import MAX_QUERY_CHARS
+from qa.dates import date_label, date_span
 from qa.errors import QueryError
 from qa.highlight import mark, snippet
 from qa.models import DocumentMeta, Hit
@@ -162,58 +162,12 @@ def format_built_at(value: str | None) -> str:
     return moment.strftime("%H:%M %d/%m/%Y") + (f" ({zone})" if zone else "")
 
 
-def date_span(value: str | None) -> tuple[date, date] | None:
-    """The days an ISO date or prefix covers: `2023-09` → 1–30 Sep 2023; `2023` → the year."""
-    if not value:
-        return None
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
-    if not match:
-        return None
-    year = int(match.group(1))
-    month = int(match.group(2)) if match.group(2) else None
-    day = int(match.group(3)) if match.group(3) else None
-    try:
-        if month is None:
-            return date(year, 1, 1), date(year, 12, 31)
-        if day is None:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        return date(year, month, day), date(year, month, day)
-    except ValueError:
-        return None
-
-
 def date_bounds(docs: Iterable[DocumentMeta]) -> tuple[date, date] | None:
     """Earliest and latest day any dated document covers (for the date-range widget)."""
     spans = [s for s in (date_span(d.date) for d in docs) if s]
     if not spans:
         return None
     return min(s[0] for s in spans), max(s[1] for s in spans)
-
-
-def select_documents(
-    docs: dict[str, DocumentMeta],
-    doc_ids: Sequence[str] = (),
-    kinds: Sequence[str] = (),
-    period: tuple[date, date] | None = None,
-) -> tuple[str, ...] | None:
-    """Document ids passing the sidebar filters; None when no filter is set.
-
-    A document dated by month only (`2023-09`) passes a range that overlaps that month:
-    comparing ISO strings would drop it from a range starting on `2023-09-01`.
-    Undated documents pass only when no date range is set. An empty tuple means nothing
-    passes (the caller must not search then: `Filters(doc_ids=())` means all documents).
-    """
-    if not doc_ids and not kinds and period is None:
-        return None
-    keep = [d for d in docs if not doc_ids or d in doc_ids]
-    if kinds:
-        wanted = {k.casefold() for k in kinds}
-        keep = [d for d in keep if docs[d].kind.casefold() in wanted]
-    if period is not None:
-        first, last = period
-        spans = {d: date_span(docs[d].date) for d in keep}
-        keep = [d for d in keep if (s := spans[d]) and s[0] <= last and s[1] >= first]
-    return tuple(sorted(keep))
 
 
 def answer_json(answer: Answer) -> str:

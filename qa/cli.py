@@ -82,16 +82,7 @@ def _searcher(args: argparse.Namespace) -> Any:
 def _filters(args: argparse.Namespace) -> Any:
     from qa.retrieve import Filters
 
-    for value in (args.after, args.before):
-        if value and not _is_iso_prefix(value):
-            raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {value!r}")
     return Filters(tuple(args.doc), tuple(args.kind), args.after, args.before)
-
-
-def _is_iso_prefix(value: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value))
 
 
 def _questions(args: argparse.Namespace) -> Iterator[str]:
@@ -189,7 +180,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer: Any) -> None:
-    from qa.answer import date_label
+    from qa.dates import date_label
 
     if answer.notice:
         _out(f"({answer.notice})")

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import MAX_QUERY_CHARS, Settings
+from qa.dates import date_span, in_period
 from qa.dense import DenseIndex
 from qa.diacritics import DiacriticRestorer
 from qa.document import PIPELINE_VERSION
@@ -39,7 +40,7 @@ FOLDED_WEIGHT = 0.3  # folded terms still count for accented queries (OCR text l
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search to documents, kinds and a date range (ISO prefixes compare as text)."""
+    """Restrict a search to documents, kinds and a date range (ISO dates or prefixes)."""
 
     doc_ids: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
@@ -125,24 +126,29 @@ class Searcher:
                 f"update it: qa index --corpus {corpus} --index {self.index_dir}"
             )
 
-    def allowed_rows(self, filters: Filters) -> np.ndarray | None:
-        """Row ids passing the filters (None = all); unknown document ids are errors."""
-        if filters == Filters():
-            return None
+    def matching_documents(self, filters: Filters) -> tuple[str, ...]:
+        """Ids of the documents passing the filters; unknown document ids are errors."""
         unknown = [d for d in filters.doc_ids if d not in self.docs]
         if unknown:
             raise QueryError(f"unknown document id {unknown[0]!r}; see: qa corpus list")
-        keep = set(self.docs)
-        if filters.doc_ids:
-            keep &= set(filters.doc_ids)
-        if filters.kinds:
-            wanted = {k.casefold() for k in filters.kinds}
-            keep = {d for d in keep if self.docs[d].kind.casefold() in wanted}
-        if filters.after:
-            keep = {d for d in keep if (self.docs[d].date or "") >= filters.after}
-        if filters.before:
-            keep = {d for d in keep if (self.docs[d].date or "9999") <= filters.before}
-        return np.flatnonzero(np.isin(self._doc_of_row, sorted(keep)))
+        for bound in (filters.after, filters.before):
+            if bound is not None and date_span(bound) is None:
+                raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {bound!r}")
+        wanted_kinds = {k.casefold() for k in filters.kinds}
+        return tuple(
+            doc_id
+            for doc_id, meta in sorted(self.docs.items())
+            if (not filters.doc_ids or doc_id in filters.doc_ids)
+            and (not wanted_kinds or meta.kind.casefold() in wanted_kinds)
+            and in_period(meta.date, filters.after, filters.before)
+        )
+
+    def allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        """Row ids passing the filters (None = all rows)."""
+        if filters == Filters():
+            return None
+        keep = self.matching_documents(filters)
+        return np.flatnonzero(np.isin(self._doc_of_row, list(keep)))
 
     def bm25_ranking(
         self, query: str, allowed: np.ndarray | None, limit: int

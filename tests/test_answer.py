@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import ABSTAIN_TEXT, compose_answer, date_label
+from qa.answer import ABSTAIN_TEXT, compose_answer
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.question import question_kind
 from qa.segment import Segmenter
@@ -98,9 +98,3 @@ def test_number_questions_prefer_sentences_with_numbers_and_units(segmenter: Seg
 )
 def test_question_type(question: str, kind: str) -> None:
     assert question_kind(question) == kind
-
-
-def test_date_labels() -> None:
-    assert date_label("2024-01") == "tháng 01/2024"
-    assert date_label("2023-05-19") == "19/05/2023"
-    assert date_label(None) == "không rõ ngày"

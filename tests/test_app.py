@@ -20,12 +20,10 @@ from qa.app_support import (
     answer_json,
     answer_lines_html,
     context_window,
-    date_span,
     friendly_query_error,
     highlight_html,
     html_text,
     latest_doc_ids,
-    select_documents,
 )
 from qa.errors import QueryError
 from qa.models import Chunk, DocumentMeta, Hit
@@ -243,18 +241,13 @@ def test_context_window_cuts_at_spaces() -> None:
     assert before == "…ba bốn " and after == " sáu…"
 
 
-def test_month_dates_overlap_ranges() -> None:
-    docs = {
-        "a": DocumentMeta("a", "A", "2023-09", "báo cáo", "", ""),
-        "b": DocumentMeta("b", "B", "2023-12-08", "nghị quyết", "", ""),
-        "c": DocumentMeta("c", "C", None, "báo cáo", "", ""),
-    }
-    assert select_documents(docs) is None
-    assert select_documents(docs, period=(date(2023, 9, 1), date(2023, 9, 1))) == ("a",)
-    assert select_documents(docs, kinds=["Nghị quyết"]) == ("b",)
-    assert select_documents(docs, ["a"], ["nghị quyết"]) == ()
-    assert date_span("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
-    assert latest_doc_ids(docs.values()) == {"b"}
+def test_latest_document() -> None:
+    docs = [
+        DocumentMeta("a", "A", "2023-09", "báo cáo", "", ""),
+        DocumentMeta("b", "B", "2023-12-08", "nghị quyết", "", ""),
+        DocumentMeta("c", "C", None, "báo cáo", "", ""),
+    ]
+    assert latest_doc_ids(docs) == {"b"}
 
 
 def test_friendly_query_errors_are_vietnamese() -> None:

@@ -98,3 +98,13 @@ def test_control_characters_inside_a_query_are_ignored(searcher: Searcher) -> No
     clean = searcher.search("tiến độ KCN Hải Long", 3, "bm25")
     noisy = searcher.search("tiến độ\x00 KCN\x1b Hải Long", 3, "bm25")
     assert [h.chunk.chunk_id for h in clean] == [h.chunk.chunk_id for h in noisy]
+
+
+def test_month_dated_documents_pass_a_range_starting_in_their_month(searcher: Searcher) -> None:
+    hits = searcher.search("GRDP", 20, "bm25", Filters(after="2023-09-01", before="2023-09-30"))
+    assert hits and {h.doc.doc_id for h in hits} == {"000_b6ed24a3f5e55b80"}
+    assert searcher.matching_documents(Filters(kinds=("báo cáo",), after="2024")) == (
+        "002_a6a4f491796d81bf",
+    )
+    with pytest.raises(QueryError, match="ISO"):
+        searcher.search("GRDP", 5, "bm25", Filters(after="tháng 9"))
