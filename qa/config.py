@@ -26,7 +26,7 @@ class Settings:
     bm25_b: float = 0.75
     rrf_k: int = 60
     fusion: str = "rrf"  # "rrf" or "weighted"
-    dense_weight: float = 0.5
+    dense_weight: float = 0.3  # dense share in fusion; tuned on eval/gold.jsonl (eval/README.md)
     candidates: int = 50
     hnsw_above: int = 50_000
     embed_batch: int = 32

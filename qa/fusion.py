@@ -7,16 +7,18 @@ from collections.abc import Sequence
 Ranking = Sequence[tuple[int, float]]  # (row, score), best first
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Ranking], k: int = 60) -> list[tuple[int, float]]:
-    """score(row) = Σ 1 / (k + rank), rank counted from 1 in each ranking.
+def reciprocal_rank_fusion(
+    rankings: Sequence[Ranking], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[int, float]]:
+    """score(row) = Σ weight / (k + rank), rank counted from 1 in each ranking.
 
     >>> reciprocal_rank_fusion([[(7, 9.0), (3, 5.0)], [(3, 0.9), (8, 0.5)]], k=60)[0][0]
     3
     """
     fused: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, (row, _) in enumerate(ranking, start=1):
-            fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
+            fused[row] = fused.get(row, 0.0) + weight / (k + rank)
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 

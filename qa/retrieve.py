@@ -193,13 +193,13 @@ class Searcher:
             rankings.append(self.bm25_ranking(query, allowed, limit))
         if mode in ("dense", "hybrid"):
             rankings.append(self.dense_ranking(query, allowed, limit))
+        weights = (1 - self.settings.dense_weight, self.settings.dense_weight)
         if len(rankings) == 1:
             fused = rankings[0]
         elif self.settings.fusion == "weighted":
-            weights = (1 - self.settings.dense_weight, self.settings.dense_weight)
             fused = weighted_fusion(rankings, weights)
         else:
-            fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
+            fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights)
         return self._hits(query, self._collapse(fused), k)
 
     def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:

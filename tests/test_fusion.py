@@ -31,3 +31,13 @@ def test_weighted_fusion_uses_weights() -> None:
     assert weighted_fusion([lexical, dense], [0.8, 0.2])[0][0] == 1
     assert weighted_fusion([lexical, dense], [0.2, 0.8])[0][0] == 2
     assert dict(weighted_fusion([lexical, dense], [0.5, 0.5]))[1] == pytest.approx(0.5)
+
+
+def test_rrf_weights_scale_each_ranking() -> None:
+    lexical = [(1, 9.0), (2, 5.0)]
+    dense = [(2, 0.9), (1, 0.1)]
+    assert reciprocal_rank_fusion([lexical, dense], k=60)[0][1] == pytest.approx(1 / 61 + 1 / 62)
+    weighted = dict(reciprocal_rank_fusion([lexical, dense], k=60, weights=[1.0, 0.5]))
+    assert weighted[1] == pytest.approx(1 / 61 + 0.5 / 62)
+    assert weighted[2] == pytest.approx(1 / 62 + 0.5 / 61)
+    assert max(weighted, key=weighted.__getitem__) == 1
