@@ -30,7 +30,7 @@ class Settings:
     candidates: int = 50
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.35
+    abstain_below: float = 0.55  # calibrated on eval/gold.jsonl (eval/README.md)
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:

@@ -21,6 +21,7 @@ QUESTION_WORDS = frozenset(
 NAMED_WEIGHT = 2.5  # names, abbreviations: `Hải Long`, `KCN`, `Nam Định`
 NUMBER_WEIGHT = 2.0  # years, periods, codes: `2023`, `3/2024`, `29-NQ/TW`
 FOLDED_CREDIT = 0.6  # a term found only without diacritics (OCR text lost them)
+OPENING_WORDS = 6  # a year among a sentence's first words is the year it is about
 MISSING_KEY_FACTOR = 0.5  # per name or figure of the question that the evidence never mentions
 UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
@@ -43,6 +44,7 @@ class Question:
     typed_folded: bool  # typed without diacritics
     unit: str | None = None
     keys: tuple[str, ...] = ()  # names, abbreviations and codes the evidence must mention
+    months: tuple[int, ...] = ()  # `tháng 3/2024` → 3: the month the evidence must be about
 
 
 def question_kind(question: str) -> str:
@@ -78,7 +80,16 @@ def analyse(question: str, segmenter: Segmenter) -> Question:
         not has_diacritics(question),
         _asked_unit(question),
         key_phrases(segmenter.canonical_text(question)),
+        asked_months(question),
     )
+
+
+def asked_months(question: str) -> tuple[int, ...]:
+    """Months named with their year: `tháng 3/2024`, `01/2024`, `tháng 3 năm 2024` → (3,)."""
+    text = fold_diacritics(question.lower())
+    text = re.sub(r"quy\s*\w+\s*/\s*\d{4}", " ", text)  # `quý 4/2023` is a quarter
+    found = re.findall(r"(?:thang\s*)?(?<![\d/])(\d{1,2})\s*(?:/|nam\s+)(?:19|20)\d\d", text)
+    return tuple(dict.fromkeys(int(m) for m in found if 1 <= int(m) <= 12))
 
 
 def key_phrases(canonical: str) -> tuple[str, ...]:
@@ -150,6 +161,7 @@ class SentenceJudge:
             found += weight * self._credit(phrase, text, folded)
         missing = sum(1 for key in self.question.keys if not self._credit(key, text, folded))
         missing += len(self._contradicted_years(sentence))
+        missing += sum(1 for month in self.question.months if not _mentions_month(folded, month))
         return found / total * MISSING_KEY_FACTOR**missing
 
     def _credit(self, phrase: str, text: str, folded: str) -> float:
@@ -161,11 +173,12 @@ class SentenceJudge:
         return 0.0
 
     def _contradicted_years(self, sentence: str) -> set[str]:
-        """Question years absent from a sentence that states other years as its own (years
-        after `so với`, a comparison, do not count)."""
+        """Question years absent from a sentence that opens on another year, its topic
+        (`Năm 2022, nhiều chỉ số…`); years further in are often comparisons or bases."""
         if not self._years:
             return set()
-        stated = {m.group(1) for m in _STATED_YEAR.finditer(sentence.lower())}
+        opening = " ".join(sentence.split()[:OPENING_WORDS])
+        stated = set(_YEAR.findall(opening))
         if not stated or stated & self._years:
             return set()
         return self._years - stated
@@ -177,8 +190,13 @@ class SentenceJudge:
         return any(ch.isdecimal() for ch in sentence)
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_STATED_YEAR = re.compile(r"(?<!so với cùng kỳ năm )(?<!so với năm )(?<!\d)((?:19|20)\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _mentions_month(folded: str, month: int) -> bool:
+    """`tháng 9`, `30/9/2023` or `09/2023`."""
+    pattern = rf"thang\s*0?{month}(?!\d)|(?<!\d)(?:\d{{1,2}}/)?0?{month}/(?:19|20)\d\d"
+    return bool(re.search(pattern, folded))
 
 
 def _phrase_re(phrase: str) -> re.Pattern[str]:

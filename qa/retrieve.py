@@ -67,7 +67,7 @@ class Searcher:
     ) -> None:
         self.index_dir = index_dir
         self.manifest = read_manifest(index_dir)
-        self.settings = settings or Settings().updated(self.manifest.get("settings", {}))
+        self.settings = settings or Settings()  # query time; the build's are in the manifest
         self._embedder = embedder
         if embedder is not None and embedder.id != self.manifest["embedder"]["id"]:
             raise IndexStale(

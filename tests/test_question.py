@@ -1,0 +1,83 @@
+"""Question analysis and the sentence judge on real seed sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import SentenceJudge, analyse, asked_months, key_phrases, question_kind
+from qa.segment import Segmenter
+
+GRDP = (
+    "Tổng sản phẩm trên địa bàn tỉnh (GRDP theo giá so sánh năm 2010) ước đạt 47.411 tỷ đồng, "
+    "đạt 67,8% kế hoạch và tăng 7,72% so với cùng kỳ năm 2022."
+)
+PCI = (
+    "Năm 2022, nhiều chỉ số cải cách hành chính tăng điểm (Chỉ số năng lực cạnh tranh cấp tỉnh "
+    "(PCI) xếp hạng 28/63 tỉnh, thành phố, tăng 19 bậc)."
+)
+CONTEXT = "Tình hình phát triển kinh tế - xã hội 9 tháng năm 2023\nUBND tỉnh Thái Bình"
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("GRDP tăng bao nhiêu?", "number"),
+        ("tỷ lệ đô thị hóa", "number"),
+        ("tiến độ KCN Hải Long?", "status"),
+        ("tien do kcn hai long", "status"),
+        ("mục tiêu đến năm 2030", "plan"),
+        ("ai ký nghị quyết", "fact"),
+    ],
+)
+def test_question_kind(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
+def test_key_phrases_are_names_abbreviations_and_codes() -> None:
+    assert key_phrases("tiến độ KCN Liên Hà Thái phân khu Bắc") == ("kcn", "liên hà thái", "bắc")
+    assert key_phrases("dự án CT.08 theo 29-NQ/TW năm 2023") == ("ct.08", "29-nq/tw")
+
+
+def test_asked_months_and_units(segmenter: Segmenter) -> None:
+    assert asked_months("giá trị sản xuất tháng 3/2024") == (3,)
+    assert asked_months("quý 4/2023 phấn đấu") == ()
+    assert analyse("diện tích KCN Hải Long bao nhiêu ha", segmenter).unit == "ha"
+    assert analyse("bao nhiêu công ty phải tạm dừng", segmenter).unit is None
+    assert analyse("tỷ lệ hộ nghèo", segmenter).unit == "%"
+
+
+def test_a_missing_name_halves_the_coverage(segmenter: Segmenter) -> None:
+    asked = analyse("GRDP 9 tháng năm 2023 của tỉnh Thái Bình tăng bao nhiêu", segmenter)
+    other = analyse("GRDP 9 tháng năm 2023 của tỉnh Nam Định tăng bao nhiêu", segmenter)
+    right = SentenceJudge(asked, segmenter).coverage(GRDP, CONTEXT)
+    wrong = SentenceJudge(other, segmenter).coverage(GRDP, CONTEXT)
+    assert right > 0.8
+    assert wrong < right / 2
+
+
+def test_a_contradicted_year_halves_the_coverage(segmenter: Segmenter) -> None:
+    judge_2022 = SentenceJudge(analyse("chỉ số PCI năm 2022 xếp hạng mấy", segmenter), segmenter)
+    judge_2023 = SentenceJudge(analyse("chỉ số PCI năm 2023 xếp hạng mấy", segmenter), segmenter)
+    assert judge_2023.coverage(PCI, CONTEXT) <= judge_2022.coverage(PCI, CONTEXT) / 2
+    # `so với cùng kỳ năm 2022` is a comparison, not the sentence's own year
+    grdp = SentenceJudge(analyse("GRDP năm 2023 tăng bao nhiêu", segmenter), segmenter)
+    assert grdp.coverage(GRDP, CONTEXT) > 0.8
+
+
+def test_a_number_in_the_asked_unit(segmenter: Segmenter) -> None:
+    judge = SentenceJudge(analyse("GRDP ước đạt bao nhiêu tỷ đồng", segmenter), segmenter)
+    assert judge.gives_number(GRDP)
+    hectares = SentenceJudge(analyse("diện tích bao nhiêu ha", segmenter), segmenter)
+    assert not hectares.gives_number(GRDP)
+
+
+def test_text_that_lost_diacritics_counts_less(segmenter: Segmenter) -> None:
+    judge = SentenceJudge(analyse("sản lượng thủy sản bao nhiêu nghìn tấn", segmenter), segmenter)
+    clean = judge.coverage("sản lượng thủy sản ước đạt 21,9 nghìn tấn")
+    damaged = judge.coverage("sản lượng thủy sản ước đạt 21,9 nghìn tân")
+    assert damaged < clean == pytest.approx(1.0)
