@@ -44,6 +44,7 @@ FUZZY_RATIO = 0.85
 DEFAULT_KS = (1, 3, 5, 10)
 RANK_DEPTH = 10  # MRR@10, nDCG@10
 ASK_K = 5  # passages handed to compose_answer, as `qa ask` does
+REPORTED_SETTINGS = ("fusion", "rrf_k", "dense_weight", "candidates", "abstain_below")
 REPORT_K = 5  # the k the failure list and the headline use
 TYPES = (
     "fact",
@@ -441,6 +442,7 @@ class EvalReport:
     files: list[Path] = field(default_factory=list)
     calibration: list[AskMetrics] = field(default_factory=list)
     chosen_threshold: float | None = None
+    settings: dict[str, Any] = field(default_factory=dict)  # the retrieval/answer knobs used
 
 
 def fuzzy_documents(index_dir: Path) -> set[str]:
@@ -608,6 +610,7 @@ def run_eval(
         modes={},
         ask=None,
         unreachable=evaluator.unreachable(),
+        settings={name: getattr(settings, name) for name in REPORTED_SETTINGS},
     )
     for mode in modes:
         report.modes[mode] = evaluator.run_mode(mode, progress)
@@ -642,6 +645,7 @@ def mode_dict(report: EvalReport, mode: ModeReport) -> dict[str, Any]:
         "index": report.index_dir,
         "gold": report.gold_path,
         "embedder": report.embedder,
+        "settings": report.settings,
         "seconds": round(mode.seconds, 2),
         "overall": metrics_dict(mode.overall),
         "by_type": {t: metrics_dict(m) for t, m in mode.by_type.items()},
@@ -679,6 +683,7 @@ def ask_dict(report: EvalReport) -> dict[str, Any]:
         "index": report.index_dir,
         "gold": report.gold_path,
         "embedder": report.embedder,
+        "settings": report.settings,
         "seconds": round(ask.seconds, 2),
         "overall": ask_metrics_dict(ask.metrics),
         "questions": [
@@ -804,6 +809,8 @@ def markdown_report(report: EvalReport, day: str) -> str:
         "Retrieval metrics over answerable questions; a passage is relevant when it contains an "
         "evidence span (folded, fuzzy for OCR-repaired documents).",
         "",
+        "Settings: " + ", ".join(f"`{k} = {v}`" for k, v in report.settings.items()),
+        "",
         "## Retrieval",
         "",
         retrieval_table(report, markdown=True),
@@ -913,6 +920,7 @@ def summary_dict(report: EvalReport) -> dict[str, Any]:
     data: dict[str, Any] = {
         "index": report.index_dir,
         "embedder": report.embedder,
+        "settings": report.settings,
         "modes": {
             m: metrics_dict(r.overall)
             | {"by_type": {t: metrics_dict(v) for t, v in r.by_type.items()}}

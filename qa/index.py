@@ -34,6 +34,7 @@ from qa.segment import Lexicon, Segmenter
 from qa.store import (
     FORMAT_VERSION,
     MANIFEST,
+    TERMS,
     atomic_index_dir,
     chunk_to_row,
     document_to_row,
@@ -105,7 +106,7 @@ def _previous(
     try:
         manifest = read_manifest(index_dir)
         rows = read_jsonl(index_dir / "chunks.jsonl")
-        terms = read_jsonl(index_dir / "terms.jsonl")
+        terms = read_jsonl(index_dir / TERMS)
         vectors = load_vectors(index_dir)
     except (IndexMissing, IndexStale, OSError, ValueError):
         return {}, {}
@@ -217,7 +218,7 @@ def _write(folder: Path, built: _Built, settings: Settings) -> None:
     ]
     write_jsonl(folder / "chunks.jsonl", rows)
     write_jsonl(
-        folder / "terms.jsonl",
+        folder / TERMS,
         [{"terms": t, "folded": f} for t, f in zip(built.terms, built.folded, strict=True)],
     )
     np.save(folder / "vectors.npy", built.vectors, allow_pickle=False)

@@ -92,10 +92,18 @@ class Searcher:
         self.docs: dict[str, DocumentMeta] = {
             r["meta"]["doc_id"]: document_meta(r) for r in doc_rows
         }
-        self.doc_texts: dict[str, str] = {r["meta"]["doc_id"]: r["text"] for r in doc_rows}
+        self._doc_texts: dict[str, str] | None = None  # loaded on first use: a server needn't
         self.restorer = DiacriticRestorer.from_json(restorer)
         self.segmenter = Segmenter(Lexicon.from_json(lexicon))
         self._doc_of_row = np.array([c.doc_id for c in self.chunks])
+
+    @property
+    def doc_texts(self) -> dict[str, str]:
+        """Normalised document texts (what chunk spans point into), for context views."""
+        if self._doc_texts is None:
+            rows = read_jsonl(self.index_dir / "documents.jsonl")
+            self._doc_texts = {r["meta"]["doc_id"]: r["text"] for r in rows}
+        return self._doc_texts
 
     @property
     def embedder(self) -> Embedder:
@@ -162,7 +170,7 @@ class Searcher:
             mask = np.zeros(len(scores), dtype=bool)
             mask[allowed] = True
             scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[:limit]
+        top = top_rows(scores, limit)
         return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
 
     def dense_query(self, query: str) -> str:
@@ -220,6 +228,16 @@ class Searcher:
             terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
             hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms))
         return hits
+
+
+def top_rows(scores: np.ndarray, limit: int) -> np.ndarray:
+    """Rows of the `limit` best scores, best first, ties by row: a partial sort, since a
+    full argsort of 100,000 scores costs more than scoring them."""
+    limit = min(limit, len(scores))
+    if limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-scores, limit - 1)[:limit]
+    return part[np.lexsort((part, -scores[part]))]
 
 
 def _overlap(a: Chunk, b: Chunk) -> float:

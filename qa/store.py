@@ -4,7 +4,7 @@ index/<name>/
   manifest.json      format, embedder, settings, one fingerprint per document, counts
   documents.jsonl    document metadata + normalised text (what chunk spans point into)
   chunks.jsonl       chunks with provenance and content hashes
-  terms.jsonl        search terms per chunk (only read when rebuilding)
+  terms.jsonl.gz     search terms per chunk (only read when rebuilding)
   vectors.npy        chunk embeddings, float32, L2-normalised, row i = chunk i
   dense.faiss        FAISS index over vectors.npy (flat inner product or HNSW)
   bm25/, bm25_folded/  bm25s arrays (accented terms, diacritic-folded terms)
@@ -16,21 +16,23 @@ interrupted build never leaves a broken index in place.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
 from qa.errors import IndexMissing, IndexStale
 from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+TERMS = "terms.jsonl.gz"
 MANIFEST = "manifest.json"
 
 
@@ -38,14 +40,23 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
+def _open_text(path: Path, mode: str) -> IO[str]:
+    """Plain or gzip-compressed by file name (`terms.jsonl.gz`)."""
+    if path.suffix != ".gz":
+        return path.open(mode, encoding="utf-8")
+    if mode == "w":
+        return gzip.open(path, "wt", encoding="utf-8", compresslevel=5)
+    return gzip.open(path, "rt", encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    with _open_text(path, "w") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    with _open_text(path, "r") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 

@@ -203,7 +203,7 @@ def test_load_gold_reads_the_real_file_and_rejects_bad_lines(tmp_path: Path) -> 
     assert len(items) >= 80 and any(not i.answerable for i in items)
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "q1"}\n', encoding="utf-8")
-    with pytest.raises(EvalError, match="bad.jsonl:1"):
+    with pytest.raises(EvalError, match=r"bad\.jsonl:1"):
         load_gold(bad)
     with pytest.raises(EvalError):
         load_gold(tmp_path / "missing.jsonl")
@@ -263,7 +263,15 @@ def test_run_eval_writes_json_markdown_and_plot(
 ) -> None:
     index, gold = tiny_index
     out = tmp_path / "results"
-    report = run_eval(index, gold, ks=(1, 3), out_dir=out, calibrate=True, today="2099-01-01")
+    report = run_eval(
+        index,
+        gold,
+        ks=(1, 3),
+        out_dir=out,
+        calibrate=True,
+        embedder=CountingEmbedder(),
+        today="2099-01-01",
+    )
     names = {p.name for p in report.files}
     assert names == {
         "2099-01-01-bm25.json",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import CountingEmbedder
 
 from qa.errors import QueryError
 from qa.index import build_index
-from qa.retrieve import Filters, Searcher
+from qa.retrieve import Filters, Searcher, top_rows
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -108,3 +109,10 @@ def test_month_dated_documents_pass_a_range_starting_in_their_month(searcher: Se
     )
     with pytest.raises(QueryError, match="ISO"):
         searcher.search("GRDP", 5, "bm25", Filters(after="tháng 9"))
+
+
+def test_top_rows_is_a_stable_partial_sort() -> None:
+    scores = np.array([0.5, 2.0, 0.0, 2.0, 1.0, 3.0], dtype=np.float32)
+    assert top_rows(scores, 4).tolist() == [5, 1, 3, 4]
+    assert top_rows(scores, 10).tolist() == [5, 1, 3, 4, 0, 2]
+    assert top_rows(scores, 0).tolist() == []
