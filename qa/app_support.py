@@ -68,7 +68,8 @@ def anchor_id(prefix: str, key: str | int) -> str:
 
 
 def page_label(page: int | None) -> str:
-    return f"trang {page}" if page is not None else "không rõ trang"
+    """`trang 3`; nothing for files without pages (.txt, .md, .docx)."""
+    return f"trang {page}" if page is not None else ""
 
 
 def citation_label(citation: Citation) -> str:
@@ -83,7 +84,7 @@ def citation_place(citation: Citation) -> str:
         citation.section or "(không có mục)",
         page_label(citation.page),
     )
-    return " — ".join(parts)
+    return " — ".join(p for p in parts if p)
 
 
 def answer_lines_html(answer: Answer) -> list[str]:
@@ -253,7 +254,7 @@ def citation_html(citation: Citation, source_anchor: str | None = None) -> str:
 
 
 def hit_meta(hit: Hit) -> str:
-    """`tháng 09/2023 · báo cáo · Phần thứ nhất › I. … · không rõ trang · điểm 0.0328`."""
+    """`tháng 09/2023 · báo cáo · Phần thứ nhất › I. … · trang 3 · điểm 0.0328`."""
     parts = [
         date_label(hit.doc.date),
         hit.doc.kind,
