@@ -258,6 +258,23 @@ def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
     return str(mode or "hybrid"), int(k), doc_ids
 
 
+def export_buttons(stem: str, json_text: str, csv_bytes: bytes) -> None:
+    """JSON and CSV downloads of one result; they never rerun the page."""
+    for label, data, mime in (
+        ("JSON", json_text, "application/json"),
+        ("CSV", csv_bytes, "text/csv"),
+    ):
+        st.download_button(
+            label,
+            data,
+            file_name=f"{stem}.{label.lower()}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"dl-{stem}-{label.lower()}",
+        )
+
+
 def index_status(searcher: Searcher) -> None:
     manifest = searcher.manifest
     counts = manifest.get("counts", {})
@@ -346,24 +363,7 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
         st.caption(
             f":material/timer: {elapsed:.2f} giây · {len(hits)} đoạn nguồn".replace(".", ",")
         )
-        st.download_button(
-            "JSON",
-            answer_json(answer),
-            file_name="hoi-dap.json",
-            mime="application/json",
-            icon=":material/download:",
-            on_click="ignore",
-            key="dl-answer-json",
-        )
-        st.download_button(
-            "CSV",
-            answer_csv(answer),
-            file_name="hoi-dap.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="dl-answer-csv",
-        )
+        export_buttons("hoi-dap", answer_json(answer), answer_csv(answer))
 
     st.markdown("##### Các đoạn gần nhất" if answer.abstained else "##### Đoạn nguồn")
     if not hits:
@@ -463,24 +463,7 @@ def research_tab(searcher: Searcher, mode: str, doc_ids: tuple[str, ...] | None)
     with st.container(horizontal=True, vertical_alignment="center"):
         seconds = f"{elapsed:.2f}".replace(".", ",")
         st.caption(f"{len(hits)} đoạn · :material/timer: {seconds} giây · chế độ {MODES[mode]}")
-        st.download_button(
-            "CSV",
-            search_csv(query, hits),
-            file_name="tra-cuu.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="dl-search-csv",
-        )
-        st.download_button(
-            "JSON",
-            search_json(query, mode, hits),
-            file_name="tra-cuu.json",
-            mime="application/json",
-            icon=":material/download:",
-            on_click="ignore",
-            key="dl-search-json",
-        )
+        export_buttons("tra-cuu", search_json(query, mode, hits), search_csv(query, hits))
     event = st.dataframe(
         hits_table(hits),
         hide_index=True,

@@ -104,6 +104,19 @@ def _questions(args: argparse.Namespace) -> Iterator[str]:
     yield args.question
 
 
+def _searched(args: argparse.Namespace, searcher: Any) -> Iterator[tuple[str, list[Any]]]:
+    """Each question with its hits; in batch mode a bad question becomes an error line
+    (`{"query", "error"}`) and the batch goes on."""
+    filters = _filters(args)
+    for question in _questions(args):
+        try:
+            yield question, searcher.search(question, args.k, args.mode, filters)
+        except QueryError as exc:
+            if not args.batch:
+                raise
+            _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from qa.index import build_index
 
@@ -128,15 +141,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from qa.serialize import search_to_dict
 
     searcher = _searcher(args)
-    filters = _filters(args)
-    for question in _questions(args):
-        try:
-            hits = searcher.search(question, args.k, args.mode, filters)
-        except QueryError as exc:
-            if not args.batch:
-                raise
-            _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
-            continue
+    for question, hits in _searched(args, searcher):
         if args.json or args.batch:
             _out(json.dumps(search_to_dict(question, args.mode, hits), ensure_ascii=False))
             continue
@@ -160,15 +165,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.serialize import answer_to_dict
 
     searcher = _searcher(args)
-    filters = _filters(args)
-    for question in _questions(args):
-        try:
-            hits = searcher.search(question, args.k, args.mode, filters)
-        except QueryError as exc:
-            if not args.batch:
-                raise
-            _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
-            continue
+    for question, hits in _searched(args, searcher):
         answer = compose_answer(question, hits, searcher.segmenter, searcher.settings)
         if not args.no_llm:
             answer = generate_answer(answer)
