@@ -8,7 +8,7 @@ timeline) and the latest is marked. Weak evidence → an honest abstention, pass
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qa.chunk import sentence_spans
 from qa.config import Settings
@@ -59,7 +59,6 @@ class Answer:
     confidence: float = 0.0
     notice: str | None = None
     question_type: str = "fact"
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

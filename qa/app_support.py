@@ -72,11 +72,6 @@ def page_label(page: int | None) -> str:
     return f"trang {page}" if page is not None else ""
 
 
-def citation_label(citation: Citation) -> str:
-    """`title — date — section — page`, the line printed after `[n]`."""
-    return " — ".join((citation.doc_title, citation_place(citation)))
-
-
 def citation_place(citation: Citation) -> str:
     """`date — section — page`: where in which version of the document the quote stands."""
     parts = (
