@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
+from qa.cli_options import add_settings_option, settings_from_args
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
@@ -22,11 +23,6 @@ log = logging.getLogger("qa")
 
 def _out(text: str = "", stream: TextIO | None = None) -> None:
     (stream or sys.stdout).write(text + "\n")
-
-
-def _settings(args: argparse.Namespace) -> Settings | None:
-    path = getattr(args, "settings", None)
-    return Settings.from_toml(path) if path else None
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -39,12 +35,7 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="corpus folder (default: corpus/, or the one the index was built from)",
     )
-    parser.add_argument(
-        "--settings",
-        type=Path,
-        default=None,
-        help="TOML file with settings ([tool.qa] or top-level keys)",
-    )
+    add_settings_option(parser)
 
 
 def _add_query_options(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +64,7 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
 def _searcher(args: argparse.Namespace) -> Any:
     from qa.retrieve import Searcher
 
-    searcher = Searcher(args.index, settings=_settings(args))
+    searcher = Searcher(args.index, settings=settings_from_args(args))
     corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
     searcher.check_corpus(corpus)
     return searcher
@@ -122,7 +113,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     corpus = args.corpus or DEFAULT_CORPUS
     report = build_index(
-        corpus, args.index, args.embedder, _settings(args), progress=not args.quiet
+        corpus, args.index, args.embedder, settings_from_args(args), progress=not args.quiet
     )
     for error in report.errors:
         _out(f"warning: {error}", sys.stderr)

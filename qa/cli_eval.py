@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
+from qa.cli_options import add_settings_option, settings_from_args
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import ConfigError
 from qa.evaluate import DEFAULT_KS, parse_ks, run_eval, summary_dict, terminal_summary
 from qa.retrieve import MODES
@@ -73,7 +74,7 @@ def register_eval(
         default=None,
         help=f"embedder id for --beir (default {DEFAULT_EMBEDDER}); must match the index otherwise",
     )
-    _add_settings(parser)
+    add_settings_option(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=cmd_eval)
     return parser
@@ -106,29 +107,15 @@ def register_bench(
     )
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="questions to time")
     parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="embedder id")
-    _add_settings(parser)
+    add_settings_option(parser)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=cmd_bench)
     return parser
 
 
-def _add_settings(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--settings",
-        type=Path,
-        default=None,
-        help="TOML file with settings ([tool.qa] or top-level keys), e.g. abstain_below = 0.5",
-    )
-
-
-def _settings(args: argparse.Namespace) -> Settings | None:
-    path = getattr(args, "settings", None)
-    return Settings.from_toml(path) if path else None
-
-
 def cmd_eval(args: argparse.Namespace) -> int:
     ks = parse_ks(args.ks)
-    settings = _settings(args)
+    settings = settings_from_args(args)
     modes = parse_modes(args.modes)
     if args.beir is not None:
         from qa.beir import beir_dict, beir_table, run_beir
@@ -185,7 +172,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         args.embedder,
         gold=args.gold,
         index_dir=index,
-        settings=_settings(args),
+        settings=settings_from_args(args),
         progress=not args.json and sys.stderr.isatty(),
     )
     sys.stdout.write(bench_json(result) if args.json else bench_text(result))
