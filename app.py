@@ -373,6 +373,27 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
         render_hit(searcher, hit, hit.doc.doc_id in latest, "qa")
 
 
+def cleaned_query(raw: str | None, intro: str) -> str | None:
+    """The query to run, or None after showing why not: the tab's intro before any question,
+    a friendly warning for an empty, huge or garbled one."""
+    if raw is None:
+        st.markdown(f'<p class="qa-muted">{intro}</p>', unsafe_allow_html=True)
+        return None
+    try:
+        return clean_query(raw)
+    except QueryError as exc:
+        st.warning(friendly_query_error(raw, exc), icon=":material/edit_note:")
+        return None
+
+
+def no_documents_left(doc_ids: tuple[str, ...] | None) -> bool:
+    """The filters exclude every document: say so instead of searching everything."""
+    if doc_ids == ():
+        st.warning("Không có tài liệu nào khớp với bộ lọc; hãy nới rộng bộ lọc ở thanh bên.")
+        return True
+    return False
+
+
 def question_tab(searcher: Searcher, mode: str, k: int, doc_ids: tuple[str, ...] | None) -> None:
     with st.form("ask-form", border=False):
         box, button = st.columns([9, 1], vertical_alignment="bottom")
@@ -396,24 +417,18 @@ def question_tab(searcher: Searcher, mode: str, k: int, doc_ids: tuple[str, ...]
     if submitted:
         st.session_state.active_q = st.session_state.get("question", "")
     raw = st.session_state.get("active_q")
-    if raw is None:
-        st.markdown(
-            '<p class="qa-muted">Mỗi câu trả lời là các câu trích nguyên văn từ văn bản, kèm số '
-            "trích dẫn [n] dẫn tới tài liệu, ngày, mục và trang. Khi tài liệu không đủ căn cứ, "
-            "hệ thống nói rõ là không tìm thấy và vẫn liệt kê các đoạn gần nhất.</p>",
-            unsafe_allow_html=True,
-        )
-        return
-    try:
-        query = clean_query(raw)
-    except QueryError as exc:
-        st.warning(friendly_query_error(raw, exc), icon=":material/edit_note:")
-        if "q" in st.query_params:
+    query = cleaned_query(
+        raw,
+        "Mỗi câu trả lời là các câu trích nguyên văn từ văn bản, kèm số trích dẫn [n] dẫn tới "
+        "tài liệu, ngày, mục và trang. Khi tài liệu không đủ căn cứ, hệ thống nói rõ là không "
+        "tìm thấy và vẫn liệt kê các đoạn gần nhất.",
+    )
+    if query is None:
+        if raw is not None and "q" in st.query_params:
             del st.query_params["q"]
         return
     st.query_params["q"] = query
-    if doc_ids == ():
-        st.warning("Không có tài liệu nào khớp với bộ lọc; hãy nới rộng bộ lọc ở thanh bên.")
+    if no_documents_left(doc_ids):
         return
     started = time.perf_counter()
     try:
@@ -436,22 +451,13 @@ def research_tab(searcher: Searcher, mode: str, doc_ids: tuple[str, ...] | None)
         submitted = button.form_submit_button("Tìm", type="primary", use_container_width=True)
     if submitted:
         st.session_state.active_rq = st.session_state.get("rquery", "")
-    raw = st.session_state.get("active_rq")
-    if raw is None:
-        st.markdown(
-            '<p class="qa-muted">Tra cứu trả về tới 100 đoạn văn xếp hạng theo độ liên quan '
-            "(không tổng hợp câu trả lời). Bấm vào tiêu đề cột để sắp xếp, chọn một dòng để "
-            "xem đoạn văn đầy đủ; tải kết quả về dạng CSV hoặc JSON.</p>",
-            unsafe_allow_html=True,
-        )
-        return
-    try:
-        query = clean_query(raw)
-    except QueryError as exc:
-        st.warning(friendly_query_error(raw, exc), icon=":material/edit_note:")
-        return
-    if doc_ids == ():
-        st.warning("Không có tài liệu nào khớp với bộ lọc; hãy nới rộng bộ lọc ở thanh bên.")
+    query = cleaned_query(
+        st.session_state.get("active_rq"),
+        "Tra cứu trả về tới 100 đoạn văn xếp hạng theo độ liên quan (không tổng hợp câu trả "
+        "lời). Bấm vào tiêu đề cột để sắp xếp, chọn một dòng để xem đoạn văn đầy đủ; tải kết "
+        "quả về dạng CSV hoặc JSON.",
+    )
+    if query is None or no_documents_left(doc_ids):
         return
     started = time.perf_counter()
     try:
