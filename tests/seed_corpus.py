@@ -7,6 +7,7 @@ from pathlib import Path
 
 from qa.index import load_corpus
 from qa.models import ParsedDocument
+from qa.normalize import clean_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT_9_MONTHS = "000_b6ed24a3f5e55b80"  # PDF-extracted, numbered footnotes
@@ -19,3 +20,9 @@ def parsed_seed_corpus() -> dict[str, ParsedDocument]:
     docs, errors = load_corpus(CORPUS)
     assert errors == []
     return {doc.meta.doc_id: doc for doc in docs}
+
+
+def seed_lines(prefix: str) -> list[str]:
+    """The cleaned lines of the seed file whose name starts with `prefix`, blanks included."""
+    (path,) = CORPUS.glob(f"{prefix}*.txt")
+    return clean_text(path.read_text(encoding="utf-8")).split("\n")

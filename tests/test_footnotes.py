@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
+from seed_corpus import seed_lines
 
 from qa.footnotes import (
     MARK_CLOSE,
@@ -20,17 +20,11 @@ from qa.footnotes import (
     split_caret_footnotes,
     split_numbered_footnotes,
 )
-from qa.normalize import clean_text
 from qa.reflow import join_lines
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def _content_lines(prefix: str) -> list[str]:
-    (path,) = CORPUS.glob(f"{prefix}*.txt")
-    return [
-        line for line in clean_text(path.read_text(encoding="utf-8")).split("\n") if line.strip()
-    ]
+    return [line for line in seed_lines(prefix) if line.strip()]
 
 
 def _note(split: FootnoteSplit, number: int) -> str:

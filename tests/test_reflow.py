@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from seed_corpus import seed_lines
 
 from qa.footnotes import MARK_CLOSE, MARK_OPEN, marker, split_numbered_footnotes
-from qa.normalize import clean_text
 from qa.reflow import (
     is_page_furniture,
     is_wrapped_layout,
@@ -15,13 +13,6 @@ from qa.reflow import (
     reflow_blocks,
     reflow_wrapped,
 )
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-def _corpus_lines(prefix: str) -> list[str]:
-    (path,) = CORPUS.glob(f"{prefix}*.txt")
-    return clean_text(path.read_text(encoding="utf-8")).split("\n")
 
 
 def _shown(text: str) -> str:
@@ -31,7 +22,7 @@ def _shown(text: str) -> str:
 @pytest.fixture(scope="module")
 def page_000() -> list[str]:
     """Lines 40–120 of the 9-month report: blank lines dropped, footnotes split out."""
-    lines = [line for line in _corpus_lines("000_")[39:120] if line.strip()]
+    lines = [line for line in seed_lines("000_")[39:120] if line.strip()]
     return [_shown(p) for p in reflow_wrapped(split_numbered_footnotes(lines).body)]
 
 
@@ -78,7 +69,7 @@ def test_page_furniture_is_dropped() -> None:
 
 def test_year_range_wrapped_after_the_dash_joins_without_a_space() -> None:
     # corpus/000 lines 581–583: `… 5 năm giai đoạn 2021-` / `2025 và năm 2023. …`
-    lines = [line for line in _corpus_lines("000_")[578:584] if line.strip()]
+    lines = [line for line in seed_lines("000_")[578:584] if line.strip()]
     (paragraph, *_rest) = reflow_wrapped(lines)
     assert "Kế hoạch phát triển nhà ở tỉnh Thái Bình 5 năm giai đoạn 2021-2025 và năm 2023." in (
         paragraph
@@ -110,14 +101,14 @@ def test_ocr_underscore_bullet_after_a_heading_starts_a_paragraph() -> None:
 
 
 def test_layout_detection_on_the_seeds() -> None:
-    assert is_wrapped_layout(_corpus_lines("000_"))
-    assert is_wrapped_layout(_corpus_lines("002_"))
+    assert is_wrapped_layout(seed_lines("000_"))
+    assert is_wrapped_layout(seed_lines("002_"))
     for prefix in ("001_", "003_", "004_"):
-        assert not is_wrapped_layout(_corpus_lines(prefix)), prefix
+        assert not is_wrapped_layout(seed_lines(prefix)), prefix
 
 
 def test_block_layout_strips_markdown_and_keeps_headings_separate() -> None:
-    text = "\n".join(_corpus_lines("003_")[:40])
+    text = "\n".join(seed_lines("003_")[:40])
     paragraphs = reflow_blocks(text)
     assert paragraphs[:3] == [
         "Thái Bình, ngày 19 tháng 5 năm 2023",
@@ -139,7 +130,7 @@ def test_block_layout_strips_markdown_and_keeps_headings_separate() -> None:
 
 def test_block_layout_joins_a_paragraph_cut_by_a_page_break() -> None:
     # corpus/003 lines 18 and 20: `… Thủ tướng Chính phủ quyết định thành` / `lập từ năm 2017 …`
-    paragraphs = reflow_blocks("\n".join(_corpus_lines("003_")[17:21]))
+    paragraphs = reflow_blocks("\n".join(seed_lines("003_")[17:21]))
     assert len(paragraphs) == 1
     assert (
         "Chính phủ quyết định thành lập từ năm 2017 với tổng diện tích 30.583 ha" in (paragraphs[0])
@@ -148,7 +139,7 @@ def test_block_layout_joins_a_paragraph_cut_by_a_page_break() -> None:
 
 def test_block_layout_does_not_join_across_a_continued_from_line() -> None:
     # corpus/001: the title, `(Tiếp theo trang 1)`, then the article resumes mid-sentence.
-    paragraphs = reflow_blocks("\n".join(_corpus_lines("001_")[:8]))
+    paragraphs = reflow_blocks("\n".join(seed_lines("001_")[:8]))
     assert paragraphs[0].startswith("Tận dụng thời cơ, phát huy hết tiềm năng")
     assert paragraphs[0].endswith("mục tiêu phát triển chung của tỉnh")
     assert paragraphs[1].startswith("giữa nhiệm kỳ; có thể vui mừng phấn khởi")
