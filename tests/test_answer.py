@@ -6,7 +6,6 @@ import pytest
 
 from qa.answer import ABSTAIN_TEXT, compose_answer
 from qa.models import Chunk, DocumentMeta, Hit
-from qa.question import question_kind
 from qa.segment import Segmenter
 
 
@@ -84,17 +83,3 @@ def test_number_questions_prefer_sentences_with_numbers_and_units(segmenter: Seg
     ]
     answer = compose_answer("GRDP tăng bao nhiêu?", hits, segmenter)
     assert "7,72%" in answer.citations[0].quote
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("GRDP tăng bao nhiêu?", "number"),
-        ("tỷ lệ đô thị hóa", "number"),
-        ("tiến độ KCN Hải Long?", "status"),
-        ("mục tiêu đến năm 2030", "plan"),
-        ("ai ký nghị quyết", "fact"),
-    ],
-)
-def test_question_type(question: str, kind: str) -> None:
-    assert question_kind(question) == kind
