@@ -156,6 +156,7 @@ def _build_locked(
     progress: bool,
     on_progress: Callable[[float, str], None] | None,
 ) -> BuildReport:
+    """The build itself, run while holding the index's lock."""
     started = time.perf_counter()
     model = load_embedder(embedder) if isinstance(embedder, str) else embedder
     report = BuildReport()

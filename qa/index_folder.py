@@ -77,14 +77,18 @@ def lock_path(index_dir: Path) -> Path:
 @contextmanager
 def build_lock(index_dir: Path, wait_seconds: float) -> Iterator[None]:
     """Hold the index's build lock, waiting up to `wait_seconds` for another build to finish."""
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(lock_path(index_dir))
     try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=wait_seconds)
-    except Timeout as exc:
+    except Timeout as exc:  # a TimeoutError, so an OSError too: caught first
         raise IndexBusy(
             f"another build is writing {index_dir} (lock {lock_path(index_dir)}); "
             "try again when it has finished"
+        ) from exc
+    except OSError as exc:  # e.g. a read-only folder, or a file where a folder should be
+        raise UnsafeIndexFolder(
+            f"cannot write beside {index_dir} ({exc.strerror or exc}); choose another --index"
         ) from exc
     try:
         yield

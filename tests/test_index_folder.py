@@ -86,6 +86,9 @@ def test_absent_empty_and_own_index_folders_are_written(corpus: Path, tmp_path: 
     a_file.write_text("x", "utf-8")
     with pytest.raises(UnsafeIndexFolder, match="is a file"):
         _build(corpus, a_file)
+    with pytest.raises(UnsafeIndexFolder, match="cannot write beside"):
+        _build(corpus, a_file / "index")
+    assert a_file.read_text("utf-8") == "x"
 
 
 def test_the_index_is_readable_by_others(corpus: Path, tmp_path: Path) -> None:
