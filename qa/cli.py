@@ -344,13 +344,12 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(func=cmd_corpus_inspect)
 
-    try:
-        from qa.cli_eval import register_bench, register_eval
-    except ImportError:  # pragma: no cover - only while the module is being written
-        pass
-    else:
-        register_eval(sub)
-        register_bench(sub)
+    from qa.cli_eval import register_bench, register_eval
+    from qa.cli_serve import register_serve
+
+    register_eval(sub)
+    register_bench(sub)
+    register_serve(sub)
     return parser
 
 
