@@ -31,6 +31,9 @@ class Settings:
     hnsw_above: int = 50_000
     embed_batch: int = 32
     abstain_below: float = 0.55  # calibrated on eval/gold.jsonl (eval/README.md)
+    query_max_words: int = 40  # longer queries are cut to their first distinct words
+    llm_deadline_seconds: float = 20.0  # whole LLM call (connect, send, read), not per read
+    build_wait_seconds: float = 10.0  # how long a build waits for another build of its index
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:

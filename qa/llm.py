@@ -7,19 +7,17 @@ Any failure (no endpoint, timeout, bad reply) falls back to the extractive answe
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import urllib.error
-import urllib.request
 from dataclasses import replace
 
 from qa.answer import Answer, Citation
 from qa.chunk import sentence_spans
+from qa.config import Settings
+from qa.http_deadline import post_json
 from qa.normalize import fold_diacritics
 
 PASSAGES = 5
-TIMEOUT_S = 20.0
 SYSTEM_PROMPT = (
     "Bạn trả lời câu hỏi CHỈ dựa trên các đoạn văn được đánh số. Mỗi câu trả lời phải kết thúc "
     "bằng dấu trích dẫn [n] chỉ đoạn văn chứa thông tin. Nếu các đoạn văn không có thông tin, "
@@ -29,13 +27,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _post(url: str, payload: dict[str, object], timeout: float) -> str:
-    request = urllib.request.Request(
-        url.rstrip("/") + "/chat/completions",
-        data=json.dumps(payload).encode("utf-8"),
-        headers={"Content-Type": "application/json", **_auth()},
-    )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        body = json.loads(response.read().decode("utf-8"))
+    """The reply's text; `timeout` bounds the whole call (a trickling server cannot hold it)."""
+    body = post_json(url.rstrip("/") + "/chat/completions", payload, _auth(), timeout)
     return str(body["choices"][0]["message"]["content"])
 
 
@@ -55,8 +48,10 @@ def _best_quote(sentence: str, passage: str) -> str:
     return passage[start:end].strip()
 
 
-def generate_answer(extractive: Answer, timeout: float = TIMEOUT_S) -> Answer:
-    """A grounded generated answer, or `extractive` (with a notice when the call failed)."""
+def generate_answer(extractive: Answer, timeout: float = Settings.llm_deadline_seconds) -> Answer:
+    """A grounded generated answer, or `extractive` (with a notice when the call failed).
+
+    `timeout` is a total deadline in seconds (`Settings.llm_deadline_seconds`)."""
     url, model = os.environ.get("QA_LLM_URL"), os.environ.get("QA_LLM_MODEL")
     if not url or not model or not extractive.hits:
         return extractive
@@ -72,7 +67,7 @@ def generate_answer(extractive: Answer, timeout: float = TIMEOUT_S) -> Answer:
     }
     try:
         content = _post(url, payload, timeout)
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError) as exc:
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         return replace(
             extractive,
             notice=f"Không gọi được mô hình ngôn ngữ ({exc}); hiển thị câu trả lời trích xuất.",
