@@ -51,6 +51,7 @@ TYPES = (
     "status",
     "plan",
     "paraphrase",
+    "everyday",
     "abbreviation",
     "no-diacritics",
     "footnote",
@@ -75,6 +76,7 @@ class GoldItem:
     evidence: tuple[str, ...]
     doc_ids: tuple[str, ...]
     type: str
+    split: str = "tune"  # "tune" (tuning may look) or "heldout" (reported, never tuned on)
 
     @property
     def answerable(self) -> bool:
@@ -101,6 +103,7 @@ def load_gold(path: Path) -> list[GoldItem]:
                     evidence=tuple(str(e) for e in row.get("evidence", ())),
                     doc_ids=tuple(str(d) for d in row.get("doc_ids", ())),
                     type=str(row.get("type", "fact")),
+                    split=str(row.get("split", "tune")),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
