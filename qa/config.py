@@ -31,6 +31,11 @@ class Settings:
     hnsw_above: int = 50_000
     embed_batch: int = 32
     abstain_below: float = 0.55  # calibrated on eval/gold.jsonl (eval/README.md)
+    # Size guard per file, checked before reading (README "Corpus"). The largest seed report is
+    # 0.16 MB; parsing took 15 s / 0.4 GB for 2 MB of text and 84 s / 0.7 GB for 8 MB, so 10 MB
+    # (a ~1,500-page report) stays within minutes and a GB before embedding.
+    max_text_mb: float = 10.0  # per .txt/.md file, and text taken out of one PDF/DOCX
+    max_pdf_docx_mb: float = 100.0  # per PDF/DOCX file: page images make scans large
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:

@@ -22,12 +22,13 @@ from tqdm import tqdm
 
 from qa.chunk import chunk_documents
 from qa.config import Settings
+from qa.corpus_scan import CorpusFile
 from qa.dense import DenseIndex
 from qa.diacritics import DiacriticRestorer
-from qa.document import PIPELINE_VERSION, parse_documents
+from qa.document import PIPELINE_VERSION, parse_document
 from qa.embed import Embedder, load_embedder
 from qa.errors import CorpusError, IndexMissing, IndexStale
-from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
+from qa.ingest import CATALOG_NAME, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
 from qa.segment import Lexicon, Segmenter
@@ -82,18 +83,35 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[str]]:
-    """Parsed documents and one error line per file that could not be read."""
-    loaded: list[LoadedFile] = []
+def load_corpus(
+    corpus: Path,
+    settings: Settings | None = None,
+    progress: bool = False,
+    on_file: Callable[[str], None] | None = None,
+) -> tuple[list[ParsedDocument], list[str]]:
+    """Parsed documents and one error line per file that could not be read.
+
+    Files are read and parsed one at a time; the progress bar (and `on_file`) names the file.
+    """
+    docs: list[ParsedDocument] = []
     errors: list[str] = []
-    for item in iter_corpus(corpus):
-        if isinstance(item, CorpusError):
-            errors.append(str(item))
-        else:
-            loaded.append(item)
-    if not loaded:
+    with tqdm(desc="reading", unit="file", disable=not progress) as bar:
+
+        def show(file: CorpusFile, position: int, total: int) -> None:
+            bar.total = total
+            bar.set_postfix_str(file.doc_id)
+            if on_file is not None:
+                on_file(file.doc_id)
+
+        for item in iter_corpus(corpus, settings, show):
+            if isinstance(item, CorpusError):
+                errors.append(str(item))
+            else:
+                docs.append(parse_document(item))
+            bar.update()
+    if not docs:
         raise CorpusError(f"no readable document in {corpus}: " + "; ".join(errors))
-    return parse_documents(loaded), errors
+    return docs, errors
 
 
 def _previous(
@@ -136,7 +154,9 @@ def build_index(
     report = BuildReport()
     notify = on_progress or (lambda fraction, message: None)
     notify(0.02, "Đọc và chuẩn hoá tài liệu")
-    docs, report.errors = load_corpus(corpus)
+    docs, report.errors = load_corpus(
+        corpus, settings, progress, lambda doc_id: notify(0.02, f"Đọc và chuẩn hoá: {doc_id}")
+    )
     chunks = chunk_documents(docs, settings)
     if not chunks:
         raise CorpusError(f"no text to index in {corpus}")

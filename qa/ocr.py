@@ -200,6 +200,17 @@ class PairEvidence:
                 if previous is not None and token.joined_left:
                     pairs[(previous, key)] += 1
                 previous = key
+        return cls.from_counts(syllables, pairs, abbreviations, loanwords)
+
+    @classmethod
+    def from_counts(
+        cls,
+        syllables: Mapping[str, int],
+        pairs: Mapping[tuple[str, str], int],
+        abbreviations: Iterable[str],
+        loanwords: Iterable[str],
+    ) -> PairEvidence:
+        """Evidence from counts already made (the bundled table, `qa.ocr_evidence`)."""
         by_fold: dict[str, list[tuple[str, int]]] = {}
         for key, count in syllables.items():
             by_fold.setdefault(_fold(key), []).append((key, count))

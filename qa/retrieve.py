@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -13,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import MAX_QUERY_CHARS, Settings
+from qa.corpus_scan import scan_corpus
 from qa.dates import date_span, in_period
 from qa.dense import DenseIndex
 from qa.diacritics import DiacriticRestorer
@@ -21,7 +21,7 @@ from qa.embed import Embedder, load_embedder
 from qa.errors import IndexStale, QueryError
 from qa.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.index import catalog_hash
-from qa.ingest import CATALOG_NAME, corpus_files
+from qa.ingest import CATALOG_NAME, file_fingerprint
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
@@ -117,8 +117,8 @@ class Searcher:
             return
         indexed = {k: v["fingerprint"] for k, v in self.manifest["documents"].items()}
         current = {
-            p.stem: f"{hashlib.sha256(p.read_bytes()).hexdigest()[:16]}-{PIPELINE_VERSION}"
-            for p in corpus_files(corpus)
+            f.doc_id: f"{file_fingerprint(f.path)}-{PIPELINE_VERSION}"
+            for f in scan_corpus(corpus).files
         }
         changed = sorted(
             k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k)
