@@ -113,24 +113,25 @@ def _decode_tcvn3(data: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def _vni_pattern() -> re.Pattern[str]:
+    """A base letter and its mark byte, or any other byte above ASCII (read as latin-1)."""
     marks = "".join(chr(b) for b in legacy_tables().vni_marks)
-    return re.compile(f"([{re.escape(_VNI_BASES)}])([{re.escape(marks)}])")
+    return re.compile(f"([{re.escape(_VNI_BASES)}])([{re.escape(marks)}])|([\x80-\xff])")
 
 
 def _decode_vni(data: bytes) -> str:
     """A base letter followed by a mark byte becomes one letter ("a" 0xF9 → "á", 0xF4 0xF9 → "ớ");
-    single-byte letters (0xF1 → "đ") next; what is left is read as Windows-1252."""
+    another byte above ASCII is a single-byte letter (0xF1 → "đ") or Windows-1252."""
     tables = legacy_tables()
-    letters = {chr(b): letter for b, letter in tables.vni_letters.items()}
+    singles = {chr(b): letter for b, letter in {**_windows_1252(), **tables.vni_letters}.items()}
 
-    def compose(match: re.Match[str]) -> str:
-        base = letters.get(match.group(1), match.group(1))
-        marks = tables.vni_marks[ord(match.group(2))]
-        letter = unicodedata.normalize("NFC", base + marks)
-        return letter if letter in _vietnamese_letters() else match.group(0)
+    def replace(match: re.Match[str]) -> str:
+        if match.group(3):
+            return singles[match.group(3)]
+        base = singles.get(match.group(1), match.group(1))
+        letter = unicodedata.normalize("NFC", base + tables.vni_marks[ord(match.group(2))])
+        return letter if letter in _vietnamese_letters() else base + singles[match.group(2)]
 
-    text = _vni_pattern().sub(compose, data.decode("latin-1"))
-    return text.translate({**_windows_1252(), **tables.vni_letters})
+    return _vni_pattern().sub(replace, data.decode("latin-1"))
 
 
 def _decode_cp1258(data: bytes) -> str:
@@ -156,8 +157,13 @@ def vietnamese_share(text: str) -> tuple[int, int]:
         if not word or word.isascii() or any(ch.isdigit() for ch in word):
             continue
         judged += 1
-        valid += parse_syllable(word) is not None
+        valid += parse_syllable(word) is not None or _is_abbreviation(word)
     return judged, valid
+
+
+def _is_abbreviation(word: str) -> bool:
+    """Capitals A–Z and Đ: "HĐND", "CTHĐ" are Vietnamese too, though no syllables."""
+    return len(word) >= 2 and all("A" <= ch <= "Z" or ch == "Đ" for ch in word)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

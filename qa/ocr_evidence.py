@@ -46,7 +46,7 @@ def write_evidence(evidence: PairEvidence, path: Path, sources: Sequence[str]) -
     lines += [f"p\t{a}\t{b}\t{count}\n" for (a, b), count in sorted(evidence.pairs.items())]
     lines += [f"a\t{key}\n" for key in sorted(evidence.abbreviations)]
     lines += [f"l\t{key}\n" for key in sorted(evidence.loanwords)]
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as stream:
+    with path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as stream:
         stream.write("".join(lines).encode("utf-8"))
 
 
