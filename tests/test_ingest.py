@@ -304,3 +304,9 @@ def test_size_limits_come_from_settings(folder: Path) -> None:
     with pytest.raises(CorpusError, match=r"report\.pdf: more than .* of text .*max_text_mb"):
         load_file(folder / "report.pdf", {}, text_only)
     assert load_file(folder / "report.pdf", {}, Settings()).pages
+
+
+def test_reading_progress_names_each_file_before_it_is_read(folder: Path) -> None:
+    seen: list[str] = []
+    docs, _ = load_corpus(folder, on_file=seen.append)
+    assert seen == ["note", "plan", "report"] == [doc.meta.doc_id for doc in docs]
