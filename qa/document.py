@@ -30,7 +30,7 @@ from qa.ocr_evidence import bundled_evidence
 from qa.reflow import is_wrapped_layout, join_lines, reflow_blocks, reflow_wrapped
 from qa.structure import assign_sections
 
-PIPELINE_VERSION = "2"  # bumped when parsing or chunking changes: old indexes go stale
+PIPELINE_VERSION = "3"  # bumped when parsing or chunking changes: old indexes go stale
 PARAGRAPH_GAP = "\n\n"
 BLOCK_SUFFIXES = (".docx", ".md")  # formats whose blank-line blocks are paragraphs
 _LEADING_PAGES = re.compile(f"(?:\\s*{PAGE_RE.pattern})+")
