@@ -5,9 +5,10 @@ Why: a scanned report read by an OCR engine that does not know Vietnamese comes 
 Such strings can never be Vietnamese syllables, so `qa.syllable.parse_syllable` finds them;
 a small table of OCR confusions proposes spellings ("ứi"→"th" gives "thủy"), and clean text
 (the bundled counts of `qa.ocr_evidence`) decides between them by how often each syllable,
-and each pair of neighbouring syllables, really occurs ("dân tỉnh", not "dân tình"). Damage that happens to leave a valid
-syllable ("cấp tinh" for "cấp tỉnh") is only fixed when the clean text shows the same two
-syllables, read without diacritics, many times with other accents and the damaged pair never.
+and each pair of neighbouring syllables, really occurs ("dân tỉnh", not "dân tình"). Damage
+that happens to leave a valid syllable ("cấp tinh" for "cấp tỉnh") is only fixed when the clean
+text shows the same two syllables, read without diacritics, many times with other accents and
+the damaged pair never.
 
 Nothing is invented: every replacement is a syllable (or abbreviation) seen in the evidence.
 """
