@@ -400,9 +400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qa` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
+    logging.basicConfig(  # force: an imported library already set a bare "%(message)s" handler
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        force=True,
     )
     if not args.verbose:
         logging.getLogger("bm25s").setLevel(logging.ERROR)
