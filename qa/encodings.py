@@ -23,7 +23,14 @@ from pathlib import Path
 
 from qa.syllable import parse_syllable
 
-__all__ = ["LEGACY_ENCODINGS", "DecodedText", "UndecodableText", "decode_text", "legacy_tables"]
+__all__ = [
+    "LEGACY_ENCODINGS",
+    "DecodedText",
+    "UndecodableText",
+    "decode_text",
+    "legacy_tables",
+    "vietnamese_share",
+]
 
 CHARSETS_FILE = Path(__file__).parent / "data" / "legacy_charsets.toml"
 LEGACY_ENCODINGS = ("cp1258", "tcvn3", "vni")  # tried in this order; ties go to the first

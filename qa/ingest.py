@@ -86,7 +86,11 @@ def _check_text_length(path: Path, chars: int, max_chars: int | None) -> None:
 
 
 def load_text_file(path: Path, max_chars: int | None = None) -> Extracted:
-    """UTF-8/16/32 or Windows-1258/TCVN3/VNI, detected and converted to NFC (`qa.encodings`)."""
+    """UTF-8/16/32 or Windows-1258/TCVN3/VNI, detected and converted to NFC (`qa.encodings`).
+
+    `max_chars` is there for the common loader signature: `check_size` already held the
+    file's bytes, hence its characters, to the text limit.
+    """
     try:
         decoded = decode_text(path.read_bytes())
     except UndecodableText as exc:
