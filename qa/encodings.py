@@ -36,7 +36,7 @@ CHARSETS_FILE = Path(__file__).parent / "data" / "legacy_charsets.toml"
 LEGACY_ENCODINGS = ("cp1258", "tcvn3", "vni")  # tried in this order; ties go to the first
 MIN_VIETNAMESE_SHARE = 0.8  # accented words that must be valid syllables to accept a decoding
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this (and no UTF-16 pattern): not a text file
-SAMPLE_BYTES = 200_000  # what the encoding is judged on; the whole file is decoded once chosen
+SAMPLE_BYTES = 100_000  # what the encoding is judged on; the whole file is decoded once chosen
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -119,26 +119,38 @@ def _decode_tcvn3(data: bytes) -> str:
 
 
 @lru_cache(maxsize=1)
+def _vni_readings() -> dict[str, str]:
+    """Latin-1 reading of VNI bytes → letter: base + mark pairs that make a Vietnamese letter
+    ("a" 0xF9 → "á", 0xF4 0xF9 → "ớ"), then every single byte above ASCII (0xF1 → "đ", else
+    Windows-1252)."""
+    tables = legacy_tables()
+    singles = {chr(b): letter for b, letter in {**_windows_1252(), **tables.vni_letters}.items()}
+    pairs = {}
+    for base in _VNI_BASES:
+        for mark, marks in tables.vni_marks.items():
+            letter = unicodedata.normalize("NFC", singles.get(base, base) + marks)
+            if letter in _vietnamese_letters():
+                pairs[base + chr(mark)] = letter
+    return {**singles, **pairs}
+
+
+@lru_cache(maxsize=1)
 def _vni_pattern() -> re.Pattern[str]:
-    """A base letter and its mark byte, or any other byte above ASCII (read as latin-1)."""
+    """A base letter and a mark byte, or any other byte above ASCII (in the latin-1 reading)."""
     marks = "".join(chr(b) for b in legacy_tables().vni_marks)
-    return re.compile(f"([{re.escape(_VNI_BASES)}])([{re.escape(marks)}])|([\x80-\xff])")
+    return re.compile(f"[{re.escape(_VNI_BASES)}][{re.escape(marks)}]|[\x80-\xff]")
 
 
 def _decode_vni(data: bytes) -> str:
-    """A base letter followed by a mark byte becomes one letter ("a" 0xF9 → "á", 0xF4 0xF9 → "ớ");
-    another byte above ASCII is a single-byte letter (0xF1 → "đ") or Windows-1252."""
-    tables = legacy_tables()
-    singles = {chr(b): letter for b, letter in {**_windows_1252(), **tables.vni_letters}.items()}
+    """A base letter followed by a mark byte becomes one letter, other high bytes one each;
+    a base and mark that make no Vietnamese letter are read one byte at a time."""
+    readings = _vni_readings()
 
-    def replace(match: re.Match[str]) -> str:
-        if match.group(3):
-            return singles[match.group(3)]
-        base = singles.get(match.group(1), match.group(1))
-        letter = unicodedata.normalize("NFC", base + tables.vni_marks[ord(match.group(2))])
-        return letter if letter in _vietnamese_letters() else base + singles[match.group(2)]
+    def read(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return readings.get(found) or "".join(readings.get(ch, ch) for ch in found)
 
-    return _vni_pattern().sub(replace, data.decode("latin-1"))
+    return _vni_pattern().sub(read, data.decode("latin-1"))
 
 
 def _decode_cp1258(data: bytes) -> str:
@@ -164,12 +176,15 @@ def vietnamese_share(text: str) -> tuple[int, int]:
         if not word or word.isascii() or any(ch.isdigit() for ch in word):
             continue
         judged += 1
-        valid += parse_syllable(word) is not None or _is_abbreviation(word)
+        valid += _is_vietnamese(word)
     return judged, valid
 
 
-def _is_abbreviation(word: str) -> bool:
-    """Capitals A–Z and Đ: "HĐND", "CTHĐ" are Vietnamese too, though no syllables."""
+@lru_cache(maxsize=65536)
+def _is_vietnamese(word: str) -> bool:
+    """A syllable, or capitals A–Z and Đ ("HĐND", "CTHĐ": abbreviations, Vietnamese too)."""
+    if parse_syllable(word) is not None:
+        return True
     return len(word) >= 2 and all("A" <= ch <= "Z" or ch == "Đ" for ch in word)
 
 
