@@ -10,7 +10,9 @@ import json
 import logging
 import os
 import sys
+import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -80,7 +82,8 @@ def _searcher(args: argparse.Namespace) -> Any:
 def _filters(args: argparse.Namespace) -> Any:
     from qa.retrieve import Filters
 
-    return Filters(tuple(args.doc), tuple(args.kind), args.after, args.before)
+    doc_ids = tuple(unicodedata.normalize("NFC", doc) for doc in args.doc)  # ids are NFC
+    return Filters(doc_ids, tuple(args.kind), args.after, args.before)
 
 
 def _questions(args: argparse.Namespace) -> Iterator[str]:
@@ -220,7 +223,7 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
     from qa.chunk import chunk_documents
     from qa.index import load_corpus
 
-    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS)
+    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS, settings_from_args(args))
     chunks = chunk_documents(docs)
     rows = []
     for doc in docs:
@@ -238,6 +241,8 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 "date_derived": meta.date_derived,
                 "invalid_syllables_before": doc.ocr.invalid_before,
                 "invalid_syllables_after": doc.ocr.invalid_after,
+                "encoding": meta.encoding,
+                "id_note": meta.id_note,
             }
         )
     failed = [{"path": f.path, "reason": f.reason} for f in errors]
@@ -264,6 +269,8 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 f" đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}"
             )
             _out(f"    {row['title']}")
+            for note in _file_notes(row):
+                _out(f"    ({note})")
         if failed:
             _out(f"\nKhông đọc được ({len(failed)} tệp, không có trong chỉ mục):")
         for skipped in failed:
@@ -273,19 +280,29 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _file_notes(row: dict[str, Any]) -> list[str]:
+    """What the user should know about how a file was read: its id and its encoding."""
+    notes = [row["id_note"]] if row["id_note"] else []
+    if row["encoding"] not in ("", "utf-8", "utf-8-sig"):
+        notes.append(f"converted from {row['encoding']} to Unicode")
+    return notes
+
+
 def cmd_corpus_inspect(args: argparse.Namespace) -> int:
     from qa.chunk import chunk_document
-    from qa.index import load_corpus
+    from qa.corpus_scan import scan_corpus
+    from qa.document import parse_document
+    from qa.ingest import load_file, read_catalog
     from qa.structure import format_section
 
-    docs, _ = load_corpus(args.corpus or DEFAULT_CORPUS)
-    doc = next((d for d in docs if d.meta.doc_id == args.doc_id), None)
-    if doc is None:
+    corpus = args.corpus or DEFAULT_CORPUS
+    doc_id = unicodedata.normalize("NFC", args.doc_id)  # ids are NFC; a pasted name may not be
+    file = next((f for f in scan_corpus(corpus).files if f.doc_id == doc_id), None)
+    if file is None:
         raise QueryError(f"unknown document id {args.doc_id!r}; see: qa corpus list")
+    doc = parse_document(load_file(file, read_catalog(corpus), settings_from_args(args)))
     chunks = chunk_document(doc)
     if args.json:
-        from dataclasses import asdict
-
         _out(
             json.dumps(
                 {
@@ -307,6 +324,8 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
         f"{meta.doc_id}: {meta.title}\n"
         f"  ngày {meta.date}, {meta.kind}, {meta.issuer}, nguồn {meta.source_path}"
     )
+    for note in _file_notes(asdict(meta)):
+        _out(f"  ({note})")
     if doc.ocr.invalid_before:
         _out(
             f"  OCR: {doc.ocr.syllables} âm tiết; không hợp lệ {doc.ocr.invalid_before}"
@@ -364,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--corpus", type=Path, default=None)
     listing.add_argument("--json", action="store_true")
+    add_settings_option(listing)
     listing.set_defaults(func=cmd_corpus_list)
     inspect = corpus_sub.add_parser(
         "inspect", help="sections, footnotes and chunks of one document"
@@ -372,15 +392,15 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--corpus", type=Path, default=None)
     inspect.add_argument("--chunks", action="store_true", help="print chunk texts too")
     inspect.add_argument("--json", action="store_true")
+    add_settings_option(inspect)
     inspect.set_defaults(func=cmd_corpus_inspect)
 
-    try:
-        from qa.cli_eval import register_bench, register_eval
-    except ImportError:  # pragma: no cover - only while the module is being written
-        pass
-    else:
-        register_eval(sub)
-        register_bench(sub)
+    from qa.cli_eval import register_bench, register_eval
+    from qa.cli_serve import register_serve
+
+    register_eval(sub)
+    register_bench(sub)
+    register_serve(sub)
     return parser
 
 
@@ -409,9 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qa` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
+    logging.basicConfig(  # force: an imported library already set a bare "%(message)s" handler
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        force=True,
     )
     if not args.verbose:
         logging.getLogger("bm25s").setLevel(logging.ERROR)

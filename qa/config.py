@@ -34,6 +34,11 @@ class Settings:
     query_max_words: int = 32  # longer queries keep their first 32 distinct content words
     llm_deadline_seconds: float = 20.0  # whole LLM call (connect, send, read), not per read
     build_wait_seconds: float = 10.0  # how long a build waits for another build of its index
+    # Size guard per file, checked before reading (README "Corpus"). The largest seed report is
+    # 0.16 MB; parsing took 15 s / 0.4 GB for 2 MB of text and 84 s / 0.7 GB for 8 MB, so 10 MB
+    # (a ~1,500-page report) stays within minutes and a GB before embedding.
+    max_text_mb: float = 10.0  # per .txt/.md file, and text taken out of one PDF/DOCX
+    max_pdf_docx_mb: float = 100.0  # per PDF/DOCX file: page images make scans large
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:

@@ -1,7 +1,8 @@
 """Turn loaded files into ParsedDocuments: the normalised text every span points into.
 
 Order: clean characters → (wrapped layout) split footnotes → reflow → repair OCR damage
-(only in documents that look damaged, with the clean documents as evidence) → sections.
+(only in documents that look damaged, with the bundled evidence of `qa.ocr_evidence`) →
+sections. Each document is parsed on its own: its text never depends on the other files.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from qa.ingest import LoadedFile
 from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument
 from qa.normalize import clean_text
 from qa.ocr import PairEvidence, looks_ocr_damaged, repair_ocr
+from qa.ocr_evidence import bundled_evidence
 from qa.reflow import is_wrapped_layout, join_lines, reflow_blocks, reflow_wrapped
 from qa.structure import assign_sections
 
-PIPELINE_VERSION = "2"  # bumped when parsing or chunking changes: old indexes go stale
+PIPELINE_VERSION = "3"  # bumped when parsing or chunking changes: old indexes go stale
 PARAGRAPH_GAP = "\n\n"
 BLOCK_SUFFIXES = (".docx", ".md")  # formats whose blank-line blocks are paragraphs
 _LEADING_PAGES = re.compile(f"(?:\\s*{PAGE_RE.pattern})+")
@@ -120,23 +122,29 @@ class _TextBuilder:
         return "".join(self.parts)
 
 
+def _staged(item: LoadedFile) -> tuple[list[tuple[str, int | None]], dict[int, str]]:
+    """Body paragraphs (with their pages) and footnotes, before OCR repair."""
+    blocks = Path(item.meta.source_path).suffix.lower() in BLOCK_SUFFIXES
+    paragraphs, notes = _split_layout(_raw_lines(item), blocks)
+    return _strip_pages(paragraphs), notes
+
+
+def reference_text(item: LoadedFile) -> str:
+    """The body text as OCR evidence counts it (`qa.ocr_evidence` rebuilds from this)."""
+    paragraphs, _ = _staged(item)
+    return "\n".join(text for text, _ in paragraphs)
+
+
+def parse_document(item: LoadedFile) -> ParsedDocument:
+    """One document; a damaged one is repaired with the bundled evidence, never its neighbours'."""
+    paragraphs, notes = _staged(item)
+    damaged = looks_ocr_damaged("\n".join(text for text, _ in paragraphs))
+    return _assemble(item, paragraphs, notes, bundled_evidence() if damaged else None)
+
+
 def parse_documents(loaded: Sequence[LoadedFile]) -> list[ParsedDocument]:
-    """Parse several documents together: the clean ones are the evidence for OCR repair."""
-    staged = []
-    for item in loaded:
-        blocks = Path(item.meta.source_path).suffix.lower() in BLOCK_SUFFIXES
-        paragraphs, notes = _split_layout(_raw_lines(item), blocks)
-        staged.append((item, _strip_pages(paragraphs), notes))
-    damaged = [looks_ocr_damaged("\n".join(t for t, _ in paras)) for _, paras, _ in staged]
-    evidence = PairEvidence.from_texts(
-        "\n".join(t for t, _ in paras)
-        for (_, paras, _), bad in zip(staged, damaged, strict=True)
-        if not bad
-    )
-    return [
-        _assemble(item, paras, notes, evidence if bad else None)
-        for (item, paras, notes), bad in zip(staged, damaged, strict=True)
-    ]
+    """Each document on its own (the same result whichever others come with it)."""
+    return [parse_document(item) for item in loaded]
 
 
 def _repair(

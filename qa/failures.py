@@ -11,14 +11,12 @@ unchanged the index is not stale; once it is edited or replaced the next check s
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qa.errors import CorpusError
-
-BLOCK = 1 << 20  # hash in 1 MB blocks: a 30 MB file never sits in memory twice
+from qa.ingest import file_fingerprint
 
 
 @dataclass(frozen=True)
@@ -33,21 +31,17 @@ class FailedFile:
         return f"{self.path}: {self.reason}"
 
 
-def file_fingerprint(path: Path) -> str:
-    """First 16 hex digits of the file's SHA-256; for a file that cannot be read (permissions),
-    its size and modification time, so that fixing it still counts as a change."""
-    digest = hashlib.sha256()
+def failed_fingerprint(path: Path) -> str:
+    """The file's content fingerprint; for a file that cannot be read (permissions), its size
+    and modification time, so that fixing it still counts as a change."""
     try:
-        with path.open("rb") as handle:
-            while block := handle.read(BLOCK):
-                digest.update(block)
+        return file_fingerprint(path)
     except OSError:
         try:
             stat = path.stat()
         except OSError:
             return "unreadable"
         return f"unreadable-{stat.st_size}-{stat.st_mtime_ns}"
-    return digest.hexdigest()[:16]
 
 
 def corpus_name(path: Path, corpus: Path) -> str:
@@ -63,7 +57,7 @@ def failed_file(error: CorpusError, corpus: Path) -> FailedFile:
     if error.path is None:
         return FailedFile(str(error), str(error), "")
     reason = str(error).removeprefix(f"{error.path}: ")
-    return FailedFile(corpus_name(error.path, corpus), reason, file_fingerprint(error.path))
+    return FailedFile(corpus_name(error.path, corpus), reason, failed_fingerprint(error.path))
 
 
 def failures_to_manifest(failed: list[FailedFile]) -> dict[str, dict[str, str]]:
@@ -75,5 +69,5 @@ def unchanged_failures(manifest: dict[str, Any], corpus: Path) -> set[str]:
     return {
         name
         for name, record in manifest.get("failed", {}).items()
-        if (corpus / name).is_file() and file_fingerprint(corpus / name) == record["fingerprint"]
+        if (corpus / name).is_file() and failed_fingerprint(corpus / name) == record["fingerprint"]
     }

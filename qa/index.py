@@ -22,14 +22,15 @@ from tqdm import tqdm
 
 from qa.chunk import chunk_documents
 from qa.config import Settings
+from qa.corpus_scan import CorpusFile
 from qa.dense import DenseIndex
 from qa.diacritics import DiacriticRestorer
-from qa.document import PIPELINE_VERSION, parse_documents
+from qa.document import PIPELINE_VERSION, parse_document
 from qa.embed import Embedder, load_embedder
 from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.failures import FailedFile, failed_file, failures_to_manifest
 from qa.index_folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
-from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
+from qa.ingest import CATALOG_NAME, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
 from qa.segment import Lexicon, Segmenter
@@ -88,18 +89,35 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[FailedFile]]:
-    """Parsed documents and a record (path, reason, fingerprint) per file that did not load."""
-    loaded: list[LoadedFile] = []
+def load_corpus(
+    corpus: Path,
+    settings: Settings | None = None,
+    progress: bool = False,
+    on_file: Callable[[str], None] | None = None,
+) -> tuple[list[ParsedDocument], list[FailedFile]]:
+    """Parsed documents and a record (path, reason, fingerprint) per file that did not load.
+
+    Files are read and parsed one at a time; the progress bar (and `on_file`) names the file.
+    """
+    docs: list[ParsedDocument] = []
     errors: list[FailedFile] = []
-    for item in iter_corpus(corpus):
-        if isinstance(item, CorpusError):
-            errors.append(failed_file(item, corpus))
-        else:
-            loaded.append(item)
-    if not loaded:
+    with tqdm(desc="reading", unit="file", disable=not progress) as bar:
+
+        def show(file: CorpusFile, position: int, total: int) -> None:
+            bar.total = total
+            bar.set_postfix_str(file.doc_id)
+            if on_file is not None:
+                on_file(file.doc_id)
+
+        for item in iter_corpus(corpus, settings, show):
+            if isinstance(item, CorpusError):
+                errors.append(failed_file(item, corpus))
+            else:
+                docs.append(parse_document(item))
+            bar.update()
+    if not docs:
         raise CorpusError(f"no readable document in {corpus}: " + "; ".join(map(str, errors)))
-    return parse_documents(loaded), errors
+    return docs, errors
 
 
 def _previous(
@@ -162,7 +180,9 @@ def _build_locked(
     report = BuildReport()
     notify = on_progress or (lambda fraction, message: None)
     notify(0.02, "Đọc và chuẩn hoá tài liệu")
-    docs, report.errors = load_corpus(corpus)
+    docs, report.errors = load_corpus(
+        corpus, settings, progress, lambda doc_id: notify(0.02, f"Đọc và chuẩn hoá: {doc_id}")
+    )
     chunks = chunk_documents(docs, settings)
     if not chunks:
         raise CorpusError(f"no text to index in {corpus}")

@@ -1,8 +1,10 @@
 """Load documents from a corpus folder: files → raw pages + catalog metadata.
 
-Supported: .txt, .md (UTF-8), .pdf (pypdf, page numbers kept), .docx (python-docx).
+Supported: .txt, .md (UTF-8/16/32 or a legacy Vietnamese encoding, see `qa.encodings`), .pdf
+(pypdf, page numbers kept), .docx (python-docx). Which files and which ids: `qa.corpus_scan`.
 Metadata comes from `catalog.toml`; where a document has no entry, title and date are
-derived from its text (`derive_title`, `derive_date`) and flagged as derived.
+derived from its text (`derive_title`, `derive_date`) and flagged as derived. A file over the
+size limits of `Settings` is refused before it is read, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ import logging
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.config import Settings
+from qa.corpus_scan import CorpusFile, scan_corpus
+from qa.encodings import UndecodableText, decode_text
 from qa.errors import CorpusError
 from qa.models import DocumentMeta, RawPage
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 CATALOG_NAME = "catalog.toml"
+TEXT_SUFFIXES = (".txt", ".md")
+MB = 1_000_000
+_HASH_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -35,34 +42,83 @@ class LoadedFile:
     fingerprint: str
 
 
-def load_text_file(path: Path) -> tuple[RawPage, ...]:
-    """UTF-8 only: a legacy-encoded file (TCVN3, VNI, cp1258) is refused, not silently garbled."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+@dataclass(frozen=True)
+class Extracted:
+    """What a loader read: the pages, and for a text file the encoding it was decoded from."""
+
+    pages: tuple[RawPage, ...]
+    encoding: str = ""
+
+
+def file_fingerprint(path: Path) -> str:
+    """SHA-256 of the file's bytes (16 hex digits), read in 1 MB blocks: flat memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(_HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def check_size(path: Path, settings: Settings) -> None:
+    """CorpusError naming the file and the setting when it is over the limit; reads nothing.
+
+    Why: a 30 MB text file once ran 20 minutes at 4 GB before anyone noticed.
+    """
+    text = path.suffix.lower() in TEXT_SUFFIXES
+    name = "max_text_mb" if text else "max_pdf_docx_mb"
+    limit: float = getattr(settings, name)
+    size = path.stat().st_size
+    if size > limit * MB:
+        kind = "text" if text else path.suffix.lower().lstrip(".").upper()
         raise CorpusError(
-            f"{path}: not UTF-8 (byte {exc.start}); convert it, e.g. iconv -f CP1258 -t UTF-8"
-        ) from exc
-    return (RawPage(text),)
+            f"{path}: {size / MB:.1f} MB, over the {limit:g} MB limit for {kind} files "
+            f"(setting {name}; raise it with --settings)"
+        )
 
 
-def load_pdf(path: Path) -> tuple[RawPage, ...]:
+def _check_text_length(path: Path, chars: int, max_chars: int | None) -> None:
+    """The text taken out of a PDF/DOCX is held to the text limit too."""
+    if max_chars is not None and chars > max_chars:
+        raise CorpusError(
+            f"{path}: more than {max_chars / MB:g} MB of text extracted "
+            "(setting max_text_mb; raise it with --settings)"
+        )
+
+
+def load_text_file(path: Path, max_chars: int | None = None) -> Extracted:
+    """UTF-8/16/32 or Windows-1258/TCVN3/VNI, detected and converted to NFC (`qa.encodings`).
+
+    `max_chars` is there for the common loader signature: `check_size` already held the
+    file's bytes, hence its characters, to the text limit.
+    """
+    try:
+        decoded = decode_text(path.read_bytes())
+    except UndecodableText as exc:
+        raise CorpusError(f"{path}: {exc}") from exc
+    if decoded.converted:
+        log.info("%s: converted from %s", path, decoded.encoding)
+    return Extracted((RawPage(decoded.text),), decoded.encoding)
+
+
+def load_pdf(path: Path, max_chars: int | None = None) -> Extracted:
     """One RawPage per PDF page so citations can name the page."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    pages: list[RawPage] = []
+    chars = 0
     try:
         reader = PdfReader(path)
-        return tuple(
-            RawPage(page.extract_text() or "", number)
-            for number, page in enumerate(reader.pages, start=1)
-        )
+        for number, page in enumerate(reader.pages, start=1):
+            pages.append(RawPage(page.extract_text() or "", number))
+            chars += len(pages[-1].text)
+            _check_text_length(path, chars, max_chars)
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise CorpusError(f"{path}: corrupt or unreadable PDF ({exc})") from exc
+    return Extracted(tuple(pages))
 
 
-def load_docx(path: Path) -> tuple[RawPage, ...]:
+def load_docx(path: Path, max_chars: int | None = None) -> Extracted:
     """Paragraphs become blank-line separated blocks; Word headings become markdown headings.
 
     A file that is no zip (`PackageNotFoundError`) or holds broken XML (lxml's
@@ -78,6 +134,7 @@ def load_docx(path: Path) -> tuple[RawPage, ...]:
     except (zipfile.BadZipFile, OpcError, SyntaxError, KeyError, ValueError, OSError) as exc:
         raise CorpusError(f"{path}: corrupt or unreadable DOCX ({exc})") from exc
     blocks: list[str] = []
+    chars = 0
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -85,12 +142,16 @@ def load_docx(path: Path) -> tuple[RawPage, ...]:
         style = paragraph.style.name if paragraph.style is not None else ""
         level = re.match(r"Heading (\d)", style or "")
         blocks.append(f"{'#' * int(level.group(1))} {text}" if level else text)
+        chars += len(text)
+        _check_text_length(path, chars, max_chars)
     for table in document.tables:
         for row in table.rows:
             cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
             if cells:
                 blocks.append(" | ".join(cells))
-    return (RawPage("\n\n".join(blocks)),)
+                chars += len(blocks[-1])
+                _check_text_length(path, chars, max_chars)
+    return Extracted((RawPage("\n\n".join(blocks)),))
 
 
 LOADERS = {".txt": load_text_file, ".md": load_text_file, ".pdf": load_pdf, ".docx": load_docx}
@@ -172,32 +233,33 @@ def read_catalog(folder: Path) -> dict[str, dict[str, Any]]:
     return {str(key): value for key, value in data.items() if isinstance(value, dict)}
 
 
-def corpus_files(folder: Path) -> list[Path]:
-    """Supported files directly in `folder`, sorted by name."""
-    if not folder.is_dir():
-        raise CorpusError(f"corpus folder not found: {folder}")
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-    )
+def load_file(
+    path: Path | CorpusFile,
+    catalog: dict[str, dict[str, Any]],
+    settings: Settings | None = None,
+) -> LoadedFile:
+    """Read one file (a bare path gets its stem as id) and attach its metadata.
 
-
-def load_file(path: Path, catalog: dict[str, dict[str, Any]]) -> LoadedFile:
-    """Read one file and attach its metadata; raises CorpusError naming the file."""
+    Raises CorpusError naming the file: too big, unreadable, undecodable, corrupt or empty.
+    """
+    file = path if isinstance(path, CorpusFile) else CorpusFile(path, path.stem)
+    path = file.path
+    settings = settings or Settings()
     try:
-        pages = LOADERS[path.suffix.lower()](path)
-        data = path.read_bytes()
+        check_size(path, settings)
+        extracted = LOADERS[path.suffix.lower()](path, int(settings.max_text_mb * MB))
+        fingerprint = file_fingerprint(path)
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
-    text = "\n".join(page.text for page in pages)
+    text = "\n".join(page.text for page in extracted.pages)
     if not text.strip():
         raise CorpusError(f"{path}: empty document (no text found)")
-    doc_id = path.stem
-    entry = catalog.get(doc_id, {})
-    title = str(entry.get("title") or derive_title(text, doc_id))
+    entry = catalog.get(file.doc_id, {})
+    title = str(entry.get("title") or derive_title(text, file.doc_id))
     date = entry.get("date")
     derived_date = derive_date(text) if not date else None
     meta = DocumentMeta(
-        doc_id=doc_id,
+        doc_id=file.doc_id,
         title=title,
         date=str(date) if date else derived_date,
         kind=str(entry.get("kind", "tài liệu")),
@@ -205,20 +267,34 @@ def load_file(path: Path, catalog: dict[str, dict[str, Any]]) -> LoadedFile:
         source_path=str(path),
         title_derived="title" not in entry,
         date_derived=not date,
+        encoding=extracted.encoding,
+        id_note=file.id_note,
     )
-    return LoadedFile(meta, pages, hashlib.sha256(data).hexdigest()[:16])
+    return LoadedFile(meta, extracted.pages, fingerprint)
 
 
-def iter_corpus(folder: Path) -> Iterator[LoadedFile | CorpusError]:
-    """Every supported file, as a LoadedFile or the CorpusError that names what went wrong."""
+def iter_corpus(
+    folder: Path,
+    settings: Settings | None = None,
+    on_file: Callable[[CorpusFile, int, int], None] | None = None,
+) -> Iterator[LoadedFile | CorpusError]:
+    """Every document file, as a LoadedFile or the CorpusError that names what went wrong.
+
+    Files are read one at a time, after `on_file(file, position, total)` (progress with the
+    file's name). Skipped files and links are logged once here; errors are returned, for
+    the caller to report once.
+    """
     catalog = read_catalog(folder)
-    files = corpus_files(folder)
-    if not files:
+    scan = scan_corpus(folder)
+    for warning in scan.warnings:
+        log.warning("%s", warning)
+    if not scan.files:
         raise CorpusError(f"no .txt, .md, .pdf or .docx files in {folder}")
-    for path in files:
+    for position, file in enumerate(scan.files):
+        if on_file is not None:
+            on_file(file, position, len(scan.files))
         try:
-            yield load_file(path, catalog)
+            yield load_file(file, catalog, settings)
         except CorpusError as exc:
-            log.warning("%s", exc)
-            exc.path = path
+            exc.path = file.path
             yield exc

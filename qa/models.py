@@ -17,6 +17,8 @@ class DocumentMeta:
     source_path: str
     title_derived: bool = False
     date_derived: bool = False
+    encoding: str = ""  # a text file's encoding ("utf-8", "tcvn3", …); "" for PDF/DOCX
+    id_note: str = ""  # why the id keeps its file extension (`dup.md` beside `dup.txt`)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 Why: a scanned report read by an OCR engine that does not know Vietnamese comes back as
 "khai thác ứiủy sản" or "phát ừiển nông nghiệp": the glyph "th" read as "ứi", "tr" as "ừ".
 Such strings can never be Vietnamese syllables, so `qa.syllable.parse_syllable` finds them;
-a small table of OCR confusions proposes spellings ("ứi"→"th" gives "thủy"), and the clean
-corpus decides between them by how often each syllable, and each pair of neighbouring
-syllables, really occurs ("dân tỉnh", not "dân tình"). Damage that happens to leave a valid
-syllable ("cấp tinh" for "cấp tỉnh") is only fixed when the clean text shows the same two
-syllables, read without diacritics, many times with other accents and the damaged pair never.
+a small table of OCR confusions proposes spellings ("ứi"→"th" gives "thủy"), and clean text
+(the bundled counts of `qa.ocr_evidence`) decides between them by how often each syllable,
+and each pair of neighbouring syllables, really occurs ("dân tỉnh", not "dân tình"). Damage
+that happens to leave a valid syllable ("cấp tinh" for "cấp tỉnh") is only fixed when the clean
+text shows the same two syllables, read without diacritics, many times with other accents and
+the damaged pair never.
 
 Nothing is invented: every replacement is a syllable (or abbreviation) seen in the evidence.
 """
@@ -200,6 +201,17 @@ class PairEvidence:
                 if previous is not None and token.joined_left:
                     pairs[(previous, key)] += 1
                 previous = key
+        return cls.from_counts(syllables, pairs, abbreviations, loanwords)
+
+    @classmethod
+    def from_counts(
+        cls,
+        syllables: Mapping[str, int],
+        pairs: Mapping[tuple[str, str], int],
+        abbreviations: Iterable[str],
+        loanwords: Iterable[str],
+    ) -> PairEvidence:
+        """Evidence from counts already made (the bundled table, `qa.ocr_evidence`)."""
         by_fold: dict[str, list[tuple[str, int]]] = {}
         for key, count in syllables.items():
             by_fold.setdefault(_fold(key), []).append((key, count))

@@ -12,16 +12,17 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import MAX_QUERY_CHARS, Settings
+from qa.corpus_scan import scan_corpus
 from qa.dates import date_span, in_period
 from qa.dense import DenseIndex
 from qa.diacritics import DiacriticRestorer
 from qa.document import PIPELINE_VERSION
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexStale, QueryError
-from qa.failures import corpus_name, file_fingerprint, unchanged_failures
+from qa.failures import corpus_name, failed_fingerprint, unchanged_failures
 from qa.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.index import catalog_hash
-from qa.ingest import CATALOG_NAME, corpus_files
+from qa.ingest import CATALOG_NAME
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
@@ -119,9 +120,9 @@ class Searcher:
         indexed = {k: v["fingerprint"] for k, v in self.manifest["documents"].items()}
         failed = unchanged_failures(self.manifest, corpus)  # left out at build, still the same
         current = {
-            p.stem: f"{file_fingerprint(p)}-{PIPELINE_VERSION}"
-            for p in corpus_files(corpus)
-            if corpus_name(p, corpus) not in failed
+            f.doc_id: f"{failed_fingerprint(f.path)}-{PIPELINE_VERSION}"
+            for f in scan_corpus(corpus).files
+            if corpus_name(f.path, corpus) not in failed
         }
         changed = sorted(
             k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k)

@@ -141,10 +141,10 @@ def test_corrupt_file_is_reported_and_others_still_load(
     corpus.mkdir()
     shutil.copy(SEED / "004_75266ca73367f016.txt", corpus)
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
-    (corpus / "legacy.txt").write_bytes("Ủy ban nhân dân".encode("utf-16"))
+    (corpus / "zeros.txt").write_bytes(b"\x00" * 512)
     code, out, err = _run(capsys, "corpus", "list", "--corpus", str(corpus))
     assert code != 0
-    assert "broken.pdf" in err and "legacy.txt" in err and "Traceback" not in err
+    assert "broken.pdf" in err and "zeros.txt" in err and "Traceback" not in err
     assert "004_75266ca73367f016" in out
 
 
@@ -171,3 +171,64 @@ def test_a_long_query_is_cut_with_a_note(index: Path, capsys: pytest.CaptureFixt
     assert code == 0 and json.loads(out)["query"] == pasted
     assert "note: Câu hỏi dài 375 từ đã được rút gọn" in err
     assert len(json.loads(out)["hits"]) == 3
+
+
+def test_corpus_list_says_how_files_were_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from legacy_text import tcvn3
+
+    text = (SEED / "004_75266ca73367f016.txt").read_text(encoding="utf-8")
+    (tmp_path / "dup.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "dup.md").write_bytes(text.encode("utf-16"))
+    (tmp_path / "cũ.txt").write_bytes(tcvn3(text))
+    code, out, err = _run(capsys, "corpus", "list", "--corpus", str(tmp_path))
+    assert code == 0 and err == ""
+    assert "(id keeps its extension: dup.txt has the id dup)" in out
+    assert "(converted from utf-16 to Unicode)" in out
+    assert "(converted from tcvn3 to Unicode)" in out
+    code, out, _ = _run(capsys, "corpus", "list", "--corpus", str(tmp_path), "--json")
+    rows = {row["doc_id"]: row for row in json.loads(out)["documents"]}
+    assert (rows["dup"]["encoding"], rows["dup.md"]["encoding"]) == ("utf-8", "utf-16")
+    code, out, _ = _run(capsys, "corpus", "inspect", "dup.md", "--corpus", str(tmp_path))
+    assert code == 0 and out.startswith("dup.md: ") and "(converted from utf-16" in out
+
+
+def test_nfd_names_are_found_by_nfc_ids_and_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import unicodedata
+
+    shutil.copy(
+        SEED / "004_75266ca73367f016.txt", tmp_path / unicodedata.normalize("NFD", "nghị quyết.txt")
+    )
+    for typed in ("nghị quyết", unicodedata.normalize("NFD", "nghị quyết")):
+        code, out, _ = _run(capsys, "corpus", "inspect", typed, "--corpus", str(tmp_path))
+        assert code == 0 and out.startswith("nghị quyết: ")
+
+
+def test_an_oversized_file_is_one_line_naming_the_file_and_the_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(SEED / "004_75266ca73367f016.txt", tmp_path)
+    with (tmp_path / "huge.txt").open("wb") as stream:
+        stream.truncate(12_000_000)
+    code, out, err = _run(capsys, "corpus", "list", "--corpus", str(tmp_path))
+    assert code == 1 and "004_75266ca73367f016" in out
+    assert err == (
+        f"error: {tmp_path / 'huge.txt'}: 12.0 MB, over the 10 MB limit for text files "
+        "(setting max_text_mb; raise it with --settings)\n"
+    )
+    settings = tmp_path / "big.toml"
+    settings.write_text("max_text_mb = 0.001\n", encoding="utf-8")
+    code, _, err = _run(
+        capsys,
+        "corpus",
+        "inspect",
+        "004_75266ca73367f016",
+        "--corpus",
+        str(tmp_path),
+        "--settings",
+        str(settings),
+    )
+    assert code != 0 and "over the 0.001 MB limit" in err and len(err.splitlines()) == 1

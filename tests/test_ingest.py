@@ -10,13 +10,15 @@ from pathlib import Path
 import docx
 import matplotlib
 import pytest
+from legacy_text import cp1258
 
+from qa.config import Settings
+from qa.corpus_scan import scan_corpus
 from qa.document import parse_documents
 from qa.errors import CorpusError
 from qa.index import load_corpus
 from qa.ingest import (
     LoadedFile,
-    corpus_files,
     iter_corpus,
     load_docx,
     load_file,
@@ -30,24 +32,10 @@ matplotlib.use("Agg")
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 PAGE_1 = "Khu công nghiệp Hải Long đạt 47.411 tỷ đồng."
 PAGE_2 = "Tổng diện tích cấy lúa năm 2023 đạt 149.863 ha."
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese Windows wrote it: base letter, then a combining tone mark."""
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out += (base + "".join(c for c in parts if c in TONES)).encode("cp1258")
-    return out
 
 
 def write_pdf(path: Path, pages: list[list[str]]) -> Path:
@@ -97,7 +85,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_pdf_keeps_page_numbers(tmp_path: Path) -> None:
-    pages = load_pdf(write_pdf(tmp_path / "two.pdf", [[PAGE_1], ["Trang hai:", PAGE_2]]))
+    pages = load_pdf(write_pdf(tmp_path / "two.pdf", [[PAGE_1], ["Trang hai:", PAGE_2]])).pages
     assert [page.number for page in pages] == [1, 2]
     assert PAGE_1 in _nfc(pages[0].text)
     assert PAGE_2 in _nfc(pages[1].text) and PAGE_1 not in _nfc(pages[1].text)
@@ -140,7 +128,7 @@ def test_a_paragraph_after_an_empty_page_gets_the_page_it_is_on(tmp_path: Path) 
 
 
 def test_docx_headings_paragraphs_and_tables(tmp_path: Path) -> None:
-    (page,) = load_docx(write_docx(tmp_path / "plan.docx"))
+    (page,) = load_docx(write_docx(tmp_path / "plan.docx")).pages
     assert page.number is None
     assert page.text.split("\n\n") == [
         "# Tình hình kinh tế - xã hội tháng 01 năm 2024",
@@ -172,12 +160,18 @@ def test_uncatalogued_docx_gets_derived_metadata(folder: Path) -> None:
 def test_text_loader_reads_utf8_with_a_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffThái Bình".encode())
-    (page,) = load_text_file(path)
+    extracted = load_text_file(path)
+    (page,) = extracted.pages
     assert page.text == "Thái Bình" and page.number is None
+    assert extracted.encoding == "utf-8-sig"
 
 
 def test_folder_loads_every_supported_file(folder: Path) -> None:
-    assert [p.name for p in corpus_files(folder)] == ["note.md", "plan.docx", "report.pdf"]
+    assert [f.path.name for f in scan_corpus(folder).files] == [
+        "note.md",
+        "plan.docx",
+        "report.pdf",
+    ]
     items = list(iter_corpus(folder))
     assert all(isinstance(item, LoadedFile) for item in items)
     fingerprints = {item.fingerprint for item in items if isinstance(item, LoadedFile)}
@@ -201,8 +195,8 @@ def _bad_files(folder: Path) -> dict[str, str]:
     """Broken files next to the good ones: name → what the error must say."""
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blank.md").write_text(" \n\n \t\n", encoding="utf-8")
-    (folder / "legacy.txt").write_bytes(cp1258("Thái Bình, ngày 19 tháng 5 năm 2023"))
-    (folder / "latin.txt").write_bytes("Thái Bình".encode("latin-1"))
+    (folder / "zeros.txt").write_bytes(b"\x00" * 4096)
+    (folder / "french.txt").write_bytes("Le projet a été adopté à Genève".encode("latin-1"))
     (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")
     (folder / "truncated.pdf").write_bytes((folder / "report.pdf").read_bytes()[:400])
     (folder / "corrupt.docx").write_bytes(b"PK\x03\x04 not really a zip")
@@ -222,8 +216,8 @@ def _bad_files(folder: Path) -> dict[str, str]:
     return {
         "empty.txt": "empty document",
         "blank.md": "empty document",
-        "legacy.txt": "not UTF-8",
-        "latin.txt": "not UTF-8",
+        "zeros.txt": "binary data (NUL bytes), not a text file",
+        "french.txt": "not UTF-8, and no Vietnamese encoding fits",
         "corrupt.pdf": "corrupt or unreadable PDF",
         "truncated.pdf": "corrupt or unreadable PDF",
         "corrupt.docx": "corrupt or unreadable DOCX",
@@ -253,13 +247,14 @@ def test_each_bad_file_raises_corpus_error_alone(folder: Path) -> None:
 
 def test_load_corpus_reports_errors_and_parses_the_rest(folder: Path) -> None:
     (folder / "legacy.txt").write_bytes(cp1258("Nghị quyết"))
+    (folder / "zeros.md").write_bytes(b"\x00" * 100)
     docs, errors = load_corpus(folder)
-    assert sorted(doc.meta.doc_id for doc in docs) == ["note", "plan", "report"]
-    assert len(errors) == 1 and "legacy.txt" in str(errors[0]) and "iconv" in str(errors[0])
+    assert sorted(doc.meta.doc_id for doc in docs) == ["legacy", "note", "plan", "report"]
+    assert len(errors) == 1 and "zeros.md" in str(errors[0]) and "iconv" not in str(errors[0])
 
 
 def test_no_readable_document_at_all(tmp_path: Path) -> None:
-    (tmp_path / "legacy.txt").write_bytes(cp1258("Thái Bình"))
+    (tmp_path / "zeros.txt").write_bytes(b"\x00" * 100)
     with pytest.raises(CorpusError, match="no readable document"):
         load_corpus(tmp_path)
 
@@ -274,3 +269,44 @@ def test_seed_corpus_loads_without_errors(tmp_path: Path) -> None:
     shutil.copytree(CORPUS, tmp_path / "seed")
     items = list(iter_corpus(tmp_path / "seed"))
     assert len(items) == 5 and all(isinstance(item, LoadedFile) for item in items)
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = folder / "big.txt"
+    with big.open("wb") as stream:  # 30 MB, sparse: nothing to read but its size
+        stream.truncate(30_000_000)
+    read: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    items = list(iter_corpus(folder))
+    (error,) = [item for item in items if isinstance(item, CorpusError)]
+    assert str(error) == (
+        f"{big}: 30.0 MB, over the 10 MB limit for text files "
+        "(setting max_text_mb; raise it with --settings)"
+    )
+    assert big not in read
+    assert sorted(i.meta.doc_id for i in items if isinstance(i, LoadedFile)) == [
+        "note",
+        "plan",
+        "report",
+    ]
+
+
+def test_size_limits_come_from_settings(folder: Path) -> None:
+    small = Settings(max_text_mb=0.00001, max_pdf_docx_mb=0.001)
+    with pytest.raises(CorpusError, match=r"note\.md: 0\.0 MB, over the 1e-05 MB limit"):
+        load_file(folder / "note.md", {}, small)
+    with pytest.raises(CorpusError, match=r"report\.pdf: .* limit for PDF files .*max_pdf_docx_mb"):
+        load_file(folder / "report.pdf", {}, small)
+    text_only = Settings(max_text_mb=0.00002)  # the PDF is small, its text is not
+    with pytest.raises(CorpusError, match=r"report\.pdf: more than .* of text .*max_text_mb"):
+        load_file(folder / "report.pdf", {}, text_only)
+    assert load_file(folder / "report.pdf", {}, Settings()).pages
+
+
+def test_reading_progress_names_each_file_before_it_is_read(folder: Path) -> None:
+    seen: list[str] = []
+    docs, _ = load_corpus(folder, on_file=seen.append)
+    assert seen == ["note", "plan", "report"] == [doc.meta.doc_id for doc in docs]

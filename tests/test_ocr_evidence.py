@@ -1,0 +1,67 @@
+"""Tests for qa/ocr_evidence.py: the bundled table, its rebuild, and repair that needs no corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from seed_corpus import CORPUS, OCR_REPORT
+
+from qa.document import parse_document, parse_documents
+from qa.index import load_corpus
+from qa.ingest import load_file
+from qa.ocr import PairEvidence
+from qa.ocr_evidence import (
+    EVIDENCE_FILE,
+    build_evidence_file,
+    bundled_evidence,
+    read_evidence,
+    write_evidence,
+)
+
+CLEAN = sorted(p for p in CORPUS.glob("*.txt") if not p.name.startswith("002"))
+
+
+def test_the_shipped_table_is_what_the_rebuild_makes(tmp_path: Path) -> None:
+    rebuilt = tmp_path / "evidence.tsv.gz"
+    build_evidence_file(CLEAN, rebuilt)
+    assert rebuilt.read_bytes() == EVIDENCE_FILE.read_bytes()
+    assert EVIDENCE_FILE.stat().st_size < 100_000
+
+
+def test_write_and_read_round_trip(tmp_path: Path) -> None:
+    evidence = PairEvidence.from_texts(["Ủy ban nhân dân tỉnh, logistics, UBND tỉnh Thái Bình"])
+    path = tmp_path / "e.tsv.gz"
+    write_evidence(evidence, path, ["test"])
+    again = read_evidence(path)
+    assert again == evidence
+    assert again.pair_count("nhân", "dân") == 1 and "ubnd" in again.abbreviations
+    assert "logistics" in again.loanwords
+
+
+def test_a_damaged_file_is_refused_as_reference(tmp_path: Path) -> None:
+    (damaged,) = CORPUS.glob(f"{OCR_REPORT}*.txt")
+    try:
+        build_evidence_file([damaged], tmp_path / "e.tsv.gz")
+    except ValueError as exc:
+        assert "OCR-damaged" in str(exc) and damaged.name in str(exc)
+    else:
+        raise AssertionError("a damaged reference was accepted")
+
+
+def test_repaired_text_is_the_same_alone_or_with_the_others(tmp_path: Path) -> None:
+    (damaged,) = CORPUS.glob(f"{OCR_REPORT}*.txt")
+    alone_folder = tmp_path / "alone"
+    alone_folder.mkdir()
+    shutil.copy(damaged, alone_folder)
+    (alone,), _ = load_corpus(alone_folder)
+    together = {doc.meta.doc_id: doc for doc in load_corpus(CORPUS)[0]}[OCR_REPORT]
+    assert alone.text == together.text
+    assert alone.ocr == together.ocr
+    assert (together.ocr.invalid_before, together.ocr.invalid_after) == (323, 87)
+
+
+def test_parse_documents_is_parse_document_for_each() -> None:
+    loaded = [load_file(path, {}) for path in sorted(CORPUS.glob("*.txt"))]
+    assert [d.text for d in parse_documents(loaded)] == [parse_document(i).text for i in loaded]
+    assert bundled_evidence() is bundled_evidence()
