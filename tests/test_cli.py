@@ -232,3 +232,16 @@ def test_an_oversized_file_is_one_line_naming_the_file_and_the_setting(
         str(settings),
     )
     assert code != 0 and "over the 0.001 MB limit" in err and len(err.splitlines()) == 1
+
+
+def test_eval_refuses_to_calibrate_on_the_heldout_split(
+    index: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gold = SEED.parent / "eval" / "gold.jsonl"
+    code, _, err = _run(
+        capsys,
+        *("eval", "--index", str(index), "--corpus", str(index.parent / "corpus")),
+        *("--gold", str(gold), "--split", "heldout", "--calibrate", "--out", str(tmp_path)),
+    )
+    assert code != 0 and "--calibrate" in err and "tune" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
