@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from helpers import CountingEmbedder
 from seed_corpus import CORPUS, REPORT_9_MONTHS, parsed_seed_corpus
 
+from qa.backends.from_index import fill_from_index
 from qa.backends.local import LocalBackend
 from qa.backends.milvus import MilvusBackend, filter_expression, quote, term_token
 from qa.backends.protocol import ChunkTerms, Filters, SearchBackend, lexical_query
@@ -22,7 +24,12 @@ from qa.chunk import chunk_documents
 from qa.config import Settings
 from qa.index import embed_input, lexical_input
 from qa.models import Chunk, DocumentMeta
+from qa.retrieve import FOLDED_WEIGHT as RETRIEVE_FOLDED_WEIGHT
+from qa.retrieve import Searcher
 from qa.segment import Lexicon, Segmenter
+
+if TYPE_CHECKING:
+    from conftest import BuiltIndex
 
 PER_DOCUMENT = 20
 FOLDED_WEIGHT = 0.3
@@ -257,3 +264,25 @@ def test_docstring_examples_hold() -> None:
     import qa.backends.milvus
 
     assert doctest.testmod(qa.backends.milvus).failed == 0
+
+
+def test_backends_opened_from_a_built_index_rank_as_the_searcher(
+    built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    """LocalBackend over the index files ranks exactly as Searcher; Milvus filled from the
+    same files puts the same passage first."""
+    searcher = Searcher(built_index.index)
+    local = LocalBackend.from_index(built_index.index)
+    milvus = MilvusBackend(str(tmp_path / "index.db"), "index", searcher.embedder.dim)
+    assert fill_from_index(milvus, built_index.index) == len(searcher.chunks)
+    assert local.stats()["chunks"] == milvus.stats()["chunks"] == len(searcher.chunks)
+    for query in QUERIES:
+        expected = [searcher.chunks[r].chunk_id for r, _ in searcher.bm25_ranking(query, None, 10)]
+        terms = lexical_query(query, searcher.segmenter, RETRIEVE_FOLDED_WEIGHT)
+        assert [c for c, _ in local.lexical(terms, 10)] == expected, query
+        assert milvus.lexical(terms, 10)[0][0] == expected[0], query
+        vector = searcher.embedder.embed_queries([searcher.dense_query(query)])[0]
+        dense = [searcher.chunks[r].chunk_id for r, _ in searcher.dense_ranking(query, None, 10)]
+        assert [c for c, _ in local.dense(vector, 10)] == dense, query
+        assert [c for c, _ in milvus.dense(vector, 10)] == dense, query
+    milvus.close()
