@@ -40,7 +40,7 @@ BACKENDS = ("local", "milvus")
 SYNTHETIC_DOC = 100  # passages per synthetic document (as qa.bench)
 
 
-def open_backend(name: str, searcher: Searcher, work: Path) -> SearchBackend:
+def fill_backend(name: str, searcher: Searcher, work: Path) -> SearchBackend:
     """`local` opens the index's own files; `milvus` is a Milvus Lite file filled from them."""
     s = searcher.settings
     if name == "local":
@@ -89,7 +89,7 @@ def compare(index_dir: Path, gold: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"questions": len(items), "index": str(index_dir)}
     with tempfile.TemporaryDirectory(prefix="qa-backends-") as tmp:
         for name in BACKENDS:
-            backend = open_backend(name, searcher, Path(tmp))
+            backend = fill_backend(name, searcher, Path(tmp))
             scores: dict[str, list[tuple[float, float]]] = {}
             for item, (query, vector) in zip(items, queries, strict=True):
                 for mode, ids in rankings(backend, query, vector, searcher).items():
@@ -176,7 +176,7 @@ def bench_one(
     with tempfile.TemporaryDirectory(prefix="qa-backends-") as tmp:
         started = time.perf_counter()
         if synthetic <= 0:
-            backend = open_backend(name, searcher, Path(tmp))
+            backend = fill_backend(name, searcher, Path(tmp))
         else:
             s = searcher.settings
             backend = (

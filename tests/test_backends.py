@@ -17,6 +17,7 @@ from helpers import CountingEmbedder
 from seed_corpus import CORPUS, REPORT_9_MONTHS, parsed_seed_corpus
 
 from qa.backends.from_index import fill_from_index
+from qa.backends.from_index import open_backend as open_backend_of
 from qa.backends.local import LocalBackend
 from qa.backends.milvus import MilvusBackend, filter_expression, quote, term_token
 from qa.backends.protocol import ChunkTerms, Filters, SearchBackend, lexical_query
@@ -240,7 +241,8 @@ def test_manifest_entry_reopens_the_collection(
     assert isinstance(milvus, MilvusBackend)
     entry = milvus.manifest_entry()
     assert entry["name"] == "milvus" and entry["uri"].endswith("milvus.db")
-    again = MilvusBackend.from_manifest(entry)
+    again = open_backend_of(Path("unused"), {"backend": entry})
+    assert isinstance(again, MilvusBackend)
     assert again.stats()["chunks"] == milvus.stats()["chunks"]
     assert again.dense(seed[2].vectors[4], 1)[0][0] == seed[2].chunks[4].chunk_id
 
@@ -272,7 +274,8 @@ def test_backends_opened_from_a_built_index_rank_as_the_searcher(
     """LocalBackend over the index files ranks exactly as Searcher; Milvus filled from the
     same files puts the same passage first."""
     searcher = Searcher(built_index.index)
-    local = LocalBackend.from_index(built_index.index)
+    local = open_backend_of(built_index.index, searcher.manifest)
+    assert isinstance(local, LocalBackend)
     milvus = MilvusBackend(str(tmp_path / "index.db"), "index", searcher.embedder.dim)
     assert fill_from_index(milvus, built_index.index) == len(searcher.chunks)
     assert local.stats()["chunks"] == milvus.stats()["chunks"] == len(searcher.chunks)

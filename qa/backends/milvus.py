@@ -145,9 +145,9 @@ class MilvusBackend:
     ) -> None:
         if not _COLLECTION.fullmatch(collection):
             raise ValueError(f"collection names are letters, digits, _: got {collection!r}")
-        self.uri, self.collection, self.dim = uri, collection, dim
+        self.uri, self.collection, self.dim = client_uri(uri), collection, dim
         self.k1, self.b = k1, b
-        self.client = MilvusClient(uri=client_uri(uri), token=token)
+        self.client = MilvusClient(uri=self.uri, token=token)
         if not self.client.has_collection(collection):
             self._create()
         self.client.load_collection(collection)
