@@ -199,7 +199,21 @@ def bench_one(
             "ready_s": round(ready_s, 2),
         }
         result |= latency(backend, queries) | resident_mb()
+        result["top"] = {
+            "lexical": [[c for c, _ in backend.lexical(q, DEPTH)] for q, _ in queries],
+            "dense": [[c for c, _ in backend.dense(v, DEPTH)] for _, v in queries],
+        }
     return result
+
+
+def agreement(ours: list[list[str]], theirs: list[list[str]]) -> dict[str, float]:
+    """Mean share of top-10 passages two backends have in common, and of equal first hits."""
+    shared = [len(set(a) & set(b)) / max(1, len(a)) for a, b in zip(ours, theirs, strict=True)]
+    first = [bool(a) and bool(b) and a[0] == b[0] for a, b in zip(ours, theirs, strict=True)]
+    return {
+        "overlap@10": round(float(np.mean(shared)), 3),
+        "same_first": round(float(np.mean(first)), 3),
+    }
 
 
 def bench(
@@ -220,6 +234,10 @@ def bench(
             check=True,
         )
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    local, milvus = (r.pop("top") for r in results)
+    milvus_result = results[1]
+    for side in ("lexical", "dense"):
+        milvus_result[f"{side}_vs_local"] = agreement(local[side], milvus[side])
     return results
 
 

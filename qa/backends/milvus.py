@@ -11,6 +11,11 @@ upsert/remove never leaves stale weights behind. Each term is written as one opa
 
 `"tiến độ KCN"` is scored like the local backend: BM25(accented) + w × BM25(folded), each
 side's top candidates fetched from Milvus and summed here.
+
+Milvus Lite 3.x is pure Python in this process: fine for tests and small archives, slow for
+BM25 (hundreds of ms a query), and it computes BM25 statistics per segment (its own
+documented TODO), so a large collection loaded in many batches ranks a little differently
+from a server, which keeps collection-wide statistics.
 """
 
 from __future__ import annotations
