@@ -6,11 +6,12 @@ import json
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from qa.backends.local import top_rows
+from qa.backends.protocol import Filters
 from qa.config import MAX_QUERY_CHARS, Settings
 from qa.corpus_scan import scan_corpus
 from qa.dates import date_span, in_period
@@ -38,16 +39,6 @@ from qa.store import chunk_from_row, document_meta, read_jsonl, read_manifest
 log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "hybrid")
 FOLDED_WEIGHT = 0.3  # folded terms still count for accented queries (OCR text lost diacritics)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict a search to documents, kinds and a date range (ISO dates or prefixes)."""
-
-    doc_ids: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    after: str | None = None
-    before: str | None = None
 
 
 def clean_query(query: str) -> str:
@@ -237,16 +228,6 @@ class Searcher:
             terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
             hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms))
         return hits
-
-
-def top_rows(scores: np.ndarray, limit: int) -> np.ndarray:
-    """Rows of the `limit` best scores, best first, ties by row: a partial sort, since a
-    full argsort of 100,000 scores costs more than scoring them."""
-    limit = min(limit, len(scores))
-    if limit <= 0:
-        return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, limit - 1)[:limit]
-    return part[np.lexsort((part, -scores[part]))]
 
 
 def _overlap(a: Chunk, b: Chunk) -> float:
