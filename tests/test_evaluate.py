@@ -32,6 +32,7 @@ from qa.evaluate import (
     run_eval,
     score_ranking,
     spans_in_passage,
+    summary_dict,
     terminal_summary,
 )
 from qa.index import build_index
@@ -325,6 +326,10 @@ def test_run_eval_writes_json_markdown_and_plot(
     assert {q["split"] for q in ask["questions"]} == {"tune", "heldout"}
     assert ask["calibration"]["split"] == "tune"
     assert markdown.index("## heldout:") < markdown.index("## tune:") < markdown.index("## all:")
+    brief = json.loads(json.dumps(summary_dict(report)))
+    assert set(brief["splits"]) == {"heldout", "tune", "all"}
+    assert (brief["splits"]["tune"]["questions"], brief["splits"]["tune"]["answerable"]) == (2, 1)
+    assert brief["calibration"]["split"] == "tune"
     summary = terminal_summary(report)
     assert "== heldout: 1 questions (1 answerable, 0 unanswerable)" in summary
     assert "answer words median / p90 / max" in summary
