@@ -8,43 +8,40 @@ progress bar. A question is kept in the URL (`?q=…`), so a link reopens its an
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 import time
 from pathlib import Path
 
 import streamlit as st
 
 from qa.answer import ABSTAIN_TEXT, Answer, compose_answer
+from qa.app_index import ensure_searcher, index_status
 from qa.app_support import (
+    LATEST_HINT,
+    SORT_ORDERS,
     anchor_id,
     answer_csv,
     answer_json,
     answer_lines_html,
     citation_html,
     context_html,
-    date_bounds,
+    corpus_months,
     document_html,
-    format_built_at,
     friendly_query_error,
-    hits_table,
-    latest_doc_ids,
     search_csv,
     search_json,
     short_title,
+    sort_hits,
     source_card_html,
 )
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
+from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
 from qa.dates import date_label
-from qa.errors import IndexMissing, IndexStale, QAError, QueryError
-from qa.index import build_index
+from qa.errors import QAError, QueryError
 from qa.models import Hit
 from qa.retrieve import Filters, Searcher
-from qa.store import read_manifest
 
-log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
+STATIC = ROOT / "static"
 INDEX_DIR = Path(os.environ.get("QA_INDEX") or ROOT / DEFAULT_INDEX)
 CORPUS_DIR = Path(os.environ.get("QA_CORPUS") or ROOT / DEFAULT_CORPUS)
 EXAMPLES = (
@@ -55,38 +52,6 @@ EXAMPLES = (
     "thu ngân sách năm 2023",
 )
 MODES = {"hybrid": "Kết hợp", "bm25": "BM25", "dense": "Ngữ nghĩa"}
-CSS = """<style>
-.qa-answer p {font-size: 1.06rem; line-height: 1.65; margin: 0 0 .55rem 0;}
-.qa-cite, .qa-cite:visited {color: #b3261e; font-weight: 600; text-decoration: none;
-  font-size: .9em; white-space: nowrap;}
-.qa-cite:hover, .qa-jump:hover {text-decoration: underline;}
-.qa-chip {display: inline-block; background: #eef1f5; color: #3c4858; border-radius: 10px;
-  padding: 0 .5rem; font-size: .8rem; margin-right: .25rem; vertical-align: 1px;}
-.qa-chip-latest {background: #e3f2e8; color: #1b6b35;}
-.qa-badge {display: inline-block; background: #e3f2e8; color: #1b6b35; border-radius: 10px;
-  padding: 0 .5rem; font-size: .75rem; font-weight: 600; margin-left: .4rem; vertical-align: 1px;}
-.qa-citation {border-left: 3px solid #b3261e; background: #fafafa; padding: .45rem .8rem;
-  margin: 0 0 .5rem 0; border-radius: 0 6px 6px 0; font-size: .92rem; scroll-margin-top: 4rem;}
-.qa-cite-n {font-weight: 700; color: #b3261e; margin-right: .2rem;}
-.qa-quote {color: #2f3640; margin-top: .25rem; font-style: italic;}
-.qa-jump, .qa-jump:visited {font-style: normal; font-size: .8rem; color: #5f6b7a;
-  margin-left: .4rem; text-decoration: none; white-space: nowrap;}
-.qa-src {scroll-margin-top: 4rem;}
-.qa-src-head {font-weight: 600; font-size: 1rem; margin-bottom: .15rem;}
-.qa-rank {display: inline-block; min-width: 1.6rem; height: 1.6rem; line-height: 1.6rem;
-  text-align: center; border-radius: 50%; background: #b3261e; color: white; font-size: .8rem;
-  margin-right: .5rem;}
-.qa-meta {color: #5f6b7a; font-size: .82rem; margin-bottom: .45rem;}
-.qa-passage, .qa-context {line-height: 1.6; font-size: .95rem;}
-.qa-passage mark, .qa-context mark {background: #fff0a8; padding: 0 .1rem; border-radius: 3px;}
-.qa-dim {color: #8a94a3;}
-.qa-here {background: #fdf6e3; border-bottom: 2px solid #e8c96b;}
-.qa-doc {white-space: normal; line-height: 1.6; font-size: .93rem;}
-.qa-muted {color: #5f6b7a; font-size: .9rem;}
-.qa-cite-title {font-weight: 600;}
-.qa-cite-meta {color: #5f6b7a;}
-[data-testid="stAppDeployButton"] {display: none;}
-</style>"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,12 +61,6 @@ def load_searcher(index_dir: str) -> Searcher:
     warm_up = "tiến độ KCN Hải Long?"
     compose_answer(warm_up, searcher.search(warm_up, 3), searcher.segmenter, searcher.settings)
     return searcher
-
-
-@st.cache_resource
-def build_lock() -> threading.Lock:
-    """One build at a time, whichever session asks."""
-    return threading.Lock()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -119,79 +78,6 @@ def cached_answer(
     searcher = load_searcher(index_dir)
     hits = cached_hits(index_dir, built_at, query, k, mode, doc_ids)
     return compose_answer(query, hits, searcher.segmenter, searcher.settings)
-
-
-def embedder_id() -> str:
-    """Rebuild with the embedder the index already uses, else the default."""
-    try:
-        return str(read_manifest(INDEX_DIR)["embedder"]["id"])
-    except (QAError, KeyError, TypeError):
-        return DEFAULT_EMBEDDER
-
-
-def rebuild_index(place: st.delta_generator.DeltaGenerator, force: bool = True) -> str:
-    """Build or update the index with a progress bar in `place`; return a summary line."""
-    bar = place.progress(0.0, text="Đang chờ…")
-
-    def on_progress(fraction: float, message: str) -> None:
-        fraction = min(1.0, max(0.0, fraction))
-        bar.progress(fraction, text=f"{message} · {fraction:.0%}")
-
-    with build_lock():
-        if not force and index_is_fresh():
-            bar.empty()
-            return "Chỉ mục đã được xây dựng ở phiên khác."
-        report = build_index(
-            CORPUS_DIR, INDEX_DIR, embedder_id(), progress=False, on_progress=on_progress
-        )
-    load_searcher.clear()
-    cached_hits.clear()
-    cached_answer.clear()
-    bar.empty()
-    skipped = f"; bỏ qua {len(report.errors)} tệp lỗi" if report.errors else ""
-    return (
-        f"Đã xây dựng chỉ mục: {report.documents} tài liệu, {report.chunks} đoạn "
-        f"({report.embedded} đoạn mới được mã hoá) trong {report.seconds:.1f} giây{skipped}."
-    )
-
-
-def index_is_fresh() -> bool:
-    try:
-        Searcher(INDEX_DIR).check_corpus(CORPUS_DIR)
-    except (IndexMissing, IndexStale):
-        return False
-    return True
-
-
-def ensure_searcher() -> Searcher:
-    """The cached Searcher; build the index first when it is missing or stale."""
-    try:
-        searcher = load_searcher(str(INDEX_DIR))
-        if not st.session_state.get("corpus_checked"):
-            searcher.check_corpus(CORPUS_DIR)
-            st.session_state.corpus_checked = True
-        return searcher
-    except IndexMissing:
-        reason = "Chưa có chỉ mục"
-    except IndexStale as exc:
-        log.info("index stale: %s", exc)
-        reason = "Chỉ mục không khớp với kho tài liệu hiện tại"
-    except QAError as exc:  # e.g. the embedder the index names cannot be loaded
-        st.error(f"Không mở được chỉ mục {INDEX_DIR}: {exc}")
-        st.stop()
-    box = st.container(border=True)
-    box.info(
-        f"{reason}: đang xây dựng chỉ mục từ thư mục `{CORPUS_DIR}`. "
-        "Lần đầu mất khoảng một đến hai phút; các lần sau chỉ xử lý phần thay đổi.",
-        icon=":material/construction:",
-    )
-    try:
-        st.session_state.flash = rebuild_index(box, force=False)
-    except QAError as exc:
-        box.error(f"Không xây dựng được chỉ mục: {exc}")
-        st.stop()
-    st.session_state.corpus_checked = True
-    st.rerun()
 
 
 def index_key(searcher: Searcher) -> tuple[str, str]:
@@ -213,7 +99,15 @@ def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
             help="BM25: khớp từ khoá. Ngữ nghĩa: vector e5, bắt được cách diễn đạt khác. "
             "Kết hợp: cả hai, hợp nhất thứ hạng (khuyên dùng).",
         )
-        k = st.slider("Số đoạn nguồn", 3, 20, 8, key="k")
+        k = st.slider(
+            "Số đoạn nguồn (tab Hỏi đáp)",
+            3,
+            20,
+            8,
+            key="k",
+            help="Số đoạn văn dùng để trả lời và liệt kê ở tab Hỏi đáp. "
+            "Tab Tra cứu có ô Số kết quả riêng (tới 100 đoạn).",
+        )
 
         st.subheader("Bộ lọc")
         docs = searcher.docs
@@ -223,38 +117,35 @@ def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
             format_func=lambda d: f"{short_title(docs[d].title, 60)} ({date_label(docs[d].date)})",
             key="f_docs",
             placeholder="Tất cả tài liệu",
+            select_all=False,
         )
         kinds = st.multiselect(
             "Loại văn bản",
             sorted({d.kind for d in docs.values()}),
             key="f_kinds",
             placeholder="Tất cả các loại",
+            select_all=False,
         )
-        period = None
-        bounds = date_bounds(docs.values())
-        if bounds:
-            value = st.date_input(
+        after = before = None
+        months = corpus_months(docs.values())
+        if len(months) > 1:
+            value = st.select_slider(
                 "Khoảng thời gian",
-                value=bounds,
-                min_value=bounds[0],
-                max_value=bounds[1],
-                format="DD/MM/YYYY",
-                key="f_dates",
+                months,
+                value=(months[0], months[-1]),
+                format_func=date_label,
+                key="f_months",
+                help="Giữ các tài liệu có ngày nằm trong khoảng các tháng đã chọn.",
             )
-            if isinstance(value, tuple) and len(value) == 2 and tuple(value) != bounds:
-                period = (value[0], value[1])
-        filters = Filters(
-            tuple(chosen),
-            tuple(kinds),
-            period[0].isoformat() if period else None,
-            period[1].isoformat() if period else None,
-        )
+            if tuple(value) != (months[0], months[-1]):
+                after, before = str(value[0]), str(value[1])
+        filters = Filters(tuple(chosen), tuple(kinds), after, before)
         doc_ids = None if filters == Filters() else searcher.matching_documents(filters)
         if doc_ids is not None:
             st.caption(f"Đang tìm trong {len(doc_ids)}/{len(docs)} tài liệu.")
 
         st.subheader("Chỉ mục")
-        index_status(searcher)
+        index_status(searcher, CORPUS_DIR)
     return str(mode or "hybrid"), int(k), doc_ids
 
 
@@ -273,31 +164,6 @@ def export_buttons(stem: str, json_text: str, csv_bytes: bytes) -> None:
             on_click="ignore",
             key=f"dl-{stem}-{label.lower()}",
         )
-
-
-def index_status(searcher: Searcher) -> None:
-    manifest = searcher.manifest
-    counts = manifest.get("counts", {})
-    left, right = st.columns(2)
-    left.metric("Tài liệu", counts.get("documents", len(searcher.docs)))
-    right.metric("Đoạn", counts.get("chunks", len(searcher.chunks)))
-    seconds = manifest.get("build_seconds")
-    st.caption(
-        f"Mô hình: `{manifest.get('embedder', {}).get('id', '?')}`  \n"
-        f"Xây dựng lúc: {format_built_at(manifest.get('built_at'))}  \n"
-        f"Thời gian xây dựng: {seconds if seconds is not None else '?'} giây"
-    )
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
-    if st.button("Xây dựng lại chỉ mục", icon=":material/refresh:", use_container_width=True):
-        try:
-            st.session_state.flash = rebuild_index(st.container())
-        except QAError as exc:
-            st.error(f"Không xây dựng được chỉ mục: {exc}")
-            return
-        st.session_state.corpus_checked = True
-        st.rerun()
 
 
 def ask(question: str) -> None:
@@ -324,9 +190,9 @@ def show_document(searcher: Searcher, doc_id: str, start: int, end: int) -> None
     )
 
 
-def render_hit(searcher: Searcher, hit: Hit, latest: bool, key: str) -> None:
+def render_hit(searcher: Searcher, hit: Hit, key: str) -> None:
     with st.container(border=True):
-        st.markdown(source_card_html(hit, latest), unsafe_allow_html=True)
+        st.markdown(source_card_html(hit), unsafe_allow_html=True)
         with st.expander("Ngữ cảnh xung quanh"):
             text = searcher.doc_texts.get(hit.doc.doc_id, hit.chunk.text)
             st.markdown(context_html(text, hit), unsafe_allow_html=True)
@@ -354,7 +220,8 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
             st.markdown(f'<div class="qa-answer">{lines}</div>', unsafe_allow_html=True)
             if answer.notice:
                 st.caption(answer.notice)
-        st.markdown("##### Trích dẫn")
+        marked = any(c.latest for c in answer.citations)
+        st.markdown("##### Trích dẫn", help=LATEST_HINT if marked else None)
         for citation in answer.citations:
             html = citation_html(citation, anchors.get(citation.chunk_id))
             st.markdown(html, unsafe_allow_html=True)
@@ -368,9 +235,8 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
     st.markdown("##### Các đoạn gần nhất" if answer.abstained else "##### Đoạn nguồn")
     if not hits:
         st.caption("Không có đoạn nào khớp với câu hỏi và bộ lọc hiện tại.")
-    latest = latest_doc_ids(h.doc for h in hits)
     for hit in hits:
-        render_hit(searcher, hit, hit.doc.doc_id in latest, "qa")
+        render_hit(searcher, hit, "qa")
 
 
 def cleaned_query(raw: str | None, intro: str) -> str | None:
@@ -397,16 +263,7 @@ def no_documents_left(doc_ids: tuple[str, ...] | None) -> bool:
     return False
 
 
-def question_tab(searcher: Searcher, mode: str, k: int, doc_ids: tuple[str, ...] | None) -> None:
-    with st.form("ask-form", border=False):
-        box, button = st.columns([9, 1], vertical_alignment="bottom")
-        box.text_input(
-            "Câu hỏi",
-            key="question",
-            label_visibility="collapsed",
-            placeholder="Đặt câu hỏi về nội dung văn bản, ví dụ: tiến độ KCN Hải Long?",
-        )
-        submitted = button.form_submit_button("Hỏi", type="primary", use_container_width=True)
+def example_buttons() -> None:
     with st.container(horizontal=True, gap="small"):
         for number, example in enumerate(EXAMPLES):
             st.button(
@@ -417,9 +274,26 @@ def question_tab(searcher: Searcher, mode: str, k: int, doc_ids: tuple[str, ...]
                 type="tertiary",
                 icon=":material/chat_bubble:",
             )
+
+
+def question_tab(searcher: Searcher, mode: str, k: int, doc_ids: tuple[str, ...] | None) -> None:
+    with st.form("ask-form", border=False):
+        box, button = st.columns([9, 1], vertical_alignment="bottom")
+        box.text_input(
+            "Câu hỏi",
+            key="question",
+            label_visibility="collapsed",
+            placeholder="Đặt câu hỏi về nội dung văn bản, ví dụ: tiến độ KCN Hải Long?",
+        )
+        submitted = button.form_submit_button("Hỏi", type="primary", use_container_width=True)
     if submitted:
         st.session_state.active_q = st.session_state.get("question", "")
     raw = st.session_state.get("active_q")
+    if raw is None:
+        example_buttons()
+    else:  # once a question is asked, its answer comes first (on a phone: on the first screen)
+        with st.expander("Câu hỏi mẫu", icon=":material/chat_bubble:"):
+            example_buttons()
     query = cleaned_query(
         raw,
         "Mỗi câu trả lời là các câu trích nguyên văn từ văn bản, kèm số trích dẫn [n] dẫn tới "
@@ -457,8 +331,8 @@ def research_tab(searcher: Searcher, mode: str, doc_ids: tuple[str, ...] | None)
     query = cleaned_query(
         st.session_state.get("active_rq"),
         "Tra cứu trả về tới 100 đoạn văn xếp hạng theo độ liên quan (không tổng hợp câu trả "
-        "lời). Bấm vào tiêu đề cột để sắp xếp, chọn một dòng để xem đoạn văn đầy đủ; tải kết "
-        "quả về dạng CSV hoặc JSON.",
+        "lời), mỗi đoạn đầy đủ kèm ngữ cảnh và toàn văn tài liệu; sắp xếp theo độ liên quan "
+        "hoặc theo ngày, tải kết quả về dạng CSV hoặc JSON.",
     )
     if query is None or no_documents_left(doc_ids):
         return
@@ -473,34 +347,25 @@ def research_tab(searcher: Searcher, mode: str, doc_ids: tuple[str, ...] | None)
         seconds = f"{elapsed:.2f}".replace(".", ",")
         st.caption(f"{len(hits)} đoạn · :material/timer: {seconds} giây · chế độ {MODES[mode]}")
         export_buttons("tra-cuu", search_json(query, mode, hits), search_csv(query, hits))
-    event = st.dataframe(
-        hits_table(hits),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key="search-table",
-        row_height=72,
-        height=min(40 + 72 * max(1, len(hits)), 620),
-        column_config={
-            "Hạng": st.column_config.NumberColumn(width=50),
-            "Điểm": st.column_config.NumberColumn(format="%.4f", width=68),
-            "Tài liệu": st.column_config.TextColumn(width=180),
-            "Ngày": st.column_config.TextColumn(width=82),
-            "Mục": st.column_config.TextColumn(width=160),
-            "Trang": st.column_config.TextColumn(width=54),
-            "Trích đoạn": st.column_config.TextColumn(width=390),
-        },
+    order = st.segmented_control(
+        "Sắp xếp",
+        list(SORT_ORDERS),
+        format_func=SORT_ORDERS.__getitem__,
+        default="rank",
+        key="r_order",
+        required=True,
+        help="Ngày ↓: văn bản gần đây trước. Ngày ↑: văn bản cũ trước. "
+        "Cùng ngày thì theo độ liên quan.",
     )
-    rows = event.selection.rows if event is not None else []
-    if rows and rows[0] < len(hits):
-        render_hit(searcher, hits[rows[0]], False, "search")
+    for hit in sort_hits(hits, str(order or "rank")):
+        render_hit(searcher, hit, "search")
 
 
 def main() -> None:
     st.set_page_config(
-        page_title="Hỏi đáp văn bản", page_icon=":material/quick_reference_all:", layout="wide"
+        page_title="Hỏi đáp văn bản", page_icon=str(STATIC / "icon.svg"), layout="wide"
     )
-    st.html(CSS)
+    st.html(f"<style>{(STATIC / 'style.css').read_text(encoding='utf-8')}</style>")
     if "booted" not in st.session_state:
         st.session_state.booted = True
         shared = st.query_params.get("q")
@@ -508,14 +373,14 @@ def main() -> None:
             st.session_state.question = shared
             st.session_state.active_q = shared
     st.title("Hỏi đáp văn bản")
-    searcher = ensure_searcher()
+    searcher = ensure_searcher(load_searcher, INDEX_DIR, CORPUS_DIR)
     counts = searcher.manifest.get("counts", {})
     documents = counts.get("documents", len(searcher.docs))
     chunks = counts.get("chunks", len(searcher.chunks))
-    st.caption(
-        f"Tra cứu ngữ nghĩa và hỏi đáp có trích dẫn trên {documents} văn bản ({chunks} đoạn). "
-        "Câu trả lời là trích dẫn "
-        "nguyên văn, kèm nguồn để đối chiếu."
+    st.markdown(
+        f'<p class="qa-lede">Tra cứu ngữ nghĩa và hỏi đáp có trích dẫn trên {documents} văn bản '
+        f"({chunks} đoạn). Câu trả lời là trích dẫn nguyên văn, kèm nguồn để đối chiếu.</p>",
+        unsafe_allow_html=True,
     )
     mode, k, doc_ids = sidebar(searcher)
     ask_tab, search_tab = st.tabs(["Hỏi đáp", "Tra cứu"])

@@ -20,7 +20,7 @@ from qa.answer import Answer, Citation
 from qa.config import MAX_QUERY_CHARS
 from qa.dates import date_label, date_span
 from qa.errors import QueryError
-from qa.highlight import mark, snippet
+from qa.highlight import mark
 from qa.models import DocumentMeta, Hit
 from qa.serialize import answer_to_dict, hit_to_dict, search_to_dict
 
@@ -41,6 +41,11 @@ CSV_FIELDS = (
     "end",
 )
 _MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
+LATEST_HINT = (
+    "Mới nhất: dòng trích từ văn bản có ngày gần nhất trong số các văn bản được trích dẫn ở "
+    "câu trả lời này (không phải văn bản mới nhất của cả kho)."
+)
+SORT_ORDERS = {"rank": "Độ liên quan", "newest": "Ngày ↓", "oldest": "Ngày ↑"}
 
 
 def html_text(text: str) -> str:
@@ -99,7 +104,8 @@ def answer_lines_html(answer: Answer) -> list[str]:
             if body.startswith(prefix):
                 body = body[len(prefix) :]
                 css = "qa-chip qa-chip-latest" if citation.latest else "qa-chip"
-                chip = f'<span class="{css}">{html.escape(prefix.strip()[1:-1])}</span> '
+                hint = f' title="{html.escape(LATEST_HINT)}"' if citation.latest else ""
+                chip = f'<span class="{css}"{hint}>{html.escape(prefix.strip()[1:-1])}</span> '
         link = ""
         if citation is not None:
             link = f' <a class="qa-cite" href="#{anchor_id("cite", citation.n)}">[{citation.n}]</a>'
@@ -124,16 +130,6 @@ def context_window(doc_text: str, start: int, end: int, width: int = 600) -> tup
     return before, doc_text[start:end], after
 
 
-def latest_doc_ids(docs: Iterable[DocumentMeta]) -> set[str]:
-    """Documents carrying the newest date, when the documents shown differ in date."""
-    docs = list(docs)
-    dates = {d.date for d in docs if d.date}
-    if len(dates) < 2:
-        return set()
-    newest = max(dates)
-    return {d.doc_id for d in docs if d.date == newest}
-
-
 def friendly_query_error(raw: str, exc: QueryError) -> str:
     """The page's Vietnamese line for a rejected question (the library speaks English)."""
     if not re.search(r"\w", raw or ""):
@@ -147,23 +143,53 @@ def friendly_query_error(raw: str, exc: QueryError) -> str:
 
 
 def format_built_at(value: str | None) -> str:
-    """`2026-11-24T16:28:53+00:00` → `16:28 24/11/2026 (UTC)`; unreadable values pass through."""
+    """`2026-11-24T16:28:53+00:00` → `16:28 24/11/2026 (UTC)`: the day as `date_label` writes
+    every full date on the page; unreadable values pass through."""
     if not value:
         return "không rõ"
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    zone = moment.tzname() or ""
-    return moment.strftime("%H:%M %d/%m/%Y") + (f" ({zone})" if zone else "")
+    zone = f" ({moment.tzname()})" if moment.tzname() else ""
+    return f"{moment:%H:%M} {date_label(moment.date().isoformat())}{zone}"
 
 
-def date_bounds(docs: Iterable[DocumentMeta]) -> tuple[date, date] | None:
-    """Earliest and latest day any dated document covers (for the date-range widget)."""
+def corpus_months(docs: Iterable[DocumentMeta]) -> list[str]:
+    """Every month from the earliest to the latest dated document, as `YYYY-MM` (the steps of
+    the period slider, which applies on release, unlike a typed date that waits for blur).
+
+    Documents dated `2023-05-19` and `2023-07` → `["2023-05", "2023-06", "2023-07"]`.
+    """
     spans = [s for s in (date_span(d.date) for d in docs) if s]
     if not spans:
-        return None
-    return min(s[0] for s in spans), max(s[1] for s in spans)
+        return []
+    first: date = min(s[0] for s in spans)
+    last: date = max(s[1] for s in spans)
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def sort_hits(hits: Sequence[Hit], order: str) -> list[Hit]:
+    """The research results in the order asked (`SORT_ORDERS`); undated documents last,
+    ties kept in rank order."""
+    if order == "rank":
+        return sorted(hits, key=lambda h: h.rank)
+    dated = [h for h in hits if date_span(h.doc.date)]
+    undated = [h for h in hits if not date_span(h.doc.date)]
+    newest_first = order == "newest"
+
+    def day(hit: Hit) -> date:
+        span = date_span(hit.doc.date)
+        assert span is not None
+        return span[1] if newest_first else span[0]
+
+    ranked = sorted(dated, key=lambda h: h.rank)
+    return sorted(ranked, key=day, reverse=newest_first) + sorted(undated, key=lambda h: h.rank)
 
 
 def answer_json(answer: Answer) -> str:
@@ -204,32 +230,12 @@ def search_csv(query: str, hits: Sequence[Hit]) -> bytes:
     return _csv(_hit_rows(query, hits))
 
 
-def hits_table(hits: Sequence[Hit], words: int = 30) -> list[dict[str, Any]]:
-    """Rows for the research tab's sortable table."""
-    return [
-        {
-            "Hạng": h.rank,
-            "Điểm": round(float(h.score), 4),
-            "Tài liệu": h.doc.title,
-            "Ngày": h.doc.date or "",
-            "Mục": h.chunk.section,
-            "Trang": "" if h.chunk.page is None else str(h.chunk.page),
-            "Trích đoạn": snippet(h.chunk.text, h.terms, words),
-        }
-        for h in hits
-    ]
-
-
 def short_title(title: str, limit: int = 70) -> str:
     """A title cut at a word for narrow widgets: `Chương trình hành động … năm 2030…`."""
     if len(title) <= limit:
         return title
     cut = title[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-") + "…"
-
-
-def latest_badge(latest: bool) -> str:
-    return ' <span class="qa-badge">mới nhất</span>' if latest else ""
 
 
 def citation_html(citation: Citation, source_anchor: str | None = None) -> str:
@@ -243,24 +249,24 @@ def citation_html(citation: Citation, source_anchor: str | None = None) -> str:
     )
     return (
         f'<div class="qa-citation" id="{anchor_id("cite", citation.n)}">'
-        f'<span class="qa-cite-n">[{citation.n}]</span> {label}{latest_badge(citation.latest)}'
+        f'<span class="qa-cite-n">[{citation.n}]</span> {label}'
         f'<div class="qa-quote">“{html_text(citation.quote)}”{jump}</div></div>'
     )
 
 
 def hit_meta(hit: Hit) -> str:
-    """`tháng 09/2023 · báo cáo · Phần thứ nhất › I. … · trang 3 · điểm 0.0328`."""
+    """`tháng 09/2023 · báo cáo · Phần thứ nhất › I. … · trang 3 · điểm 0,0328`."""
     parts = [
         date_label(hit.doc.date),
         hit.doc.kind,
         hit.chunk.section or "(không có mục)",
         page_label(hit.chunk.page),
-        f"điểm {hit.score:.4f}",
+        f"điểm {hit.score:.4f}".replace(".", ","),
     ]
     return " · ".join(p for p in parts if p)
 
 
-def source_card_html(hit: Hit, latest: bool = False) -> str:
+def source_card_html(hit: Hit) -> str:
     """A passage card: rank, document, date/section/page/score, the text with terms marked.
 
     `data-doc` carries the document id so tests and scripts can read which document it is.
@@ -269,7 +275,7 @@ def source_card_html(hit: Hit, latest: bool = False) -> str:
         f'<div class="qa-src" id="{anchor_id("src", hit.chunk.chunk_id)}" '
         f'data-doc="{html.escape(hit.doc.doc_id)}">'
         f'<div class="qa-src-head"><span class="qa-rank">{hit.rank}</span>'
-        f'<span class="qa-src-title">{html_text(hit.doc.title)}</span>{latest_badge(latest)}</div>'
+        f'<span class="qa-src-title">{html_text(hit.doc.title)}</span></div>'
         f'<div class="qa-meta">{html_text(hit_meta(hit))}</div>'
         f'<div class="qa-passage">{highlight_html(hit.chunk.text, hit.terms)}</div></div>'
     )

@@ -7,7 +7,6 @@ import io
 import json
 import re
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +15,19 @@ from streamlit.testing.v1 import AppTest
 
 from qa.answer import ABSTAIN_TEXT, Answer, Citation
 from qa.app_support import (
+    LATEST_HINT,
     answer_csv,
     answer_json,
     answer_lines_html,
+    citation_html,
     context_window,
+    corpus_months,
+    format_built_at,
     friendly_query_error,
     highlight_html,
     html_text,
-    latest_doc_ids,
+    sort_hits,
+    source_card_html,
 )
 from qa.errors import QueryError
 from qa.models import Chunk, DocumentMeta, Hit
@@ -81,10 +85,18 @@ def test_document_filter_narrows_sources(app: AppTest) -> None:
     assert docs and set(docs) == {DOC_004}
 
 
-def test_date_filter_keeps_month_dated_documents(app: AppTest) -> None:
-    app.date_input(key="f_dates").set_value((date(2023, 9, 1), date(2023, 9, 30))).run()
+def test_period_filter_keeps_month_dated_documents(app: AppTest) -> None:
+    period = app.select_slider(key="f_months")
+    assert period.value == ("2023-05", "2024-01")  # the seed corpus's first and last month
+    period.set_value(("2023-09", "2023-09")).run()
     ask(app, "GRDP 9 tháng năm 2023 tăng bao nhiêu?")
     assert set(source_docs(app)) == {REPORT_9_MONTHS}
+
+
+def test_examples_fold_away_once_a_question_is_asked(app: AppTest) -> None:
+    assert not [e for e in app.expander if e.label == "Câu hỏi mẫu"]
+    ask(app, "tiến độ KCN Hải Long?")
+    assert [e for e in app.expander if e.label == "Câu hỏi mẫu"]
 
 
 @pytest.mark.parametrize(
@@ -135,15 +147,18 @@ def test_example_button_and_modes(app: AppTest) -> None:
         assert source_docs(app)
 
 
-def test_research_tab_table(app: AppTest) -> None:
+def test_research_tab_lists_whole_passages(app: AppTest) -> None:
     app.text_input(key="rquery").input("khu công nghiệp")
     app.number_input(key="rk").set_value(60)
     next(b for b in app.button if b.label == "Tìm").click().run()
     assert not app.exception
-    table = app.dataframe[0].value
-    assert len(table) == 60
-    assert list(table.columns) == ["Hạng", "Điểm", "Tài liệu", "Ngày", "Mục", "Trang", "Trích đoạn"]
-    assert list(table["Hạng"]) == list(range(1, 61))
+    cards = markdown_with(app, "qa-src")
+    ranks = [int(r) for c in cards for r in re.findall(r'class="qa-rank">(\d+)<', c)]
+    assert ranks == list(range(1, 61))
+    assert all('class="qa-passage"' in c for c in cards)
+    app.segmented_control(key="r_order").set_value("newest").run()
+    cards = markdown_with(app, "qa-src")
+    assert len(cards) == 60 and "tháng 01/2024" in cards[0]
 
 
 def test_stale_index_is_rebuilt_on_the_page(
@@ -241,13 +256,42 @@ def test_context_window_cuts_at_spaces() -> None:
     assert before == "…ba bốn " and after == " sáu…"
 
 
-def test_latest_document() -> None:
+def test_latest_has_one_meaning_explained() -> None:
+    """`mới nhất` marks only the newest cited line, with its explanation as a tooltip; cited
+    entries and source cards carry no second badge."""
+    answer = _answer()
+    first, second = answer_lines_html(answer)
+    assert "mới nhất" not in first and "title=" not in first
+    assert f'title="{LATEST_HINT}"' in second
+    assert all("mới nhất" not in citation_html(c) for c in answer.citations)
+    assert all("mới nhất" not in source_card_html(h) for h in answer.hits)
+
+
+def test_corpus_months_span_every_month() -> None:
     docs = [
-        DocumentMeta("a", "A", "2023-09", "báo cáo", "", ""),
-        DocumentMeta("b", "B", "2023-12-08", "nghị quyết", "", ""),
+        DocumentMeta("a", "A", "2023-11-19", "báo cáo", "", ""),
+        DocumentMeta("b", "B", "2024-02", "nghị quyết", "", ""),
         DocumentMeta("c", "C", None, "báo cáo", "", ""),
     ]
-    assert latest_doc_ids(docs) == {"b"}
+    assert corpus_months(docs) == ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert corpus_months(docs[2:]) == []
+
+
+def test_sort_hits_by_date_keeps_rank_within_a_day() -> None:
+    hits = [
+        _hit(1, "a", "2023-09", "x"),
+        _hit(2, "b", None, "x"),
+        _hit(3, "c", "2024-01", "x"),
+        _hit(4, "d", "2023-09", "x"),
+    ]
+    assert [h.rank for h in sort_hits(hits, "newest")] == [3, 1, 4, 2]
+    assert [h.rank for h in sort_hits(hits, "oldest")] == [1, 4, 3, 2]
+    assert [h.rank for h in sort_hits(hits[::-1], "rank")] == [1, 2, 3, 4]
+
+
+def test_full_dates_share_one_format() -> None:
+    assert format_built_at("2026-11-24T16:28:53+00:00") == "16:28 24/11/2026 (UTC)"
+    assert format_built_at("2026-11-24T16:28:53") == "16:28 24/11/2026"
 
 
 def test_friendly_query_errors_are_vietnamese() -> None:
