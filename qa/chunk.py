@@ -12,11 +12,10 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from underthesea import sent_tokenize
-
 from qa.config import Settings
 from qa.models import Chunk, ParsedDocument
 from qa.structure import format_section
+from qa.vi_tokenizers import sent_tokenize
 
 Span = tuple[int, int]
 _FALLBACK_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])")

@@ -22,11 +22,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from underthesea import word_tokenize
-
 from qa.errors import ConfigError
 from qa.normalize import clean_text, fold_diacritics
 from qa.syllable import is_valid_syllable, normalize_tone_marks
+from qa.vi_tokenizers import word_tokenize
 
 _CODE = re.compile(
     r"(?<![\w.,/-])(?:\d+(?:[.,]\d+)*%?|(?:[^\W_]+[./-])+[^\W_]+)(?![\w/-])", re.UNICODE
