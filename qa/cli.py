@@ -61,6 +61,15 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
     _add_paths(parser)
 
 
+def _add_ocr_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ocr",
+        choices=("auto", "always", "never"),
+        default=None,
+        help="read pages with Tesseract: auto = scans and junk text layers (default: setting ocr)",
+    )
+
+
 def _searcher(args: argparse.Namespace) -> Any:
     from qa.retrieve import Searcher
 
@@ -108,15 +117,32 @@ def _searched(args: argparse.Namespace, searcher: Any) -> Iterator[tuple[str, li
             _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
 
 
+def _settings(args: argparse.Namespace) -> Any:
+    """`--settings` with `--ocr` applied on top."""
+    from qa.config import Settings
+
+    settings = settings_from_args(args) or Settings()
+    return settings.updated({"ocr": args.ocr}) if getattr(args, "ocr", None) else settings
+
+
+def _scanner(args: argparse.Namespace) -> Any:
+    """OCR for `qa corpus`: pages already read into the index's OCR cache are not read again."""
+    from qa.scan import Scanner
+    from qa.scan.cache import OcrCache
+
+    return Scanner(_settings(args), OcrCache.load(args.index))
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from qa.index import build_index
 
     corpus = args.corpus or DEFAULT_CORPUS
-    report = build_index(
-        corpus, args.index, args.embedder, settings_from_args(args), progress=not args.quiet
-    )
+    report = build_index(corpus, args.index, args.embedder, _settings(args), not args.quiet)
     for error in report.errors:
         _out(f"warning: {error}", sys.stderr)
+    if report.ocr_pages:
+        rate = report.ocr_pages / report.ocr_seconds if report.ocr_seconds > 0 else 0.0
+        _out(f"OCR: {report.ocr_pages} pages in {report.ocr_seconds:.1f} s ({rate:.2f} pages/s)")
     rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
     _out(
         f"indexed {report.documents} documents, {report.chunks} passages into {args.index} "
@@ -196,7 +222,7 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
     from qa.chunk import chunk_documents
     from qa.index import load_corpus
 
-    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS)
+    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS, _scanner(args))
     chunks = chunk_documents(docs)
     rows = []
     for doc in docs:
@@ -214,6 +240,7 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 "date_derived": meta.date_derived,
                 "invalid_syllables_before": doc.ocr.invalid_before,
                 "invalid_syllables_after": doc.ocr.invalid_after,
+                "scanned_pages": len(doc.ocr.pages),
             }
         )
     if args.json:
@@ -233,9 +260,10 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 if row["invalid_syllables_before"]
                 else ""
             )
+            scan = f" [bản quét OCR: {row['scanned_pages']} tr.]" if row["scanned_pages"] else ""
             _out(
                 f"{row['doc_id']}  {row['date'] or '?':<10}  {row['kind']:<22}  {row['chunks']:>4}"
-                f" đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}"
+                f" đoạn  {row['footnotes']:>3} chú thích{scan}{ocr}{derived}"
             )
             _out(f"    {row['title']}")
         for error in errors:
@@ -248,7 +276,7 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
     from qa.index import load_corpus
     from qa.structure import format_section
 
-    docs, _ = load_corpus(args.corpus or DEFAULT_CORPUS)
+    docs, _ = load_corpus(args.corpus or DEFAULT_CORPUS, _scanner(args))
     doc = next((d for d in docs if d.meta.doc_id == args.doc_id), None)
     if doc is None:
         raise QueryError(f"unknown document id {args.doc_id!r}; see: qa corpus list")
@@ -283,6 +311,11 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
             f" → {doc.ocr.invalid_after} sau sửa ({doc.ocr.repaired} đã sửa)"
         )
         _out("  còn lại: " + ", ".join(doc.ocr.remaining))
+    for page in doc.ocr.pages:
+        _out(
+            f"  tr. {page.number} (OCR): độ tin cậy {page.confidence:.1f}; âm tiết không hợp lệ"
+            f" {page.invalid_before} → {page.invalid_after} / {page.syllables}"
+        )
     _out("\nMục:")
     for p in doc.paragraphs:
         if p.role == "heading":
@@ -315,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="e5-small | sentence-transformers:<name-or-path> (default: %(default)s)",
     )
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_ocr_option(index)
     index.set_defaults(func=cmd_index)
 
     search = sub.add_parser("search", help="ranked passages for a question")
@@ -333,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
         "list", help="documents, dates, chunk counts, OCR repair counts"
     )
     listing.add_argument("--corpus", type=Path, default=None)
+    _add_ocr_option(listing)
+    listing.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, help="index whose OCR cache is reused"
+    )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_corpus_list)
     inspect = corpus_sub.add_parser(
@@ -340,6 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("doc_id")
     inspect.add_argument("--corpus", type=Path, default=None)
+    _add_ocr_option(inspect)
+    inspect.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, help="index whose OCR cache is reused"
+    )
     inspect.add_argument("--chunks", action="store_true", help="print chunk texts too")
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(func=cmd_corpus_inspect)

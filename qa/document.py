@@ -1,7 +1,8 @@
 """Turn loaded files into ParsedDocuments: the normalised text every span points into.
 
 Order: clean characters → (wrapped layout) split footnotes → reflow → repair OCR damage
-(only in documents that look damaged, with the clean documents as evidence) → sections.
+(only in documents that look damaged or were OCR'd, with the clean documents as evidence) →
+sections.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from qa.footnotes import (
     split_numbered_footnotes,
 )
 from qa.ingest import LoadedFile
-from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument
+from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument, ScannedPage
 from qa.normalize import clean_text
-from qa.ocr import PairEvidence, looks_ocr_damaged, repair_ocr
+from qa.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
 from qa.reflow import is_wrapped_layout, join_lines, reflow_blocks, reflow_wrapped
 from qa.structure import assign_sections
 
@@ -127,7 +128,10 @@ def parse_documents(loaded: Sequence[LoadedFile]) -> list[ParsedDocument]:
         blocks = Path(item.meta.source_path).suffix.lower() in BLOCK_SUFFIXES
         paragraphs, notes = _split_layout(_raw_lines(item), blocks)
         staged.append((item, _strip_pages(paragraphs), notes))
-    damaged = [looks_ocr_damaged("\n".join(t for t, _ in paras)) for _, paras, _ in staged]
+    damaged = [
+        _is_scan(item) or looks_ocr_damaged("\n".join(t for t, _ in paras))
+        for item, paras, _ in staged
+    ]
     evidence = PairEvidence.from_texts(
         "\n".join(t for t, _ in paras)
         for (_, paras, _), bad in zip(staged, damaged, strict=True)
@@ -137,6 +141,32 @@ def parse_documents(loaded: Sequence[LoadedFile]) -> list[ParsedDocument]:
         _assemble(item, paras, notes, evidence if bad else None)
         for (item, paras, notes), bad in zip(staged, damaged, strict=True)
     ]
+
+
+def _is_scan(item: LoadedFile) -> bool:
+    return any(page.ocr_confidence is not None for page in item.pages)
+
+
+def _scanned_pages(
+    item: LoadedFile,
+    before: list[tuple[str, int | None]],
+    after: list[tuple[str, int | None]],
+) -> tuple[ScannedPage, ...]:
+    """Per OCR'd page: Tesseract's confidence and invalid syllables before/after repair."""
+    reports = []
+    for page in item.pages:
+        if page.ocr_confidence is None or page.number is None:
+            continue
+        total, invalid_before = count_invalid_syllables(
+            "\n".join(text for text, number in before if number == page.number)
+        )
+        _, invalid_after = count_invalid_syllables(
+            "\n".join(text for text, number in after if number == page.number)
+        )
+        reports.append(
+            ScannedPage(page.number, page.ocr_confidence, total, invalid_before, invalid_after)
+        )
+    return tuple(reports)
 
 
 def _repair(
@@ -159,8 +189,11 @@ def _assemble(
     evidence: PairEvidence | None,
 ) -> ParsedDocument:
     report = OcrReport()
+    before = paragraphs
     if evidence is not None:
         paragraphs, notes, report = _repair(paragraphs, notes, evidence)
+    if scanned := _scanned_pages(item, before, paragraphs):
+        report = replace(report, pages=scanned)
     sections = assign_sections([text for text, _ in paragraphs])
     builder = _TextBuilder()
     built: list[Paragraph] = []

@@ -30,6 +30,8 @@ from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
+from qa.scan import Scanner
+from qa.scan.cache import OcrCache
 from qa.segment import Lexicon, Segmenter
 from qa.store import (
     FORMAT_VERSION,
@@ -59,6 +61,8 @@ class BuildReport:
     reused: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    ocr_pages: int = 0  # pages Tesseract read (pages found in the OCR cache not counted)
+    ocr_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
 
@@ -82,15 +86,18 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[str]]:
-    """Parsed documents and one error line per file that could not be read."""
+def load_corpus(
+    corpus: Path, scanner: Scanner | None = None
+) -> tuple[list[ParsedDocument], list[str]]:
+    """Parsed documents and one error line per file (or scanned page) that could not be read."""
     loaded: list[LoadedFile] = []
     errors: list[str] = []
-    for item in iter_corpus(corpus):
+    for item in iter_corpus(corpus, scanner):
         if isinstance(item, CorpusError):
             errors.append(str(item))
         else:
             loaded.append(item)
+    errors.extend(scanner.warnings if scanner else ())
     if not loaded:
         raise CorpusError(f"no readable document in {corpus}: " + "; ".join(errors))
     return parse_documents(loaded), errors
@@ -136,7 +143,9 @@ def build_index(
     report = BuildReport()
     notify = on_progress or (lambda fraction, message: None)
     notify(0.02, "Đọc và chuẩn hoá tài liệu")
-    docs, report.errors = load_corpus(corpus)
+    scanner = Scanner(settings, OcrCache.load(index_dir), progress=progress)
+    docs, report.errors = load_corpus(corpus, scanner)
+    report.ocr_pages, report.ocr_seconds = scanner.pages_read, scanner.ocr_seconds
     chunks = chunk_documents(docs, settings)
     if not chunks:
         raise CorpusError(f"no text to index in {corpus}")
@@ -185,6 +194,7 @@ def build_index(
     notify(0.96, "Ghi chỉ mục")
     with atomic_index_dir(index_dir) as tmp:
         _write(tmp, built, settings)
+        scanner.cache.save(tmp)
         report.seconds = time.perf_counter() - started
         write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)

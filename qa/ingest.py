@@ -1,6 +1,7 @@
 """Load documents from a corpus folder: files → raw pages + catalog metadata.
 
-Supported: .txt, .md (UTF-8), .pdf (pypdf, page numbers kept), .docx (python-docx).
+Supported: .txt, .md (UTF-8), .pdf (pypdf, page numbers kept), .docx (python-docx), and
+scans: PDF pages without a good text layer and .png/.jpg/.tif images go through `qa.scan`.
 Metadata comes from `catalog.toml`; where a document has no entry, title and date are
 derived from its text (`derive_title`, `derive_date`) and flagged as derived.
 """
@@ -19,10 +20,11 @@ from typing import Any
 
 from qa.errors import CorpusError
 from qa.models import DocumentMeta, RawPage
+from qa.scan import IMAGE_SUFFIXES, SCAN_SUFFIXES, Scanner
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", *IMAGE_SUFFIXES)
 CATALOG_NAME = "catalog.toml"
 
 
@@ -54,6 +56,8 @@ def load_pdf(path: Path) -> tuple[RawPage, ...]:
 
     try:
         reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise CorpusError(f"{path}: password-protected PDF; save it without a password")
         return tuple(
             RawPage(page.extract_text() or "", number)
             for number, page in enumerate(reader.pages, start=1)
@@ -179,10 +183,15 @@ def corpus_files(folder: Path) -> list[Path]:
     )
 
 
-def load_file(path: Path, catalog: dict[str, dict[str, Any]]) -> LoadedFile:
+def load_file(
+    path: Path, catalog: dict[str, dict[str, Any]], scanner: Scanner | None = None
+) -> LoadedFile:
     """Read one file and attach its metadata; raises CorpusError naming the file."""
+    suffix = path.suffix.lower()
     try:
-        pages = LOADERS[path.suffix.lower()](path)
+        pages = LOADERS[suffix](path) if suffix in LOADERS else ()
+        if suffix in SCAN_SUFFIXES:
+            pages = (scanner or Scanner()).read(path, pages)
         data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
@@ -207,15 +216,15 @@ def load_file(path: Path, catalog: dict[str, dict[str, Any]]) -> LoadedFile:
     return LoadedFile(meta, pages, hashlib.sha256(data).hexdigest()[:16])
 
 
-def iter_corpus(folder: Path) -> Iterator[LoadedFile | CorpusError]:
+def iter_corpus(folder: Path, scanner: Scanner | None = None) -> Iterator[LoadedFile | CorpusError]:
     """Every supported file, as a LoadedFile or the CorpusError that names what went wrong."""
     catalog = read_catalog(folder)
     files = corpus_files(folder)
     if not files:
-        raise CorpusError(f"no .txt, .md, .pdf or .docx files in {folder}")
+        raise CorpusError(f"no .txt, .md, .pdf, .docx or scanned image files in {folder}")
     for path in files:
         try:
-            yield load_file(path, catalog)
+            yield load_file(path, catalog, scanner)
         except CorpusError as exc:
             log.warning("%s", exc)
             yield exc

@@ -1,0 +1,158 @@
+"""Read a PDF or an image file page by page: the text layer where it is good, OCR elsewhere.
+
+Pages needing OCR are rendered one after another and read by Tesseract processes in parallel
+(at most `ocr_workers`, default all cores, with twice that many images in memory); a page
+whose image was read before is taken from the cache. Problems with one page (too large,
+broken image data, Tesseract timeout) become one warning naming the file and page; the other
+pages and files go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from qa.config import Settings
+from qa.errors import CorpusError
+from qa.models import RawPage
+from qa.scan.cache import OcrCache, page_key
+from qa.scan.decide import needs_ocr
+from qa.scan.images import PageImage, image_page_count, image_pages, pdf_pages
+from qa.scan.tesseract import OcrFailed, OcrText, engine_id, missing_message, read_page
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SCAN_SUFFIXES = (".pdf", *IMAGE_SUFFIXES)
+
+_Pending = dict[Future[OcrText], tuple[int, str]]
+
+
+@dataclass
+class Scanner:
+    """OCR for one build: its settings, the page cache, and the warnings it collected."""
+
+    settings: Settings = field(default_factory=Settings)
+    cache: OcrCache = field(default_factory=OcrCache)
+    progress: bool = False
+    warnings: list[str] = field(default_factory=list)
+    pages_read: int = 0  # pages Tesseract read in this run (cache hits not counted)
+    ocr_seconds: float = 0.0
+
+    def read(self, path: Path, layer: tuple[RawPage, ...]) -> tuple[RawPage, ...]:
+        """Every page of `path`; `layer` is a PDF's text layer, () for an image file.
+
+        An OCR'd page carries Tesseract's mean word confidence; a file with nothing readable
+        left raises CorpusError naming it.
+        """
+        settings = self.settings
+        if path.suffix.lower() == ".pdf":
+            wanted = [
+                page.number or i
+                for i, page in enumerate(layer, start=1)
+                if needs_ocr(page.text, settings.ocr, settings.ocr_junk_share)
+            ]
+        elif settings.ocr == "never":
+            raise CorpusError(f"{path}: an image, not read with --ocr never")
+        else:
+            wanted = list(range(1, image_page_count(path) + 1))
+        if not wanted:
+            return layer
+        if len(wanted) > settings.ocr_max_pages:
+            raise CorpusError(
+                f"{path}: {len(wanted)} pages to OCR, over ocr_max_pages = "
+                f"{settings.ocr_max_pages}; split the file or raise the setting"
+            )
+        engine = engine_id()
+        if engine is None:
+            skipped = f"{len(wanted)} scanned page(s) skipped: {missing_message()}"
+            if not any(page.text.strip() for page in layer):
+                raise CorpusError(f"{path}: {skipped}")
+            self.warnings.append(f"{path}: {skipped}")
+            return layer
+        if path.suffix.lower() == ".pdf":
+            images = pdf_pages(path, wanted, settings.ocr_dpi, settings.ocr_max_pixels)
+        else:
+            images = image_pages(path, wanted, settings.ocr_max_pixels)
+        problems: list[str] = []
+        read = self._ocr(path, images, engine, problems)
+        by_number = {page.number or i: page for i, page in enumerate(layer, start=1)}
+        pages = tuple(
+            RawPage(read[n].text, n, read[n].confidence)
+            if n in read
+            else by_number.get(n, RawPage("", n))
+            for n in sorted(set(by_number) | set(wanted))
+        )
+        if not any(page.text.strip() for page in pages):
+            detail = "; ".join(problems) or f"OCR found no text on {len(wanted)} page(s)"
+            raise CorpusError(f"{path}: nothing readable; {detail}")
+        self.warnings.extend(f"{path} {problem}" for problem in problems)
+        return pages
+
+    def _ocr(
+        self, path: Path, images: Iterator[PageImage], engine: str, problems: list[str]
+    ) -> dict[int, OcrText]:
+        """Page number → OCR text, from the cache or from Tesseract in parallel; a page that
+        cannot be read adds a line to `problems`."""
+        workers = max(1, self.settings.ocr_workers or os.cpu_count() or 1)
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per Tesseract process
+        started = time.perf_counter()
+        read: dict[int, OcrText] = {}
+        bar = tqdm(desc=f"OCR {path.name}", unit="tr", disable=not self.progress)
+        with bar, ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: _Pending = {}
+            for page in images:
+                if page.image is None:
+                    problems.append(f"page {page.number}: skipped, {page.problem}")
+                    bar.update()
+                    continue
+                key = page_key(page.image, engine)
+                cached = self.cache.get(key)
+                if cached is not None:
+                    read[page.number] = cached
+                    bar.update()
+                    continue
+                timeout = self.settings.ocr_page_seconds
+                pending[pool.submit(read_page, page.image, timeout)] = (page.number, key)
+                if len(pending) >= 2 * workers:
+                    self._collect(path, pending, read, bar, problems, every=False)
+            self._collect(path, pending, read, bar, problems, every=True)
+        self.ocr_seconds += time.perf_counter() - started
+        return read
+
+    def _collect(
+        self,
+        path: Path,
+        pending: _Pending,
+        read: dict[int, OcrText],
+        bar: tqdm,
+        problems: list[str],
+        every: bool,
+    ) -> None:
+        """Take finished pages out of `pending` (all of them when `every`)."""
+        done, _ = wait(pending, return_when="ALL_COMPLETED" if every else FIRST_COMPLETED)
+        for future in done:
+            number, key = pending.pop(future)
+            bar.update()
+            try:
+                result = future.result()
+            except OcrFailed as exc:
+                problems.append(f"page {number}: skipped, {exc}")
+                continue
+            self.cache.put(key, result)
+            self.pages_read += 1
+            read[number] = result
+            log.info(
+                "OCR %s page %d: %d words, confidence %.1f",
+                path,
+                number,
+                result.words,
+                result.confidence,
+            )
