@@ -102,7 +102,6 @@ class Scanner:
         """Page number → OCR text, from the cache or from Tesseract in parallel; a page that
         cannot be read adds a line to `problems`."""
         workers = max(1, self.settings.ocr_workers or os.cpu_count() or 1)
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per Tesseract process
         started = time.perf_counter()
         read: dict[int, OcrText] = {}
         bar = tqdm(desc=f"OCR {path.name}", unit="tr", disable=not self.progress)

@@ -2,7 +2,7 @@
 
 Why: scans of the seed documents do not exist, so they are made: the text is typeset on an A4
 page with a font that has every Vietnamese glyph (DejaVu Sans, Debian `fonts-dejavu-core`),
-then `qa.scan.quality` degrades it as a scanner would.
+then `qa.bench_ocr` degrades it as a scanner would.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ kept for `qa.reflow`) and each word's confidence, whose mean is stored per page.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,6 +84,7 @@ def read_page(image: Image.Image, timeout: float) -> OcrText:
     """OCR one page image; raises OcrFailed with a short reason."""
     import pytesseract
 
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # pages run in parallel: one core each
     try:
         data = pytesseract.image_to_data(
             image,
