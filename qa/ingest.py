@@ -222,6 +222,8 @@ def iter_corpus(folder: Path, scanner: Scanner | None = None) -> Iterator[Loaded
     files = corpus_files(folder)
     if not files:
         raise CorpusError(f"no .txt, .md, .pdf, .docx or scanned image files in {folder}")
+    if scanner is not None:
+        scanner.prefetch(files)
     for path in files:
         try:
             yield load_file(path, catalog, scanner)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 from scans import broken_image_pdf, huge_png, image_pdf, locked_pdf, many_page_tiff, page_image
 
@@ -16,6 +17,7 @@ from qa.models import RawPage
 from qa.scan import Scanner
 from qa.scan.cache import OcrCache
 from qa.scan.decide import needs_ocr
+from qa.scan.images import image_pages
 from qa.scan.tesseract import engine_id
 
 SEED_LINES = [  # corpus/001_…: the chairman's closing speech
@@ -137,3 +139,24 @@ def test_each_broken_scan_is_one_line_naming_it_and_the_other_files_go_on(
     assert "500 pages" in errors["long.tiff"] and "ocr_max_pages" in errors["long.tiff"]
     assert "password" in errors["locked.pdf"]
     assert all("\n" not in message for message in errors.values())
+
+
+def test_photos_are_turned_upright_by_their_exif_orientation(tmp_path: Path) -> None:
+    photo = Image.new("RGB", (300, 100), "white")
+    exif = photo.getexif()
+    exif[0x0112] = 6  # the camera was held sideways
+    photo.save(tmp_path / "photo.jpg", exif=exif)
+    (page,) = image_pages(tmp_path / "photo.jpg", [1], 10**8)
+    assert page.image is not None and page.image.size == (100, 300) and page.image.mode == "L"
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_a_folder_of_photos_is_read_together_before_files_are_loaded(tmp_path: Path) -> None:
+    for number, line in enumerate(SEED_LINES, start=1):
+        page_image([line]).save(tmp_path / f"photo{number}.png")
+    scanner = Scanner(Settings(ocr_workers=2))
+    loaded = [item for item in iter_corpus(tmp_path, scanner) if isinstance(item, LoadedFile)]
+    assert [item.meta.doc_id for item in loaded] == ["photo1", "photo2"]
+    assert scanner.pages_read == 2 and scanner.cache.hits == 2  # loading found both read
+    assert _cer(SEED_LINES[1], loaded[1].pages[0].text) < 0.05

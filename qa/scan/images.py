@@ -65,7 +65,7 @@ def image_pages(path: Path, numbers: Sequence[int], max_pixels: int) -> Iterator
                 if problem:
                     yield PageImage(number, problem=problem)
                     continue
-                frame = ImageOps.exif_transpose(image.convert("L"))
+                frame = ImageOps.exif_transpose(image).convert("L")
                 yield PageImage(number, frame)
             except (OSError, ValueError, EOFError) as exc:
                 yield PageImage(number, problem=f"broken image data ({exc})")
