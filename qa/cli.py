@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qa.cli_options import add_settings_option, settings_from_args
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
@@ -117,10 +117,8 @@ def _searched(args: argparse.Namespace, searcher: Any) -> Iterator[tuple[str, li
             _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
 
 
-def _settings(args: argparse.Namespace) -> Any:
+def _settings(args: argparse.Namespace) -> Settings:
     """`--settings` with `--ocr` applied on top."""
-    from qa.config import Settings
-
     settings = settings_from_args(args) or Settings()
     return settings.updated({"ocr": args.ocr}) if getattr(args, "ocr", None) else settings
 
