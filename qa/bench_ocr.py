@@ -12,6 +12,7 @@ pages per second with all cores reading in parallel.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from qa.config import Settings
 from qa.errors import ConfigError
 from qa.index import load_corpus
+from qa.ingest import CATALOG_NAME
 from qa.models import ParsedDocument
 from qa.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
 from qa.scan.render import paginate, render_page
@@ -63,6 +65,25 @@ def degrade(page: Image.Image, dpi: int, rng: np.random.Generator) -> Image.Imag
     flipped = rng.random(pixels.shape) < SPECKLE
     pixels[flipped] = rng.choice(np.array([0, 255], dtype=np.uint8), size=int(flipped.sum()))
     return Image.fromarray(pixels)
+
+
+def write_scanned_corpus(corpus: Path, out: Path, dpi: int = 300) -> int:
+    """Every text file of `corpus` typeset, degraded and saved as an image-only PDF of the same
+    name in `out` (with the catalog), for comparing search on scans with search on the text.
+    Returns the number of pages written."""
+    out.mkdir(parents=True, exist_ok=True)
+    if (corpus / CATALOG_NAME).is_file():
+        shutil.copy(corpus / CATALOG_NAME, out / CATALOG_NAME)
+    rng = np.random.default_rng(SEED)
+    written = 0
+    for path in sorted(corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        pages = [degrade(render_page(lines, dpi), dpi, rng) for lines in paginate(text, 10**6)]
+        pages[0].save(
+            out / f"{path.stem}.pdf", "PDF", resolution=dpi, save_all=True, append_images=pages[1:]
+        )
+        written += len(pages)
+    return written
 
 
 def _body(doc: ParsedDocument) -> str:

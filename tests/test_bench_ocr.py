@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pypdf import PdfReader
 
-from qa.bench_ocr import degrade, ocr_bench_text, run_ocr_bench
+from qa.bench_ocr import degrade, ocr_bench_text, run_ocr_bench, write_scanned_corpus
 from qa.cli import main
 from qa.scan.render import render_page
 from qa.scan.tesseract import engine_id
@@ -43,3 +44,16 @@ def test_benchmark_scores_rendered_seed_pages(tmp_path: Path) -> None:
 def test_bench_ocr_needs_a_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--ocr", "0"]) == 2
     assert "at least 1 page" in capsys.readouterr().err
+
+
+def test_a_scanned_copy_of_a_corpus_has_image_only_pdfs_of_the_same_names(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (SEED / "004_75266ca73367f016.txt").read_text(encoding="utf-8")
+    (corpus / "004.txt").write_text(text[:4000], encoding="utf-8")
+    (corpus / "catalog.toml").write_text('[004]\ntitle = "Báo cáo"\n', encoding="utf-8")
+    pages = write_scanned_corpus(corpus, tmp_path / "scans", dpi=100)
+    reader = PdfReader(tmp_path / "scans" / "004.pdf")
+    assert pages == len(reader.pages) >= 2  # 4,000 characters do not fit on one page
+    assert all(not (page.extract_text() or "").strip() for page in reader.pages)
+    assert (tmp_path / "scans" / "catalog.toml").read_text(encoding="utf-8").startswith("[004]")
