@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup app index test lint fix browser clean readme
+.PHONY: setup app index test lint fix browser ocr-tools clean readme
 
-setup: $(STAMP)
+setup: $(STAMP) ocr-tools
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,18 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "warning: chromium could not be installed; the browser test will be skipped"; \
 	  else echo "warning: no /usr/bin/chromium and not root; the browser test will be skipped"; fi; \
+	fi
+
+# Debian's Tesseract with its Vietnamese model reads scanned PDFs and images; DejaVu has the
+# Vietnamese glyphs the OCR tests and benchmark render. Without them scanned pages are skipped.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core
+ocr-tools:
+	@if ! (tesseract --list-langs 2>/dev/null | grep -qx vie) \
+	    || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null) \
+	      || echo "warning: $(OCR_PACKAGES) could not be installed; scanned pages will be skipped"; \
+	  else echo "warning: no Tesseract with Vietnamese and not root; install $(OCR_PACKAGES) to read scans"; fi; \
 	fi
 
 index: setup

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qa.cli_options import add_settings_option, settings_from_args
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
@@ -61,6 +61,15 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
         "--batch", metavar="FILE", help="one question per line ('-' = stdin); JSON Lines out"
     )
     _add_paths(parser)
+
+
+def _add_ocr_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ocr",
+        choices=("auto", "always", "never"),
+        default=None,
+        help="read pages with Tesseract: auto = scans and junk text layers (default: setting ocr)",
+    )
 
 
 def _searcher(args: argparse.Namespace) -> Any:
@@ -135,15 +144,32 @@ def _searched(args: argparse.Namespace, searcher: Any) -> Iterator[tuple[str, li
             _out(json.dumps({"query": question, "error": str(exc)}, ensure_ascii=False))
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """`--settings` with `--ocr` applied on top."""
+    settings = settings_from_args(args) or Settings()
+    return settings.updated({"ocr": args.ocr}) if getattr(args, "ocr", None) else settings
+
+
+def _scanner(args: argparse.Namespace) -> Any:
+    """OCR for `qa corpus`: pages already read into the index's OCR cache are not read again."""
+    from qa.scan import Scanner
+    from qa.scan.cache import OcrCache
+
+    return Scanner(_settings(args), OcrCache.load(args.index))
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from qa.index import build_index
 
     corpus = args.corpus or DEFAULT_CORPUS
-    report = build_index(
-        corpus, args.index, args.embedder, settings_from_args(args), progress=not args.quiet
-    )
+    report = build_index(corpus, args.index, args.embedder, _settings(args), not args.quiet)
     for failed in report.errors:
         _out(f"warning: skipped {corpus / failed.path}: {failed.reason}", sys.stderr)
+    for warning in report.warnings:
+        _out(f"warning: {warning}", sys.stderr)
+    if report.ocr_pages:
+        rate = report.ocr_pages / report.ocr_seconds if report.ocr_seconds > 0 else 0.0
+        _out(f"OCR: {report.ocr_pages} pages in {report.ocr_seconds:.1f} s ({rate:.2f} pages/s)")
     rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
     _out(
         f"indexed {report.documents} documents, {report.chunks} passages into {args.index} "
@@ -223,7 +249,10 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
     from qa.chunk import chunk_documents
     from qa.index import load_corpus
 
-    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS, settings_from_args(args))
+    scanner = _scanner(args)
+    docs, errors = load_corpus(args.corpus or DEFAULT_CORPUS, _settings(args), scanner=scanner)
+    for warning in scanner.warnings:
+        _out(f"warning: {warning}", sys.stderr)
     chunks = chunk_documents(docs)
     rows = []
     for doc in docs:
@@ -243,6 +272,7 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 "invalid_syllables_after": doc.ocr.invalid_after,
                 "encoding": meta.encoding,
                 "id_note": meta.id_note,
+                "scanned_pages": len(doc.ocr.pages),
             }
         )
     failed = [{"path": f.path, "reason": f.reason} for f in errors]
@@ -264,9 +294,10 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 if row["invalid_syllables_before"]
                 else ""
             )
+            scan = f" [bản quét OCR: {row['scanned_pages']} tr.]" if row["scanned_pages"] else ""
             _out(
                 f"{row['doc_id']}  {row['date'] or '?':<10}  {row['kind']:<22}  {row['chunks']:>4}"
-                f" đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}"
+                f" đoạn  {row['footnotes']:>3} chú thích{scan}{ocr}{derived}"
             )
             _out(f"    {row['title']}")
             for note in _file_notes(row):
@@ -300,7 +331,7 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
     file = next((f for f in scan_corpus(corpus).files if f.doc_id == doc_id), None)
     if file is None:
         raise QueryError(f"unknown document id {args.doc_id!r}; see: qa corpus list")
-    doc = parse_document(load_file(file, read_catalog(corpus), settings_from_args(args)))
+    doc = parse_document(load_file(file, read_catalog(corpus), _settings(args), _scanner(args)))
     chunks = chunk_document(doc)
     if args.json:
         _out(
@@ -332,6 +363,11 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
             f" → {doc.ocr.invalid_after} sau sửa ({doc.ocr.repaired} đã sửa)"
         )
         _out("  còn lại: " + ", ".join(doc.ocr.remaining))
+    for page in doc.ocr.pages:
+        _out(
+            f"  tr. {page.number} (OCR): độ tin cậy {page.confidence:.1f}; âm tiết không hợp lệ"
+            f" {page.invalid_before} → {page.invalid_after} / {page.syllables}"
+        )
     _out("\nMục:")
     for p in doc.paragraphs:
         if p.role == "heading":
@@ -364,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="e5-small | sentence-transformers:<name-or-path> (default: %(default)s)",
     )
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_ocr_option(index)
     index.set_defaults(func=cmd_index)
 
     search = sub.add_parser("search", help="ranked passages for a question")
@@ -382,6 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
         "list", help="documents, dates, chunk counts, OCR repair counts"
     )
     listing.add_argument("--corpus", type=Path, default=None)
+    _add_ocr_option(listing)
+    listing.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, help="index whose OCR cache is reused"
+    )
     listing.add_argument("--json", action="store_true")
     add_settings_option(listing)
     listing.set_defaults(func=cmd_corpus_list)
@@ -390,6 +431,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("doc_id")
     inspect.add_argument("--corpus", type=Path, default=None)
+    _add_ocr_option(inspect)
+    inspect.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, help="index whose OCR cache is reused"
+    )
     inspect.add_argument("--chunks", action="store_true", help="print chunk texts too")
     inspect.add_argument("--json", action="store_true")
     add_settings_option(inspect)

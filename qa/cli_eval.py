@@ -122,6 +122,16 @@ def register_bench(
         help="measure warm latency on this existing index instead of the fresh build",
     )
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="questions to time")
+    parser.add_argument(
+        "--ocr",
+        type=int,
+        nargs="?",
+        const=6,
+        default=None,
+        metavar="PAGES",
+        help="instead: OCR quality on PAGES rendered, degraded seed pages (default 6) at 200 "
+        "and 300 dpi: character error rate and invalid syllables before/after repair, pages/s",
+    )
     parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="embedder id")
     add_settings_option(parser)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -180,6 +190,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from qa.bench import bench_json, bench_text, run_bench
 
+    if args.ocr is not None:
+        from qa.bench_ocr import ocr_bench_text, run_ocr_bench
+
+        if args.ocr < 1:
+            raise ConfigError("--ocr needs at least 1 page")
+        ocr = run_ocr_bench(args.corpus, args.ocr, settings_from_args(args))
+        sys.stdout.write(json.dumps(ocr, indent=1) + "\n" if args.json else ocr_bench_text(ocr))
+        return 0
     if args.synthetic < 0:
         raise ConfigError("--synthetic must be 0 (skip) or a number of passages")
     index = args.index if args.index is not None and args.index.exists() else None

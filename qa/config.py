@@ -39,6 +39,13 @@ class Settings:
     # (a ~1,500-page report) stays within minutes and a GB before embedding.
     max_text_mb: float = 10.0  # per .txt/.md file, and text taken out of one PDF/DOCX
     max_pdf_docx_mb: float = 100.0  # per PDF/DOCX file: page images make scans large
+    ocr: str = "auto"  # "auto" (pages without a good text layer), "always" or "never"
+    ocr_dpi: int = 300  # PDF pages are rendered at this resolution for Tesseract
+    ocr_junk_share: float = 0.05  # invalid-syllable share above which a text layer is junk
+    ocr_max_pixels: int = 60_000_000  # a bigger page image is refused (A3 at 600 dpi: 70M)
+    ocr_max_pages: int = 300  # a file with more pages to OCR is refused
+    ocr_page_seconds: float = 120.0  # Tesseract gives up on a page after this long
+    ocr_workers: int = 0  # parallel Tesseract processes; 0 = one per core
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:
@@ -65,4 +72,6 @@ class Settings:
             clean[key] = value
         if clean.get("fusion", self.fusion) not in ("rrf", "weighted"):
             raise ConfigError("setting 'fusion' must be 'rrf' or 'weighted'")
+        if clean.get("ocr", self.ocr) not in ("auto", "always", "never"):
+            raise ConfigError("setting 'ocr' must be 'auto', 'always' or 'never'")
         return replace(self, **clean)

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import CorpusError
+from qa.scan import IMAGE_SUFFIXES
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")  # also the order that keeps a bare id
+# also the order that keeps a bare id when stems collide
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", *IMAGE_SUFFIXES)
 
 
 @dataclass(frozen=True)

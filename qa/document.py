@@ -1,8 +1,9 @@
 """Turn loaded files into ParsedDocuments: the normalised text every span points into.
 
 Order: clean characters → (wrapped layout) split footnotes → reflow → repair OCR damage
-(only in documents that look damaged, with the bundled evidence of `qa.ocr_evidence`) →
-sections. Each document is parsed on its own: its text never depends on the other files.
+(only in documents that look damaged or were OCR'd, with the bundled evidence of
+`qa.ocr_evidence`) → sections. Each document is parsed on its own: its text never depends on
+the other files.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from qa.footnotes import (
     split_numbered_footnotes,
 )
 from qa.ingest import LoadedFile
-from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument
+from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument, ScannedPage
 from qa.normalize import clean_text
-from qa.ocr import PairEvidence, looks_ocr_damaged, repair_ocr
+from qa.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
 from qa.ocr_evidence import bundled_evidence
 from qa.reflow import is_wrapped_layout, join_lines, reflow_blocks, reflow_wrapped
 from qa.structure import assign_sections
@@ -138,13 +139,39 @@ def reference_text(item: LoadedFile) -> str:
 def parse_document(item: LoadedFile) -> ParsedDocument:
     """One document; a damaged one is repaired with the bundled evidence, never its neighbours'."""
     paragraphs, notes = _staged(item)
-    damaged = looks_ocr_damaged("\n".join(text for text, _ in paragraphs))
+    damaged = _is_scan(item) or looks_ocr_damaged("\n".join(text for text, _ in paragraphs))
     return _assemble(item, paragraphs, notes, bundled_evidence() if damaged else None)
 
 
 def parse_documents(loaded: Sequence[LoadedFile]) -> list[ParsedDocument]:
     """Each document on its own (the same result whichever others come with it)."""
     return [parse_document(item) for item in loaded]
+
+
+def _is_scan(item: LoadedFile) -> bool:
+    return any(page.ocr_confidence is not None for page in item.pages)
+
+
+def _scanned_pages(
+    item: LoadedFile,
+    before: list[tuple[str, int | None]],
+    after: list[tuple[str, int | None]],
+) -> tuple[ScannedPage, ...]:
+    """Per OCR'd page: Tesseract's confidence and invalid syllables before/after repair."""
+    reports = []
+    for page in item.pages:
+        if page.ocr_confidence is None or page.number is None:
+            continue
+        total, invalid_before = count_invalid_syllables(
+            "\n".join(text for text, number in before if number == page.number)
+        )
+        _, invalid_after = count_invalid_syllables(
+            "\n".join(text for text, number in after if number == page.number)
+        )
+        reports.append(
+            ScannedPage(page.number, page.ocr_confidence, total, invalid_before, invalid_after)
+        )
+    return tuple(reports)
 
 
 def _repair(
@@ -167,8 +194,11 @@ def _assemble(
     evidence: PairEvidence | None,
 ) -> ParsedDocument:
     report = OcrReport()
+    before = paragraphs
     if evidence is not None:
         paragraphs, notes, report = _repair(paragraphs, notes, evidence)
+    if scanned := _scanned_pages(item, before, paragraphs):
+        report = replace(report, pages=scanned)
     sections = assign_sections([text for text, _ in paragraphs])
     builder = _TextBuilder()
     built: list[Paragraph] = []

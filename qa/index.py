@@ -33,6 +33,8 @@ from qa.index_folder import atomic_index_dir, build_lock, check_index_target, re
 from qa.ingest import CATALOG_NAME, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
+from qa.scan import Scanner
+from qa.scan.cache import OcrCache
 from qa.segment import Lexicon, Segmenter
 from qa.store import (
     FORMAT_VERSION,
@@ -62,6 +64,9 @@ class BuildReport:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     errors: list[FailedFile] = field(default_factory=list)  # files left out, kept in the manifest
+    warnings: list[str] = field(default_factory=list)  # indexed, with scanned pages skipped
+    ocr_pages: int = 0  # pages Tesseract read (pages found in the OCR cache not counted)
+    ocr_seconds: float = 0.0
 
 
 def embed_input(chunk: Chunk) -> str:
@@ -94,10 +99,12 @@ def load_corpus(
     settings: Settings | None = None,
     progress: bool = False,
     on_file: Callable[[str], None] | None = None,
+    scanner: Scanner | None = None,
 ) -> tuple[list[ParsedDocument], list[FailedFile]]:
     """Parsed documents and a record (path, reason, fingerprint) per file that did not load.
 
     Files are read and parsed one at a time; the progress bar (and `on_file`) names the file.
+    Problems with single scanned pages of a file that did load are `scanner.warnings`.
     """
     docs: list[ParsedDocument] = []
     errors: list[FailedFile] = []
@@ -109,7 +116,7 @@ def load_corpus(
             if on_file is not None:
                 on_file(file.doc_id)
 
-        for item in iter_corpus(corpus, settings, show):
+        for item in iter_corpus(corpus, settings, show, scanner):
             if isinstance(item, CorpusError):
                 errors.append(failed_file(item, corpus))
             else:
@@ -180,9 +187,16 @@ def _build_locked(
     report = BuildReport()
     notify = on_progress or (lambda fraction, message: None)
     notify(0.02, "Đọc và chuẩn hoá tài liệu")
+    scanner = Scanner(settings, OcrCache.load(index_dir), progress=progress)
     docs, report.errors = load_corpus(
-        corpus, settings, progress, lambda doc_id: notify(0.02, f"Đọc và chuẩn hoá: {doc_id}")
+        corpus,
+        settings,
+        progress,
+        lambda doc_id: notify(0.02, f"Đọc và chuẩn hoá: {doc_id}"),
+        scanner,
     )
+    report.warnings = scanner.warnings
+    report.ocr_pages, report.ocr_seconds = scanner.pages_read, scanner.ocr_seconds
     chunks = chunk_documents(docs, settings)
     if not chunks:
         raise CorpusError(f"no text to index in {corpus}")
@@ -231,6 +245,7 @@ def _build_locked(
     notify(0.96, "Ghi chỉ mục")
     with atomic_index_dir(index_dir) as tmp:
         _write(tmp, built, settings)
+        scanner.cache.save(tmp)
         report.seconds = time.perf_counter() - started
         write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)

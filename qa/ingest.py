@@ -1,7 +1,8 @@
 """Load documents from a corpus folder: files → raw pages + catalog metadata.
 
 Supported: .txt, .md (UTF-8/16/32 or a legacy Vietnamese encoding, see `qa.encodings`), .pdf
-(pypdf, page numbers kept), .docx (python-docx). Which files and which ids: `qa.corpus_scan`.
+(pypdf, page numbers kept), .docx (python-docx), and scans: PDF pages without a good text layer
+and .png/.jpg/.tif images go through `qa.scan`. Which files and which ids: `qa.corpus_scan`.
 Metadata comes from `catalog.toml`; where a document has no entry, title and date are
 derived from its text (`derive_title`, `derive_date`) and flagged as derived. A file over the
 size limits of `Settings` is refused before it is read, so memory stays bounded.
@@ -24,6 +25,7 @@ from qa.corpus_scan import CorpusFile, scan_corpus
 from qa.encodings import UndecodableText, decode_text
 from qa.errors import CorpusError
 from qa.models import DocumentMeta, RawPage
+from qa.scan import SCAN_SUFFIXES, Scanner
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,8 @@ def load_pdf(path: Path, max_chars: int | None = None) -> Extracted:
     chars = 0
     try:
         reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise CorpusError(f"{path}: password-protected PDF; save it without a password")
         for number, page in enumerate(reader.pages, start=1):
             pages.append(RawPage(page.extract_text() or "", number))
             chars += len(pages[-1].text)
@@ -237,6 +241,7 @@ def load_file(
     path: Path | CorpusFile,
     catalog: dict[str, dict[str, Any]],
     settings: Settings | None = None,
+    scanner: Scanner | None = None,
 ) -> LoadedFile:
     """Read one file (a bare path gets its stem as id) and attach its metadata.
 
@@ -245,9 +250,17 @@ def load_file(
     file = path if isinstance(path, CorpusFile) else CorpusFile(path, path.stem)
     path = file.path
     settings = settings or Settings()
+    suffix = path.suffix.lower()
     try:
         check_size(path, settings)
-        extracted = LOADERS[path.suffix.lower()](path, int(settings.max_text_mb * MB))
+        extracted = (
+            LOADERS[suffix](path, int(settings.max_text_mb * MB))
+            if suffix in LOADERS
+            else Extracted(())
+        )
+        if suffix in SCAN_SUFFIXES:
+            scanned = (scanner or Scanner(settings)).read(path, extracted.pages)
+            extracted = Extracted(scanned, extracted.encoding)
         fingerprint = file_fingerprint(path)
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
@@ -277,24 +290,27 @@ def iter_corpus(
     folder: Path,
     settings: Settings | None = None,
     on_file: Callable[[CorpusFile, int, int], None] | None = None,
+    scanner: Scanner | None = None,
 ) -> Iterator[LoadedFile | CorpusError]:
     """Every document file, as a LoadedFile or the CorpusError that names what went wrong.
 
     Files are read one at a time, after `on_file(file, position, total)` (progress with the
-    file's name). Skipped files and links are logged once here; errors are returned, for
-    the caller to report once.
+    file's name); image files are OCR'd together first (`Scanner.prefetch`). Skipped files and
+    links are logged once here; errors are returned, for the caller to report once.
     """
     catalog = read_catalog(folder)
     scan = scan_corpus(folder)
     for warning in scan.warnings:
         log.warning("%s", warning)
     if not scan.files:
-        raise CorpusError(f"no .txt, .md, .pdf or .docx files in {folder}")
+        raise CorpusError(f"no .txt, .md, .pdf, .docx or scanned image files in {folder}")
+    if scanner is not None:
+        scanner.prefetch([file.path for file in scan.files])
     for position, file in enumerate(scan.files):
         if on_file is not None:
             on_file(file, position, len(scan.files))
         try:
-            yield load_file(file, catalog, settings)
+            yield load_file(file, catalog, settings, scanner)
         except CorpusError as exc:
             exc.path = file.path
             yield exc

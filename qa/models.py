@@ -23,10 +23,15 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class RawPage:
-    """Text of one page as the loader found it (a .txt/.md/.docx file is one page, number None)."""
+    """Text of one page as the loader found it (a .txt/.md/.docx file is one page, number None).
+
+    `ocr_confidence` is set when the text was read from the page image: Tesseract's mean word
+    confidence, 0–100.
+    """
 
     text: str
     number: int | None = None
+    ocr_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -57,14 +62,29 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class ScannedPage:
+    """One OCR'd page: Tesseract's mean word confidence, invalid syllables before/after repair."""
+
+    number: int
+    confidence: float
+    syllables: int = 0
+    invalid_before: int = 0
+    invalid_after: int = 0
+
+
+@dataclass(frozen=True)
 class OcrReport:
-    """Invalid Vietnamese syllables before/after repair, and what is left for people to check."""
+    """Invalid Vietnamese syllables before/after repair, and what is left for people to check.
+
+    `pages` lists the pages read by OCR (a scan); empty for documents that came as text.
+    """
 
     syllables: int = 0
     invalid_before: int = 0
     invalid_after: int = 0
     repaired: int = 0
     remaining: tuple[str, ...] = ()
+    pages: tuple[ScannedPage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ index/<name>/
   dense.faiss        FAISS index over vectors.npy (flat inner product or HNSW)
   bm25/, bm25_folded/  bm25s arrays (accented terms, diacritic-folded terms)
   restorer.json      corpus spelling for restoring diacritics on queries
+  ocr-cache.jsonl    OCR output by page-image hash (qa.scan.cache), reused by the next build
 
 A build writes a temporary sibling folder and swaps it in with renames (`qa/index_folder.py`),
 so a failed or interrupted build never leaves a broken index in place.

@@ -80,7 +80,7 @@ def folder(tmp_path: Path) -> Path:
     (corpus / "catalog.toml").write_text(
         '[report]\ntitle = "Báo cáo thử"\ndate = "2023-09"\nkind = "báo cáo"\n', encoding="utf-8"
     )
-    (corpus / "picture.jpg").write_bytes(b"\xff\xd8\xff")  # unsupported: ignored
+    (corpus / "drawing.svg").write_bytes(b"<svg/>")  # unsupported: ignored
     return corpus
 
 
@@ -187,7 +187,7 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 def test_folder_without_documents(tmp_path: Path) -> None:
     (tmp_path / "readme.rtf").write_text("x", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"no \.txt, \.md, \.pdf or \.docx files"):
+    with pytest.raises(CorpusError, match=r"no \.txt, \.md, \.pdf, \.docx or scanned image files"):
         list(iter_corpus(tmp_path))
 
 
