@@ -30,10 +30,18 @@ from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
+from qa.register import Register
 from qa.segment import Lexicon, Segmenter
+from qa.sentences import (
+    EmbeddedSentences,
+    embed_sentences,
+    previous_sentence_vectors,
+    write_sentences,
+)
 from qa.store import (
     FORMAT_VERSION,
     MANIFEST,
+    REGISTER,
     TERMS,
     atomic_index_dir,
     chunk_to_row,
@@ -57,6 +65,8 @@ class BuildReport:
     chunks: int = 0
     embedded: int = 0
     reused: int = 0
+    sentences: int = 0  # sentence vectors stored
+    sentences_embedded: int = 0  # of which embedded by this build (the rest reused)
     seconds: float = 0.0
     embed_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -169,7 +179,15 @@ def build_index(
         keys = missing[first : first + settings.embed_batch]
         for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
             vector_cache[key] = vector
-        notify(0.15 + 0.8 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
+        notify(0.15 + 0.4 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
+    sentences = embed_sentences(
+        chunks,
+        model,
+        previous_sentence_vectors(index_dir, model.id),
+        settings.embed_batch,
+        progress,
+        lambda fraction: notify(0.55 + 0.4 * fraction, "Tạo vector câu"),
+    )
     report.embed_seconds = time.perf_counter() - embed_started
     built = _Built(
         docs=docs,
@@ -180,6 +198,8 @@ def build_index(
         folded=folded,
         vectors=np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32),
         lexicon=lexicon,
+        sentences=sentences,
+        register=Register.for_corpus(corpus).counted(d.text for d in docs),
     )
 
     notify(0.96, "Ghi chỉ mục")
@@ -189,6 +209,7 @@ def build_index(
         write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)
     report.embedded, report.reused = len(missing), len(chunks) - len(missing)
+    report.sentences, report.sentences_embedded = len(sentences.spans), sentences.embedded
     notify(1.0, "Xong")
     return report
 
@@ -205,6 +226,8 @@ class _Built:
     folded: list[list[str]]
     vectors: np.ndarray
     lexicon: Lexicon
+    sentences: EmbeddedSentences
+    register: Register
 
 
 def _write(folder: Path, built: _Built, settings: Settings) -> None:
@@ -228,6 +251,8 @@ def _write(folder: Path, built: _Built, settings: Settings) -> None:
     restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
     write_json(folder / "restorer.json", restorer.to_json())
     write_json(folder / "lexicon.json", built.lexicon.to_json())
+    write_json(folder / REGISTER, built.register.to_json())
+    write_sentences(folder, built.sentences, settings.hnsw_above)
 
 
 def _manifest(
@@ -244,6 +269,7 @@ def _manifest(
         "corpus": str(corpus.resolve()),
         "catalog": catalog_hash(corpus),
         "lexicon": built.lexicon.fingerprint,
+        "register": built.register.fingerprint,
         "embedder": {"id": model.id, "dim": int(model.dim)},
         "settings": asdict(settings),
         "documents": {
@@ -253,6 +279,7 @@ def _manifest(
         "counts": {
             "documents": len(built.docs),
             "chunks": len(built.chunks),
+            "sentences": len(built.sentences.spans),
             "footnotes": sum(len(d.footnotes) for d in built.docs),
         },
     }

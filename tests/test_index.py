@@ -39,7 +39,8 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     index = tmp_path / "index"
     first = CountingEmbedder()
     report = build_index(corpus, index, first, progress=False)
-    assert first.passages_embedded == report.embedded > 0
+    assert first.passages_embedded == report.embedded + report.sentences_embedded
+    assert report.embedded > 0 and report.sentences == report.sentences_embedded > report.chunks
 
     unchanged = CountingEmbedder()
     report = build_index(corpus, index, unchanged, progress=False)
@@ -50,9 +51,10 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     extra = "\n\nHội đồng nhân dân tỉnh giao thêm nhiệm vụ thử nghiệm cho các sở, ngành.\n"
     doc.write_text(doc.read_text(encoding="utf-8") + extra, "utf-8")
     changed = CountingEmbedder()
-    build_index(corpus, index, changed, progress=False)
+    report = build_index(corpus, index, changed, progress=False)
     new_hashes = {row["embed_hash"] for row in _rows(index)} - before
-    assert changed.passages_embedded == len(new_hashes) >= 1
+    assert changed.passages_embedded == len(new_hashes) + report.sentences_embedded
+    assert len(new_hashes) >= 1 and 1 <= report.sentences_embedded < report.sentences // 10
     assert all(row["doc_id"] == doc.stem for row in _rows(index) if row["embed_hash"] in new_hashes)
 
     # Removing a clean document can change the OCR evidence, so only the OCR-repaired
@@ -64,7 +66,9 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     assert report.documents == 4
     assert all(row["doc_id"] != "001_aee8520f9b3d1a4c" for row in _rows(index))
     new_rows = [row for row in _rows(index) if row["embed_hash"] not in before]
-    assert removed.passages_embedded == len({row["embed_hash"] for row in new_rows})
+    assert removed.passages_embedded == (
+        len({row["embed_hash"] for row in new_rows}) + report.sentences_embedded
+    )
     assert {row["doc_id"] for row in new_rows} <= {"002_a6a4f491796d81bf"}
 
 
