@@ -14,7 +14,14 @@ from pathlib import Path
 from qa.cli_options import add_settings_option, settings_from_args
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import ConfigError
-from qa.evaluate import DEFAULT_KS, parse_ks, run_eval, summary_dict, terminal_summary
+from qa.evaluate import (
+    DEFAULT_KS,
+    SPLIT_CHOICES,
+    parse_ks,
+    run_eval,
+    summary_dict,
+    terminal_summary,
+)
 from qa.retrieve import MODES
 
 DEFAULT_GOLD = Path("eval/gold.jsonl")
@@ -41,11 +48,20 @@ def register_eval(
         help="measure retrieval and answers on the gold set (or a BEIR dataset)",
         description=(
             "Hit@k, Recall@k, MRR@10 and nDCG@10 per mode and question type, answer accuracy, "
-            "citation precision and abstention; writes JSON, a markdown report and a plot to --out."
+            "citation precision, abstention, answer length and reliability, each reported for "
+            "the held-out and the tuning split; writes JSON, a markdown report and a plot to "
+            "--out."
         ),
     )
     parser.add_argument(
         "--gold", type=Path, default=DEFAULT_GOLD, help="gold questions (JSON Lines)"
+    )
+    parser.add_argument(
+        "--split",
+        choices=SPLIT_CHOICES,
+        default="all",
+        metavar="SPLIT",
+        help="tune (what tuning may use) | heldout | all (default: %(default)s)",
     )
     parser.add_argument(
         "--modes", default=",".join(MODES), help="comma-separated: bm25,dense,hybrid"
@@ -64,7 +80,7 @@ def register_eval(
     parser.add_argument(
         "--calibrate",
         action="store_true",
-        help="sweep the abstention threshold and print precision/recall against abstentions",
+        help="sweep the abstention threshold on the tune split and print precision/recall",
     )
     parser.add_argument(
         "--beir", type=Path, metavar="DIR", help="evaluate on a BEIR folder instead of the gold set"
@@ -147,6 +163,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         modes,
         ks,
         args.out,
+        split=args.split,
         calibrate=args.calibrate,
         searcher=searcher,
         settings=settings,

@@ -146,3 +146,16 @@ def test_corrupt_file_is_reported_and_others_still_load(
     assert code != 0
     assert "broken.pdf" in err and "legacy.txt" in err and "Traceback" not in err
     assert "004_75266ca73367f016" in out
+
+
+def test_eval_refuses_to_calibrate_on_the_heldout_split(
+    index: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gold = SEED.parent / "eval" / "gold.jsonl"
+    code, _, err = _run(
+        capsys,
+        *("eval", "--index", str(index), "--corpus", str(index.parent / "corpus")),
+        *("--gold", str(gold), "--split", "heldout", "--calibrate", "--out", str(tmp_path)),
+    )
+    assert code != 0 and "--calibrate" in err and "tune" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
