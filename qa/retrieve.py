@@ -198,9 +198,9 @@ class Searcher:
         lower weights (`Settings.register_weight`, `Settings.prf_weight`)."""
         scores = self.bm25_scores(query)
         if alternatives and self.settings.register_weight > 0:
-            scores = scores + self.settings.register_weight * self.bm25_scores(
-                " ; ".join(alternatives)
-            )
+            # accented terms only: folded `lợn` is `lon`, which is also `lớn` (big)
+            extra = self.lexical.scores(self.segmenter.terms(" ; ".join(alternatives)))
+            scores = scores + self.settings.register_weight * extra
         mask = None
         if allowed is not None:
             mask = np.zeros(len(scores), dtype=bool)

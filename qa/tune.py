@@ -29,7 +29,9 @@ import numpy as np
 
 from qa.config import Settings
 from qa.embed import Embedder, load_embedder
-from qa.evaluate import GoldEvaluator, GoldItem, ModeReport, load_gold
+from qa.eval_gold import GoldItem, load_gold
+from qa.eval_ranking import ModeReport
+from qa.evaluate import GoldEvaluator
 from qa.retrieve import Searcher
 
 MODES = ("bm25", "dense", "hybrid")
@@ -42,10 +44,11 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "+register +sentences +prf": {"prf_terms": 5},
 }
 FUSION_GRID: list[dict[str, Any]] = [
-    {"fusion": fusion, "dense_weight": weight, "rrf_k": k}
-    for fusion, ks in (("rrf", (10, 30, 60)), ("weighted", (60,)))
+    {"fusion": fusion, "dense_weight": weight, "rrf_k": k, "sentence_weight": sentence}
+    for fusion, ks in (("rrf", (60,)), ("weighted", (60,)))
     for k in ks
-    for weight in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+    for weight in (0.3, 0.4, 0.5, 0.6)
+    for sentence in (0.3, 0.5, 0.7)
 ]
 
 
@@ -67,12 +70,6 @@ class CachedEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._inner.embed_passages(texts)
-
-
-def split_of(gold_path: Path) -> dict[str, str]:
-    """Question id → `tune` or `heldout` (`tune` when the gold file has no split field)."""
-    rows = (json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip())
-    return {str(r["id"]): str(r.get("split", "tune")) for r in rows}
 
 
 @dataclass
@@ -139,9 +136,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     base = Settings()
     searcher = Searcher(args.index, embedder=CachedEmbedder(load_embedder("e5-small")))
-    splits = split_of(args.gold)
     items = load_gold(args.gold)
-    tune = [i for i in items if splits.get(i.id) != "heldout"]
+    tune = [i for i in items if i.split == "tune"]
     types = sorted({i.type for i in tune if i.answerable})
     out: dict[str, Any] = {"tune_questions": len(tune)}
 
@@ -156,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         result = run(searcher, tune, base.updated(point), ("hybrid",))
         per_point.append({q.id: q.rr for q in result.reports["hybrid"].questions})
     chosen, cv_mrr, winners = cross_validate(per_point, ids, args.folds)
-    single = {m: ablation["+register +sentences"].reports[m].overall.mrr for m in ("bm25", "dense")}
+    chosen_run = run(searcher, tune, base.updated(FUSION_GRID[chosen]), ("bm25", "dense"))
+    single = {m: chosen_run.reports[m].overall.mrr for m in ("bm25", "dense")}
     write(f"## Fusion by {args.folds}-fold cross-validation on tune\n\n")
     write(f"fold winners: {[FUSION_GRID[w] for w in winners]}\n")
     write(f"chosen: {FUSION_GRID[chosen]}; cross-validated hybrid MRR@10 {cv_mrr:.3f} ")
@@ -165,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     out["ablation"] = {n: _summary(r) for n, r in ablation.items()}
 
     if args.heldout:
-        held = [i for i in items if splits.get(i.id) == "heldout"]
+        held = [i for i in items if i.split == "heldout"]
         final = base.updated(FUSION_GRID[chosen])
         held_run = run(searcher, held, final, MODES)
         write(f"## Held-out split ({len(held)} questions), chosen settings\n\n")

