@@ -26,9 +26,9 @@ class Settings:
     bm25_b: float = 0.75
     rrf_k: int = 60
     fusion: str = "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split (qa.tune)
-    dense_weight: float = 0.4  # dense share in fusion; chosen by CV on the tune split (qa.tune)
+    dense_weight: float = 0.5  # dense share in fusion; chosen by CV on the tune split (qa.tune)
     candidates: int = 50
-    sentence_weight: float = 0.5  # best sentence's share of a passage's dense score
+    sentence_weight: float = 0.3  # best sentence's share of a passage's dense score
     sentence_candidates: int = 200  # nearest sentences whose passages join the dense candidates
     register_weight: float = 0.7  # BM25 weight of register alternatives (`bắp` → `ngô`)
     register_dense_weight: float = 0.5  # expanded query's share of the query vector
