@@ -49,6 +49,7 @@ from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, OcrReport
 from qa.retrieve import MODES, Searcher
 from qa.segment import Segmenter
+from qa.sentences import EmbeddedSentences, write_sentences
 from qa.store import (
     MANIFEST,
     TERMS,
@@ -66,7 +67,8 @@ VECTOR_NOISE = 0.02  # per-dimension standard deviation before normalising
 NAIVE_QUERIES = 5
 SEARCH_K = 10
 VECTORS_NOTE = (
-    "mean of the seed-chunk vectors of the chunk's sentences + N(0, 0.02²) noise, L2-normalised"
+    "mean of the seed-chunk vectors of the chunk's sentences + N(0, 0.02²) noise, L2-normalised;"
+    " one sentence vector per passage (its own)"
 )
 
 
@@ -300,6 +302,10 @@ def write_synthetic_index(
     started = time.perf_counter()
     np.save(folder / "vectors.npy", corpus.vectors, allow_pickle=False)
     DenseIndex.build(corpus.vectors, settings.hnsw_above).save(folder / "dense.faiss")
+    # one sentence row per passage (its own vector): the sentence search path runs at full
+    # size without holding ~4 sentence vectors per synthetic passage in memory
+    spans = np.asarray([(row, 0, len(t)) for row, t in enumerate(corpus.texts)], np.int32)
+    write_sentences(folder, EmbeddedSentences(spans, corpus.vectors, 0), settings.hnsw_above)
     seconds["dense_build_s"] = time.perf_counter() - started
     for extra in seed_index.glob("*.json"):  # restorer, lexicon, …: corpus-wide, kept as is
         if extra.name != MANIFEST:

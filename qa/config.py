@@ -25,9 +25,16 @@ class Settings:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     rrf_k: int = 60
-    fusion: str = "rrf"  # "rrf" or "weighted"
-    dense_weight: float = 0.3  # dense share in fusion; tuned on eval/gold.jsonl (eval/README.md)
+    fusion: str = "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split (qa.tune)
+    dense_weight: float = 0.5  # dense share in fusion; chosen by CV on the tune split (qa.tune)
     candidates: int = 50
+    sentence_weight: float = 0.3  # best sentence's share of a passage's dense score
+    sentence_candidates: int = 200  # nearest sentences whose passages join the dense candidates
+    register_weight: float = 0.7  # BM25 weight of register alternatives (`bắp` → `ngô`)
+    register_dense_weight: float = 0.5  # expanded query's share of the query vector
+    prf_docs: int = 3  # pseudo-relevance feedback: first-pass BM25 rows read
+    prf_terms: int = 0  # their salient terms added to BM25 (0 = off)
+    prf_weight: float = 0.2  # weight of those terms
     hnsw_above: int = 50_000
     embed_batch: int = 32
     abstain_below: float = 0.55  # calibrated on eval/gold.jsonl (eval/README.md)

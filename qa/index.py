@@ -33,12 +33,20 @@ from qa.index_folder import atomic_index_dir, build_lock, check_index_target, re
 from qa.ingest import CATALOG_NAME, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
+from qa.register import Register
 from qa.scan import Scanner
 from qa.scan.cache import OcrCache
 from qa.segment import Lexicon, Segmenter
+from qa.sentences import (
+    EmbeddedSentences,
+    embed_sentences,
+    previous_sentence_vectors,
+    write_sentences,
+)
 from qa.store import (
     FORMAT_VERSION,
     MANIFEST,
+    REGISTER,
     TERMS,
     chunk_to_row,
     document_to_row,
@@ -61,6 +69,8 @@ class BuildReport:
     chunks: int = 0
     embedded: int = 0
     reused: int = 0
+    sentences: int = 0  # sentence vectors stored
+    sentences_embedded: int = 0  # of which embedded by this build (the rest reused)
     seconds: float = 0.0
     embed_seconds: float = 0.0
     errors: list[FailedFile] = field(default_factory=list)  # files left out, kept in the manifest
@@ -229,7 +239,15 @@ def _build_locked(
         keys = missing[first : first + settings.embed_batch]
         for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
             vector_cache[key] = vector
-        notify(0.15 + 0.8 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
+        notify(0.15 + 0.4 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
+    sentences = embed_sentences(
+        chunks,
+        model,
+        previous_sentence_vectors(index_dir, model.id),
+        settings.embed_batch,
+        progress,
+        lambda fraction: notify(0.55 + 0.4 * fraction, "Tạo vector câu"),
+    )
     report.embed_seconds = time.perf_counter() - embed_started
     built = _Built(
         docs=docs,
@@ -240,6 +258,8 @@ def _build_locked(
         folded=folded,
         vectors=np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32),
         lexicon=lexicon,
+        sentences=sentences,
+        register=Register.for_corpus(corpus).counted(d.text for d in docs),
     )
 
     notify(0.96, "Ghi chỉ mục")
@@ -250,6 +270,7 @@ def _build_locked(
         write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)
     report.embedded, report.reused = len(missing), len(chunks) - len(missing)
+    report.sentences, report.sentences_embedded = len(sentences.spans), sentences.embedded
     notify(1.0, "Xong")
     return report
 
@@ -266,6 +287,8 @@ class _Built:
     folded: list[list[str]]
     vectors: np.ndarray
     lexicon: Lexicon
+    sentences: EmbeddedSentences
+    register: Register
 
 
 def _write(folder: Path, built: _Built, settings: Settings) -> None:
@@ -289,6 +312,8 @@ def _write(folder: Path, built: _Built, settings: Settings) -> None:
     restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
     write_json(folder / "restorer.json", restorer.to_json())
     write_json(folder / "lexicon.json", built.lexicon.to_json())
+    write_json(folder / REGISTER, built.register.to_json())
+    write_sentences(folder, built.sentences, settings.hnsw_above)
 
 
 def _manifest(
@@ -305,6 +330,7 @@ def _manifest(
         "corpus": str(corpus.resolve()),
         "catalog": catalog_hash(corpus),
         "lexicon": built.lexicon.fingerprint,
+        "register": built.register.fingerprint,
         "embedder": {"id": model.id, "dim": int(model.dim)},
         "settings": asdict(settings),
         "failed": failures_to_manifest(report.errors),
@@ -315,6 +341,7 @@ def _manifest(
         "counts": {
             "documents": len(built.docs),
             "chunks": len(built.chunks),
+            "sentences": len(built.sentences.spans),
             "footnotes": sum(len(d.footnotes) for d in built.docs),
         },
     }

@@ -123,3 +123,13 @@ class Hit:
     chunk: Chunk
     doc: DocumentMeta
     terms: tuple[str, ...] = ()  # query terms found in the passage, for highlighting
+    sentence: SentenceMatch | None = None  # closest sentence to the question (dense modes)
+
+
+@dataclass(frozen=True)
+class SentenceMatch:
+    """The sentence of a passage closest to the question: `chunk.text[start:end]`, cosine."""
+
+    start: int
+    end: int
+    score: float

@@ -28,13 +28,22 @@ from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
 from qa.query_limits import LimitedQuery, limit_query
+from qa.register import CORPUS_REGISTER, Register, RegisterExpander, expansion_text
 from qa.segment import (
     CORPUS_ABBREVIATIONS,
     Lexicon,
     Segmenter,
     has_diacritics,
 )
-from qa.store import chunk_from_row, document_meta, read_jsonl, read_manifest
+from qa.sentences import SentenceIndex
+from qa.store import (
+    REGISTER,
+    chunk_from_row,
+    document_meta,
+    load_vectors,
+    read_jsonl,
+    read_manifest,
+)
 
 log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "hybrid")
@@ -76,8 +85,11 @@ class Searcher:
             self.lexical = LexicalIndex.load(index_dir / "bm25", len(self.chunks))
             self.folded = LexicalIndex.load(index_dir / "bm25_folded", len(self.chunks))
             self.dense = DenseIndex.load(index_dir / "dense.faiss")
+            self.vectors = load_vectors(index_dir, mmap=True)
+            self.sentences: SentenceIndex | None = SentenceIndex.load(index_dir, len(self.chunks))
             restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
             lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
+            register = json.loads((index_dir / REGISTER).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise IndexStale(
                 f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"
@@ -88,6 +100,7 @@ class Searcher:
         self._doc_texts: dict[str, str] | None = None  # loaded on first use: a server needn't
         self.restorer = DiacriticRestorer.from_json(restorer)
         self.segmenter = Segmenter(Lexicon.from_json(lexicon))
+        self.expander = RegisterExpander(Register.from_json(register), self.segmenter)
         self._doc_of_row = np.array([c.doc_id for c in self.chunks])
 
     @property
@@ -122,6 +135,8 @@ class Searcher:
             changed.append(CATALOG_NAME)
         if Lexicon.for_corpus(corpus).fingerprint != self.manifest.get("lexicon"):
             changed.append(CORPUS_ABBREVIATIONS)
+        if Register.for_corpus(corpus).fingerprint != self.manifest.get("register"):
+            changed.append(CORPUS_REGISTER)
         if changed:
             raise IndexStale(
                 f"index at {self.index_dir} is stale: {len(changed)} changed "
@@ -153,32 +168,90 @@ class Searcher:
         keep = self.matching_documents(filters)
         return np.flatnonzero(np.isin(self._doc_of_row, list(keep)))
 
-    def bm25_ranking(
-        self, query: str, allowed: np.ndarray | None, limit: int
-    ) -> list[tuple[int, float]]:
+    def restored(self, query: str) -> str:
+        """A query typed without any diacritics gets them back from the corpus's spelling."""
+        if not has_diacritics(query) and fold_diacritics(query) == query:
+            return self.restorer.restore(query)
+        return query
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """Accented terms plus folded ones (only folded ones for a query typed without
+        diacritics: `hai long` must not be read as one guess of its accents)."""
         folded = self.folded.scores(self.segmenter.folded_terms(query))
         if has_diacritics(query):
-            scores = self.lexical.scores(self.segmenter.terms(query)) + FOLDED_WEIGHT * folded
-        else:
-            scores = folded
+            return self.lexical.scores(self.segmenter.terms(query)) + FOLDED_WEIGHT * folded
+        return folded
+
+    def bm25_ranking(
+        self,
+        query: str,
+        allowed: np.ndarray | None,
+        limit: int,
+        alternatives: tuple[str, ...] = (),
+    ) -> list[tuple[int, float]]:
+        """BM25 of the user's words, plus register alternatives and feedback terms at their
+        lower weights (`Settings.register_weight`, `Settings.prf_weight`)."""
+        scores = self.bm25_scores(query)
+        if alternatives and self.settings.register_weight > 0:
+            # accented terms only: folded `lợn` is `lon`, which is also `lớn` (big)
+            extra = self.lexical.scores(self.segmenter.terms(" ; ".join(alternatives)))
+            scores = scores + self.settings.register_weight * extra
+        mask = None
         if allowed is not None:
             mask = np.zeros(len(scores), dtype=bool)
             mask[allowed] = True
             scores = np.where(mask, scores, 0.0)
+        if self.settings.prf_terms > 0 and self.settings.prf_weight > 0:
+            scores = scores + self.settings.prf_weight * self._feedback_scores(query, scores)
+            if mask is not None:
+                scores = np.where(mask, scores, 0.0)
         top = top_rows(scores, limit)
         return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
 
+    def _feedback_scores(self, query: str, scores: np.ndarray) -> np.ndarray:
+        """Pseudo-relevance feedback: BM25 of the salient terms of the first-pass top rows."""
+        rows = [int(r) for r in top_rows(scores, self.settings.prf_docs) if scores[r] > 0]
+        own = set(self.segmenter.terms(self.restored(query)))
+        terms = self.lexical.salient_terms(rows, self.settings.prf_terms, own)
+        return self.lexical.scores(terms) if terms else np.zeros_like(scores)
+
     def dense_query(self, query: str) -> str:
         """Restore diacritics on a query typed without them, expand abbreviations."""
-        if not has_diacritics(query) and fold_diacritics(query) == query:
-            query = self.restorer.restore(query)
-        return self.segmenter.expand_abbreviations(query)
+        return self.segmenter.expand_abbreviations(self.restored(query))
+
+    def query_vector(self, query: str, alternatives: tuple[str, ...] = ()) -> np.ndarray:
+        """The query's embedding; with register alternatives, a weighted mean with the
+        expanded query's (`Settings.register_dense_weight`), normalised again."""
+        text = self.dense_query(query)
+        weight = self.settings.register_dense_weight
+        if not alternatives or weight <= 0:
+            return self.embedder.embed_queries([text])[0]
+        plain, expanded = self.embedder.embed_queries([text, expansion_text(text, alternatives)])
+        vector = (1 - weight) * plain + weight * expanded
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def dense_ranking(
-        self, query: str, allowed: np.ndarray | None, limit: int
+        self, vector: np.ndarray, allowed: np.ndarray | None, limit: int
     ) -> list[tuple[int, float]]:
-        vector = self.embedder.embed_queries([self.dense_query(query)])[0]
-        return self.dense.search(vector, limit, allowed)
+        """Passage similarity fused with its best sentence's (`Settings.sentence_weight`):
+        candidates are the nearest passages and the passages of the nearest sentences."""
+        passages = dict(self.dense.search(vector, limit, allowed))
+        weight = self.settings.sentence_weight
+        if weight <= 0 or self.sentences is None:
+            return sorted(passages.items(), key=lambda item: (-item[1], item[0]))
+        best = self.sentences.search(vector, self.settings.sentence_candidates, allowed)
+        scored = []
+        for row in passages.keys() | best.keys():
+            passage = passages.get(row)
+            if passage is None:
+                passage = float(self.vectors[row] @ vector)
+            sentence = best.get(row)
+            if sentence is None:
+                match = self.sentences.best(vector, row)
+                sentence = passage if match is None else match.score
+            scored.append((row, (1 - weight) * passage + weight * sentence))
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[:limit]
 
     def prepare_query(self, query: str) -> LimitedQuery:
         """The cleaned query, cut to its key words when long; the faces show the notice."""
@@ -196,11 +269,14 @@ class Searcher:
             raise QueryError("k must be at least 1")
         allowed = self.allowed_rows(filters or Filters())
         limit = max(self.settings.candidates, 3 * k)
+        alternatives = self.expander.alternatives(self.restored(query))
+        vector = None
         rankings = []
         if mode in ("bm25", "hybrid"):
-            rankings.append(self.bm25_ranking(query, allowed, limit))
+            rankings.append(self.bm25_ranking(query, allowed, limit, alternatives))
         if mode in ("dense", "hybrid"):
-            rankings.append(self.dense_ranking(query, allowed, limit))
+            vector = self.query_vector(query, alternatives)
+            rankings.append(self.dense_ranking(vector, allowed, limit))
         weights = (1 - self.settings.dense_weight, self.settings.dense_weight)
         if len(rankings) == 1:
             fused = rankings[0]
@@ -208,7 +284,7 @@ class Searcher:
             fused = weighted_fusion(rankings, weights)
         else:
             fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights)
-        return self._hits(query, self._collapse(fused), k)
+        return self._hits(query, self._collapse(fused), k, vector)
 
     def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Drop a passage that mostly overlaps a better-ranked one of the same document."""
@@ -219,14 +295,21 @@ class Searcher:
                 kept.append((row, score))
         return kept
 
-    def _hits(self, query: str, ranking: list[tuple[int, float]], k: int) -> list[Hit]:
+    def _hits(
+        self, query: str, ranking: list[tuple[int, float]], k: int, vector: np.ndarray | None
+    ) -> list[Hit]:
+        """Hits with highlight terms and, when a query vector exists, the passage's sentence
+        closest to the question."""
         words = query_words(query, self.segmenter)
         hits = []
         for rank, (row, score) in enumerate(ranking[:k], start=1):
             chunk = self.chunks[row]
             folded = fold_diacritics(chunk.text).lower()
             terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
-            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms))
+            sentence = None
+            if vector is not None and self.sentences is not None:
+                sentence = self.sentences.best(vector, row)
+            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms, sentence))
         return hits
 
 

@@ -10,6 +10,11 @@ index/<name>/
   bm25/, bm25_folded/  bm25s arrays (accented terms, diacritic-folded terms)
   restorer.json      corpus spelling for restoring diacritics on queries
   ocr-cache.jsonl    OCR output by page-image hash (qa.scan.cache), reused by the next build
+  lexicon.json       abbreviations and stopwords the terms were made with
+  register.json      register lexicon for query expansion (`bắp` → also `ngô`)
+  sentence_spans.npy   int32 (chunk row, start, end) of every sentence, in chunk order
+  sentence_vectors.npy sentence embeddings, float32, row i = sentence i of sentence_spans
+  sentences.faiss    FAISS index over sentence_vectors.npy
 
 A build writes a temporary sibling folder and swaps it in with renames (`qa/index_folder.py`),
 so a failed or interrupted build never leaves a broken index in place.
@@ -29,9 +34,13 @@ import numpy as np
 from qa.errors import IndexMissing, IndexStale
 from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TERMS = "terms.jsonl.gz"
 MANIFEST = "manifest.json"
+REGISTER = "register.json"
+SENTENCE_SPANS = "sentence_spans.npy"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+SENTENCE_INDEX = "sentences.faiss"
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -113,6 +122,24 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_vectors(index_dir: Path) -> np.ndarray:
-    vectors: np.ndarray = np.load(index_dir / "vectors.npy", allow_pickle=False)
+def load_vectors(index_dir: Path, mmap: bool = False) -> np.ndarray:
+    vectors: np.ndarray = np.load(
+        index_dir / "vectors.npy", allow_pickle=False, mmap_mode="r" if mmap else None
+    )
     return vectors
+
+
+def save_sentences(folder: Path, spans: np.ndarray, vectors: np.ndarray) -> None:
+    np.save(folder / SENTENCE_SPANS, np.asarray(spans, dtype=np.int32), allow_pickle=False)
+    np.save(folder / SENTENCE_VECTORS, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+
+
+def load_sentences(folder: Path, mmap: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence spans (chunk row, start, end) and vectors; ValueError when they disagree."""
+    spans: np.ndarray = np.load(folder / SENTENCE_SPANS, allow_pickle=False)
+    vectors: np.ndarray = np.load(
+        folder / SENTENCE_VECTORS, allow_pickle=False, mmap_mode="r" if mmap else None
+    )
+    if spans.ndim != 2 or spans.shape[1] != 3 or len(spans) != len(vectors):
+        raise ValueError(f"sentence files of {folder} disagree ({spans.shape}, {vectors.shape})")
+    return spans, vectors

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers import CountingEmbedder
 
+from qa.config import Settings
 from qa.errors import QueryError
 from qa.index import build_index
 from qa.retrieve import Filters, Searcher, top_rows
@@ -116,3 +118,38 @@ def test_top_rows_is_a_stable_partial_sort() -> None:
     assert top_rows(scores, 4).tolist() == [5, 1, 3, 4]
     assert top_rows(scores, 10).tolist() == [5, 1, 3, 4, 0, 2]
     assert top_rows(scores, 0).tolist() == []
+
+
+def test_dense_hits_carry_their_closest_sentence(searcher: Searcher) -> None:
+    for hit in searcher.search("thu ngân sách nhà nước ước đạt", 5, mode="hybrid"):
+        assert hit.sentence is not None
+        assert 0 <= hit.sentence.start < hit.sentence.end <= len(hit.chunk.text)
+        assert -1.0 <= hit.sentence.score <= 1.0
+    assert all(h.sentence is None for h in searcher.search("thu ngân sách", 5, mode="bm25"))
+
+
+def test_register_words_reach_the_documents_words(searcher: Searcher) -> None:
+    """`heo` (Southern) is nowhere in the corpus; with the register it finds `lợn`."""
+    plain = replace(searcher.settings, register_weight=0.0)
+    expanded = replace(searcher.settings, register_weight=0.5)
+    try:
+        searcher.settings = plain
+        without = searcher.search("heo", 3, mode="bm25")
+        searcher.settings = expanded
+        with_register = searcher.search("heo", 3, mode="bm25")
+    finally:
+        searcher.settings = Settings()
+    assert not any("lợn" in h.chunk.text for h in without)
+    assert any("lợn" in h.chunk.text for h in with_register)
+
+
+def test_feedback_terms_change_the_ranking_only_when_on(searcher: Searcher) -> None:
+    query = "sản lượng lúa"
+    baseline = [h.chunk.chunk_id for h in searcher.search(query, 10, mode="bm25")]
+    try:
+        searcher.settings = replace(searcher.settings, prf_terms=0, prf_weight=0.5)
+        assert [h.chunk.chunk_id for h in searcher.search(query, 10, mode="bm25")] == baseline
+        searcher.settings = replace(searcher.settings, prf_terms=8, prf_weight=0.5)
+        assert [h.chunk.chunk_id for h in searcher.search(query, 10, mode="bm25")] != baseline
+    finally:
+        searcher.settings = Settings()

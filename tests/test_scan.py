@@ -156,7 +156,9 @@ def test_a_folder_of_photos_is_read_together_before_files_are_loaded(tmp_path: P
     for number, line in enumerate(SEED_LINES, start=1):
         page_image([line]).save(tmp_path / f"photo{number}.png")
     scanner = Scanner(Settings(ocr_workers=2))
-    loaded = [item for item in iter_corpus(tmp_path, scanner=scanner) if isinstance(item, LoadedFile)]
+    loaded = [
+        item for item in iter_corpus(tmp_path, scanner=scanner) if isinstance(item, LoadedFile)
+    ]
     assert [item.meta.doc_id for item in loaded] == ["photo1", "photo2"]
     assert scanner.pages_read == 2 and scanner.cache.hits == 2  # loading found both read
     assert _cer(SEED_LINES[1], loaded[1].pages[0].text) < 0.05

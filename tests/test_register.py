@@ -1,0 +1,74 @@
+"""Register lexicon: the user's words find the documents' words, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.errors import ConfigError
+from qa.register import Register, RegisterExpander, expansion_text
+from qa.segment import Segmenter
+
+
+@pytest.fixture(scope="module")
+def expander() -> RegisterExpander:
+    return RegisterExpander(Register.load(), Segmenter())
+
+
+def test_regional_and_everyday_words_get_the_documents_words(expander: RegisterExpander) -> None:
+    assert "ngô" in expander.alternatives("sản lượng bắp vụ đông")
+    assert "người cao tuổi" in expander.alternatives("chính sách cho người già")
+    assert "nhà ở xã hội" in expander.alternatives("xây nhà cho người thu nhập thấp")
+
+
+def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -> None:
+    alternatives = expander.alternatives("sản lượng bắp và ngô")
+    assert "ngô" not in alternatives and "bắp" not in alternatives
+
+
+def test_a_member_inside_another_word_does_not_fire(expander: RegisterExpander) -> None:
+    # `quả` is a member (fruit), but `kết quả` is "result"
+    assert expander.alternatives("kết quả thu hút đầu tư") == ()
+
+
+def test_no_alternatives_for_a_plain_administrative_question(expander: RegisterExpander) -> None:
+    assert expander.alternatives("GRDP 9 tháng năm 2023 ước đạt bao nhiêu") == ()
+
+
+def test_a_corpus_extends_the_bundled_groups(tmp_path: Path) -> None:
+    (tmp_path / "register.toml").write_text(
+        '[register]\nlocal = [["cầu Tân Đệ", "cầu qua sông Hồng"]]\n', "utf-8"
+    )
+    register = Register.for_corpus(tmp_path)
+    assert ("cầu Tân Đệ", "cầu qua sông Hồng") in register.groups
+    assert set(Register.load().groups) < set(register.groups)
+    assert register.fingerprint != Register.load().fingerprint
+    assert Register.from_json(register.to_json()) == register
+
+
+@pytest.mark.parametrize(
+    "text", ["[register\n", '[register]\nlocal = "ngô, bắp"\n', "register = 3\n"]
+)
+def test_a_broken_register_file_is_a_config_error(tmp_path: Path, text: str) -> None:
+    (tmp_path / "register.toml").write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match="register"):
+        Register.for_corpus(tmp_path)
+
+
+def test_expansion_text_appends_the_alternatives() -> None:
+    assert expansion_text("giá bắp", ("ngô",)) == "giá bắp (ngô)"
+    assert expansion_text("giá lúa", ()) == "giá lúa"
+
+
+def test_counted_register_brings_only_what_the_corpus_uses_more(
+    expander: RegisterExpander,
+) -> None:
+    texts = ["Tổng đàn lợn ước đạt 712,6 nghìn con.", "Hỗ trợ người cao tuổi; sản lượng lúa."]
+    counted = Register.load().counted(texts)
+    assert counted.counts["lợn"] == 1 and counted.counts["heo"] == 0
+    assert counted.fingerprint == Register.load().fingerprint  # counts follow the corpus
+    corpus_aware = RegisterExpander(counted, expander.segmenter)
+    assert corpus_aware.alternatives("số con heo") == ("lợn",)
+    assert corpus_aware.alternatives("tổng đàn lợn") == ()  # the documents' own word
+    assert corpus_aware.alternatives("chính sách cho người già") == ("người cao tuổi",)

@@ -1,0 +1,59 @@
+"""Sentence vectors: spans inside their chunks, reuse by content hash, best sentence found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from helpers import CountingEmbedder
+
+from qa.models import Chunk
+from qa.sentences import (
+    SentenceIndex,
+    chunk_sentence_rows,
+    embed_sentences,
+    write_sentences,
+)
+
+TEXT = (
+    "Tổng sản phẩm trên địa bàn tỉnh ước đạt 47.411 tỷ đồng, tăng 7,72% so với cùng kỳ. "
+    "Thu ngân sách nhà nước ước đạt 5.712 tỷ đồng. Năm 2023.\n\n"
+    "Khu công nghiệp Hải Long đã khởi công xây dựng hạ tầng."
+)
+CHUNKS = [
+    Chunk("a:0", "a", TEXT, 0, len(TEXT), "I. Kinh tế"),
+    Chunk("b:0", "b", "Sản lượng lúa cả năm đạt 1,04 triệu tấn.", 0, 41, ""),
+]
+
+
+def test_sentence_rows_are_spans_of_their_chunk_in_chunk_order() -> None:
+    rows = chunk_sentence_rows(CHUNKS)
+    assert rows.dtype == np.int32 and list(rows[:, 0]) == sorted(rows[:, 0])
+    texts = [CHUNKS[r].text[s:e] for r, s, e in rows.tolist()]
+    assert texts[0].startswith("Tổng sản phẩm") and texts[0].endswith("cùng kỳ.")
+    assert "Năm 2023." not in texts  # too short to say anything alone
+    assert texts[-1] == CHUNKS[1].text
+
+
+def test_sentences_are_embedded_once_and_reused_by_hash(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    cache: dict[str, np.ndarray] = {}
+    first = embed_sentences(CHUNKS, embedder, cache, batch=2, progress=False)
+    assert first.embedded == embedder.passages_embedded == len(first.spans) == 4
+    again = embed_sentences(CHUNKS + CHUNKS[:1], embedder, cache, batch=2, progress=False)
+    assert again.embedded == 0 and len(again.spans) == 7
+    assert np.allclose(again.vectors[:4], first.vectors)
+
+
+def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    built = embed_sentences(CHUNKS, embedder, {}, batch=8, progress=False)
+    write_sentences(tmp_path, built, hnsw_above=1000)
+    index = SentenceIndex.load(tmp_path, len(CHUNKS))
+    query = embedder.embed_queries(["thu ngân sách nhà nước ước đạt bao nhiêu"])[0]
+    match = index.best(query, 0)
+    assert match is not None
+    assert TEXT[match.start : match.end].startswith("Thu ngân sách nhà nước")
+    found = index.search(query, limit=10, allowed_chunks=None)
+    assert set(found) == {0, 1} and found[0] == max(found.values())
+    assert set(index.search(query, limit=10, allowed_chunks=np.array([1]))) == {1}
