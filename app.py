@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa.answer import ABSTAIN_TEXT, Answer, compose_answer
+from qa.answer import ABSTAIN_TEXT, Answer
 from qa.app_support import (
     anchor_id,
     answer_csv,
@@ -35,10 +35,12 @@ from qa.app_support import (
     short_title,
     source_card_html,
 )
+from qa.ask import ask as ask_question
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.dates import date_label
 from qa.errors import IndexMissing, IndexStale, QAError, QueryError
 from qa.index import build_index
+from qa.llm import LLMConfig
 from qa.models import Hit
 from qa.retrieve import Filters, Searcher, clean_query
 from qa.store import read_manifest
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 INDEX_DIR = Path(os.environ.get("QA_INDEX") or ROOT / DEFAULT_INDEX)
 CORPUS_DIR = Path(os.environ.get("QA_CORPUS") or ROOT / DEFAULT_CORPUS)
+LLM = LLMConfig.from_env()  # QA_LLM_URL + QA_LLM_MODEL, read once, exactly as `qa ask` does
 EXAMPLES = (
     "tiến độ KCN Hải Long?",
     "GRDP 9 tháng năm 2023 tăng bao nhiêu?",
@@ -56,7 +59,8 @@ EXAMPLES = (
 )
 MODES = {"hybrid": "Kết hợp", "bm25": "BM25", "dense": "Ngữ nghĩa"}
 CSS = """<style>
-.qa-answer p {font-size: 1.06rem; line-height: 1.65; margin: 0 0 .55rem 0;}
+.qa-answer p {font-size: 1.3rem; font-weight: 500; line-height: 1.55; margin: .3rem 0 .4rem 0;}
+.qa-lead {color: #8a5a00; font-weight: 400;}
 .qa-cite, .qa-cite:visited {color: #b3261e; font-weight: 600; text-decoration: none;
   font-size: .9em; white-space: nowrap;}
 .qa-cite:hover, .qa-jump:hover {text-decoration: underline;}
@@ -93,8 +97,7 @@ CSS = """<style>
 def load_searcher(index_dir: str) -> Searcher:
     """The loaded index, once per process; the embedder is warmed so no question waits for it."""
     searcher = Searcher(Path(index_dir))
-    warm_up = "tiến độ KCN Hải Long?"
-    compose_answer(warm_up, searcher.search(warm_up, 3), searcher.segmenter, searcher.settings)
+    ask_question(searcher, "tiến độ KCN Hải Long?", k=3)
     return searcher
 
 
@@ -116,9 +119,9 @@ def cached_hits(
 def cached_answer(
     index_dir: str, built_at: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
 ) -> Answer:
-    searcher = load_searcher(index_dir)
-    hits = cached_hits(index_dir, built_at, query, k, mode, doc_ids)
-    return compose_answer(query, hits, searcher.segmenter, searcher.settings)
+    """The answer through `qa.ask.ask`, as `qa ask` gives it (the LLM too when configured)."""
+    filters = Filters(doc_ids=doc_ids or ())
+    return ask_question(load_searcher(index_dir), query, k=k, mode=mode, filters=filters, llm=LLM)
 
 
 def embedder_id() -> str:
@@ -348,16 +351,19 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
             icon=":material/info:",
         )
     else:
+        by_n = {c.n: c for c in answer.citations}
+        shown: set[int] = set()
+        blocks = []
+        for line, line_html in zip(answer.lines, answer_lines_html(answer), strict=True):
+            blocks.append(f"<p>{line_html}</p>")
+            for n in (n for n in line.citations if n in by_n and n not in shown):
+                shown.add(n)  # the proof: the full quoted sentence under its short answer
+                blocks.append(citation_html(by_n[n], anchors.get(by_n[n].chunk_id)))
         with st.container(border=True):
             st.markdown("##### Trả lời")
-            lines = "".join(f"<p>{line}</p>" for line in answer_lines_html(answer))
-            st.markdown(f'<div class="qa-answer">{lines}</div>', unsafe_allow_html=True)
             if answer.notice:
                 st.caption(answer.notice)
-        st.markdown("##### Trích dẫn")
-        for citation in answer.citations:
-            html = citation_html(citation, anchors.get(citation.chunk_id))
-            st.markdown(html, unsafe_allow_html=True)
+            st.markdown(f'<div class="qa-answer">{"".join(blocks)}</div>', unsafe_allow_html=True)
 
     with st.container(horizontal=True, vertical_alignment="center"):
         st.caption(

@@ -10,15 +10,16 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from qa.cli_options import add_settings_option, settings_from_args
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
+T = TypeVar("T")
 
 
 def _out(text: str = "", stream: TextIO | None = None) -> None:
@@ -95,13 +96,12 @@ def _questions(args: argparse.Namespace) -> Iterator[str]:
     yield args.question
 
 
-def _searched(args: argparse.Namespace, searcher: Any) -> Iterator[tuple[str, list[Any]]]:
-    """Each question with its hits; in batch mode a bad question becomes an error line
+def _each(args: argparse.Namespace, run: Callable[[str], T]) -> Iterator[tuple[str, T]]:
+    """Each question with `run(question)`; in batch mode a bad question becomes an error line
     (`{"query", "error"}`) and the batch goes on."""
-    filters = _filters(args)
     for question in _questions(args):
         try:
-            yield question, searcher.search(question, args.k, args.mode, filters)
+            yield question, run(question)
         except QueryError as exc:
             if not args.batch:
                 raise
@@ -132,7 +132,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from qa.serialize import search_to_dict
 
     searcher = _searcher(args)
-    for question, hits in _searched(args, searcher):
+    filters = _filters(args)
+    for question, hits in _each(args, lambda q: searcher.search(q, args.k, args.mode, filters)):
         if args.json or args.batch:
             _out(json.dumps(search_to_dict(question, args.mode, hits), ensure_ascii=False))
             continue
@@ -151,15 +152,18 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.answer import compose_answer
-    from qa.llm import generate_answer
+    from qa.ask import ask
+    from qa.llm import LLMConfig
     from qa.serialize import answer_to_dict
 
     searcher = _searcher(args)
-    for question, hits in _searched(args, searcher):
-        answer = compose_answer(question, hits, searcher.segmenter, searcher.settings)
-        if not args.no_llm:
-            answer = generate_answer(answer)
+    llm = None if args.no_llm else LLMConfig.from_env()
+    filters = _filters(args)
+
+    def run(question: str) -> Any:
+        return ask(searcher, question, k=args.k, mode=args.mode, filters=filters, llm=llm)
+
+    for _, answer in _each(args, run):
         if args.json or args.batch:
             _out(json.dumps(answer_to_dict(answer), ensure_ascii=False))
             continue
@@ -168,11 +172,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer: Any) -> None:
+    """The short answer (dated, newest marked, when several documents speak), then the
+    citations with their full quoted sentence as the proof."""
     from qa.dates import date_label
 
     if answer.notice:
         _out(f"({answer.notice})")
-    _out(answer.text)
+    dated = len({line.doc_date for line in answer.lines}) > 1
+    for line in answer.lines:
+        when = f"({date_label(line.doc_date)}{', mới nhất' if line.latest else ''}) "
+        _out(f"{when if dated else ''}{line.render()}")
+    if answer.abstained:
+        _out(answer.text)
     if answer.citations:
         _out("\nNguồn:")
     for c in answer.citations:

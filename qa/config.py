@@ -30,7 +30,8 @@ class Settings:
     candidates: int = 50
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.55  # calibrated on eval/gold.jsonl (eval/README.md)
+    abstain_below: float = 0.2  # on the abstention model's probability (eval/README.md)
+    abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:

@@ -19,6 +19,7 @@ import json
 import logging
 import math
 import re
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -29,7 +30,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from qa.answer import Answer, compose_answer
+from qa.abstention import reliability
+from qa.answer import Answer
+from qa.ask import ask
 from qa.config import Settings
 from qa.embed import Embedder
 from qa.errors import QAError
@@ -360,6 +363,9 @@ class AskMetrics:
     abstention_precision: float
     abstention_recall: float
     answerable_abstention_rate: float
+    words_median: float = 0.0  # answer length in words, over answered answerable questions
+    words_p90: float = 0.0
+    words_max: int = 0
 
 
 def ask_metrics(results: Sequence[AskResult], threshold: float) -> AskMetrics:
@@ -375,6 +381,7 @@ def ask_metrics(results: Sequence[AskResult], threshold: float) -> AskMetrics:
     abstained_unans = [r for r in unanswerable if abstains(r)]
     answered = [r for r in answerable if not abstains(r)]
     cited = sum(r.cited for r in answered)
+    words = sorted(len(r.text.split()) for r in answered) or [0]
     by_type: dict[str, float] = {}
     for qtype in dict.fromkeys(r.type for r in answerable):
         group = [r for r in answerable if r.type == qtype]
@@ -391,6 +398,9 @@ def ask_metrics(results: Sequence[AskResult], threshold: float) -> AskMetrics:
         answerable_abstention_rate=(
             sum(abstains(r) for r in answerable) / len(answerable) if answerable else 0.0
         ),
+        words_median=float(statistics.median(words)),
+        words_p90=float(words[round(0.9 * (len(words) - 1))]),
+        words_max=words[-1],
     )
 
 
@@ -516,8 +526,8 @@ class GoldEvaluator:
         never = replace(settings, abstain_below=-1.0)
         results = []
         for item in tqdm(self.items, desc="ask", disable=not progress):
-            hits = self.searcher.search(item.question, k=ASK_K, mode="hybrid")
-            answer = compose_answer(item.question, hits, self.searcher.segmenter, never)
+            answer = ask(self.searcher, item.question, k=ASK_K, mode="hybrid", settings=never)
+            hits = list(answer.hits)
             cited_ids = dict.fromkeys(c.chunk_id for c in answer.citations)
             by_id = {h.chunk.chunk_id: h.chunk for h in hits}
             cited_relevant = (
@@ -749,9 +759,26 @@ def ask_table(report: EvalReport, markdown: bool = False) -> str:
             f"({round(m.abstention_recall * m.unanswerable)}/{m.unanswerable})",
         ],
         ["abstention rate on answerable", _pct(m.answerable_abstention_rate)],
+        [
+            "answer words median / p90 / max",
+            f"{m.words_median:.0f} / {m.words_p90:.0f} / {m.words_max}",
+        ],
         *([f"accuracy: {t}", _pct(v)] for t, v in m.accuracy_by_type.items()),
     ]
-    return render_table(["ask (hybrid + compose_answer)", "value"], rows, markdown, left=1)
+    return render_table(["ask (hybrid + qa.ask)", "value"], rows, markdown, left=1)
+
+
+def reliability_table(report: EvalReport, markdown: bool = False) -> str:
+    """Confidence bins of the abstention model vs the share of right answers in them."""
+    if report.ask is None:
+        return ""
+    results = report.ask.results
+    bins = reliability([r.confidence for r in results], [int(r.correct) for r in results])
+    rows = [
+        [b["bin"], str(b["questions"]), str(b["confidence"] or "–"), str(b["accuracy"] or "–")]
+        for b in bins
+    ]
+    return render_table(["confidence", "questions", "mean conf.", "accuracy"], rows, markdown)
 
 
 def calibration_table(report: EvalReport, markdown: bool = False) -> str:
@@ -791,6 +818,7 @@ def terminal_summary(report: EvalReport) -> str:
     parts = [retrieval_table(report)]
     if report.ask is not None:
         parts.append(ask_table(report))
+        parts.append(reliability_table(report))
     if report.calibration:
         parts.append(calibration_table(report))
         parts.append(f"chosen abstain_below: {report.chosen_threshold:.2f}")
@@ -818,6 +846,7 @@ def markdown_report(report: EvalReport, day: str) -> str:
     ]
     if report.ask is not None:
         lines += ["## Answers", "", ask_table(report, markdown=True), ""]
+        lines += ["## Reliability", "", reliability_table(report, markdown=True), ""]
     if report.calibration:
         lines += [
             "## Abstention threshold sweep",
