@@ -9,10 +9,9 @@ right; the composer abstains below `Settings.abstain_below`. Weights are plain J
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +31,6 @@ FEATURES = (
     "ocr_clean",  # share of valid Vietnamese syllables in the answer line
 )
 DEFAULT_MODEL = Path(__file__).parent / "data" / "abstention.json"
-BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
 @dataclass(frozen=True)
@@ -92,28 +90,3 @@ def load_model(path: str = "") -> AbstentionModel:
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read abstention model {file}: {exc}") from exc
     return AbstentionModel.from_json(data)
-
-
-def reliability(probabilities: Sequence[float], labels: Sequence[int]) -> list[dict[str, Any]]:
-    """Confidence bins with their question count, mean confidence and share answered right:
-    a calibrated model has the two close in every bin.
-
-    >>> reliability([0.9, 0.7, 0.1], [1, 0, 0])[4]
-    {'bin': '0.8–1.0', 'questions': 1, 'confidence': 0.9, 'accuracy': 1.0}
-    """
-    rows = []
-    for low, high in itertools.pairwise(BINS):
-        inside = [
-            (p, y)
-            for p, y in zip(probabilities, labels, strict=True)
-            if low <= p < high or (high == 1.0 and p == 1.0)
-        ]
-        rows.append(
-            {
-                "bin": f"{low:.1f}–{high:.1f}",
-                "questions": len(inside),
-                "confidence": round(sum(p for p, _ in inside) / len(inside), 3) if inside else None,
-                "accuracy": round(sum(y for _, y in inside) / len(inside), 3) if inside else None,
-            }
-        )
-    return rows

@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.abstention import FEATURES, AbstentionModel, reliability
+from qa.abstention import FEATURES, AbstentionModel
 from qa.answer import compose_answer
-from qa.evaluate import answer_correct, load_gold
+from qa.eval_answer_stats import ReliabilityBin, expected_calibration_error, reliability_bins
+from qa.eval_answers import AskResult, answer_correct
+from qa.eval_gold import load_gold
 
 if TYPE_CHECKING:
     from qa.retrieve import Searcher
@@ -33,7 +35,8 @@ class FitReport:
     questions: int
     answerable: int
     threshold: float
-    reliability: list[dict[str, Any]]  # out-of-fold confidence bins vs accuracy
+    reliability: list[ReliabilityBin]  # out-of-fold confidence bins vs accuracy
+    calibration_error: float
     path: Path | None = None
 
 
@@ -43,29 +46,23 @@ def neutral_model() -> AbstentionModel:
     return AbstentionModel(FEATURES, zeros, tuple(1.0 for _ in FEATURES), zeros, 0.0, {})
 
 
-def tune_ids(gold_path: Path, split: str = "tune") -> set[str]:
-    """Ids of the questions in `split` (a question without a `split` field is tune)."""
-    rows = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()]
-    return {str(r["id"]) for r in rows if r and r.get("split", "tune") == split}
-
-
 def collect(
     searcher: Searcher, gold_path: Path, split: str = "tune"
-) -> tuple[list[dict[str, float]], list[int], list[bool]]:
-    """Features, labels (answer right) and answerability of every question of `split`."""
-    keep = tune_ids(gold_path, split)
+) -> tuple[list[dict[str, float]], list[AskResult]]:
+    """Features and results (right or not) of every question of `split`, never abstaining."""
     never = replace(searcher.settings, abstain_below=-1.0)
-    features, labels, answerable = [], [], []
     model = neutral_model()
-    for item in load_gold(gold_path):
-        if item.id not in keep:
-            continue
+    features, results = [], []
+    for item in (i for i in load_gold(gold_path) if i.split == split):
         hits = searcher.search(item.question, 5, "hybrid")
         answer = compose_answer(item.question, hits, searcher.segmenter, never, model)
         features.append(dict(answer.features))
-        labels.append(int(item.answer is not None and answer_correct(item.answer, answer)))
-        answerable.append(item.answerable)
-    return features, labels, answerable
+        right = item.answer is not None and answer_correct(item.answer, answer)
+        cited = len(answer.citations)
+        results.append(
+            AskResult(item.id, item.type, item.answerable, 0.5, right, cited, 0, answer.text)
+        )
+    return features, results
 
 
 def fit(
@@ -103,20 +100,20 @@ def fit(
     return model, [float(p) for p in out_of_fold[:, 1]]
 
 
-def choose_threshold(
-    probabilities: Sequence[float], answerable: Sequence[bool], labels: Sequence[int]
-) -> float:
+def choose_threshold(results: Sequence[AskResult]) -> float:
     """The highest threshold (0.05 steps) that abstains on at most 5% of the answerable
     questions; it abstains on as many unanswerable ones as that allows.
 
-    >>> choose_threshold([0.9, 0.8, 0.1, 0.3], [True, True, False, False], [1, 1, 0, 0])
+    >>> r = [AskResult(str(i), "t", a, p, a, 1, 0, "") for i, (a, p) in
+    ...      enumerate([(True, 0.9), (True, 0.8), (False, 0.1), (False, 0.3)])]
+    >>> choose_threshold(r)
     0.8
     """
-    answerable_p = [p for p, a in zip(probabilities, answerable, strict=True) if a]
+    answerable = [r.confidence for r in results if r.answerable]
     allowed = [
         t / 20
         for t in range(21)
-        if sum(p < t / 20 for p in answerable_p) <= MAX_FALSE_ABSTENTION * len(answerable_p)
+        if sum(p < t / 20 for p in answerable) <= MAX_FALSE_ABSTENTION * len(answerable)
     ]
     return max(allowed, default=0.0)
 
@@ -125,12 +122,19 @@ def fit_from_gold(
     searcher: Searcher, gold_path: Path, out: Path | None = None, split: str = "tune"
 ) -> FitReport:
     """Collect, fit, choose the threshold; write the weights JSON to `out` when given."""
-    features, labels, answerable = collect(searcher, gold_path, split)
-    model, out_of_fold = fit(features, labels)
-    threshold = choose_threshold(out_of_fold, answerable, labels)
+    features, results = collect(searcher, gold_path, split)
+    model, out_of_fold = fit(features, [int(r.correct) for r in results])
+    results = [replace(r, confidence=p) for r, p in zip(results, out_of_fold, strict=True)]
+    threshold = choose_threshold(results)
     model = replace(model, info={**model.info, "suggested_abstain_below": threshold})
+    bins = reliability_bins(results)
     report = FitReport(
-        model, len(labels), sum(answerable), threshold, reliability(out_of_fold, labels)
+        model,
+        len(results),
+        sum(r.answerable for r in results),
+        threshold,
+        bins,
+        expected_calibration_error(bins),
     )
     if out is not None:
         out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -16,7 +16,14 @@ from qa.abstention import DEFAULT_MODEL
 from qa.cli_options import add_settings_option, settings_from_args
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import ConfigError
-from qa.evaluate import DEFAULT_KS, parse_ks, run_eval, summary_dict, terminal_summary
+from qa.evaluate import (
+    DEFAULT_KS,
+    SPLIT_CHOICES,
+    parse_ks,
+    run_eval,
+    summary_dict,
+    terminal_summary,
+)
 from qa.retrieve import MODES
 
 DEFAULT_GOLD = Path("eval/gold.jsonl")
@@ -43,11 +50,20 @@ def register_eval(
         help="measure retrieval and answers on the gold set (or a BEIR dataset)",
         description=(
             "Hit@k, Recall@k, MRR@10 and nDCG@10 per mode and question type, answer accuracy, "
-            "citation precision and abstention; writes JSON, a markdown report and a plot to --out."
+            "citation precision, abstention, answer length and reliability, each reported for "
+            "the held-out and the tuning split; writes JSON, a markdown report and a plot to "
+            "--out."
         ),
     )
     parser.add_argument(
         "--gold", type=Path, default=DEFAULT_GOLD, help="gold questions (JSON Lines)"
+    )
+    parser.add_argument(
+        "--split",
+        choices=SPLIT_CHOICES,
+        default="all",
+        metavar="SPLIT",
+        help="tune (what tuning may use) | heldout | all (default: %(default)s)",
     )
     parser.add_argument(
         "--modes", default=",".join(MODES), help="comma-separated: bm25,dense,hybrid"
@@ -66,7 +82,7 @@ def register_eval(
     parser.add_argument(
         "--calibrate",
         action="store_true",
-        help="sweep the abstention threshold and print precision/recall against abstentions",
+        help="sweep the abstention threshold on the tune split and print precision/recall",
     )
     parser.add_argument(
         "--fit-abstention",
@@ -135,9 +151,10 @@ def _fit_abstention(searcher: Any, gold: Path, out: Path) -> int:
         + "".join(f"  {n:18s} {c:+.3f}\n" for n, c in zip(model.features, model.coef, strict=True))
         + "out-of-fold reliability (confidence bin: questions, mean confidence, accuracy):\n"
         + "".join(
-            f"  {r['bin']}: {r['questions']:3d}  {r['confidence']}  {r['accuracy']}\n"
+            f"  {r.low:.1f}–{r.high:.1f}: {r.n:3d}  {r.mean_confidence:.3f}  {r.accuracy:.3f}\n"
             for r in fitted.reliability
         )
+        + f"expected calibration error: {fitted.calibration_error:.3f}\n"
         + f"suggested abstain_below (≤ 5% answerable abstentions): {fitted.threshold:.2f}\n"
     )
     return 0
@@ -179,6 +196,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         modes,
         ks,
         args.out,
+        split=args.split,
         calibrate=args.calibrate,
         searcher=searcher,
         settings=settings,

@@ -10,6 +10,7 @@ import pytest
 from helpers import CountingEmbedder
 
 from qa.answer import Answer, AnswerLine
+from qa.eval_gold import select_split
 from qa.evaluate import (
     AskResult,
     EvalError,
@@ -31,6 +32,7 @@ from qa.evaluate import (
     run_eval,
     score_ranking,
     spans_in_passage,
+    terminal_summary,
 )
 from qa.index import build_index
 from qa.models import Chunk
@@ -182,6 +184,7 @@ def test_ask_metrics_at_a_threshold() -> None:
     assert m.abstention_precision == 0.5  # abstained on c and d
     assert m.answerable_abstention_rate == pytest.approx(1 / 3)
     assert m.citation_precision == 0.5  # a and b answered: 2 of 4 cited passages relevant
+    assert (m.correct, m.answerable_abstained, m.unanswerable_abstained) == (1, 1, 1)
 
 
 def test_threshold_choice_catches_unanswerable_within_the_answerable_budget() -> None:
@@ -207,6 +210,24 @@ def test_load_gold_reads_the_real_file_and_rejects_bad_lines(tmp_path: Path) -> 
         load_gold(bad)
     with pytest.raises(EvalError):
         load_gold(tmp_path / "missing.jsonl")
+    bad.write_text('{"id": "q1", "question": "?", "split": "test"}\n', encoding="utf-8")
+    with pytest.raises(EvalError, match="split must be tune or heldout"):
+        load_gold(bad)
+
+
+def test_select_split_keeps_one_split_or_all() -> None:
+    items = [
+        GoldItem("a", "?", "x", (), (), "fact", "tune"),
+        GoldItem("b", "?", "x", (), (), "fact"),
+    ]
+    items.append(GoldItem("c", "?", None, (), (), "unanswerable", "heldout"))
+    assert [i.id for i in select_split(items, "tune")] == ["a", "b"]  # no split field → tune
+    assert [i.id for i in select_split(items, "heldout")] == ["c"]
+    assert len(select_split(items, "all")) == 3
+    with pytest.raises(EvalError, match="unknown split"):
+        select_split(items, "test")
+    with pytest.raises(EvalError, match="no heldout questions"):
+        select_split(items[:2], "heldout")
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +255,7 @@ def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "evidence": ["ước đạt 47.411 tỷ đồng, đạt 67,8% kế hoạch"],
             "doc_ids": ["a"],
             "type": "fact",
+            "split": "tune",
         },
         {
             "id": "q002",
@@ -242,6 +264,7 @@ def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "evidence": ["Tổng đàn lợn ước đạt 712,6 nghìn con"],
             "doc_ids": ["b"],
             "type": "no-diacritics",
+            "split": "heldout",
         },
         {
             "id": "q003",
@@ -250,6 +273,7 @@ def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "evidence": [],
             "doc_ids": [],
             "type": "unanswerable",
+            "split": "tune",
         },
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
@@ -292,3 +316,35 @@ def test_run_eval_writes_json_markdown_and_plot(
     markdown = (out / "2099-01-01-report.md").read_text(encoding="utf-8")
     assert "## Retrieval" in markdown and "| hybrid | all |" in markdown
     assert (out / "2099-01-01-hit-at-k.png").read_bytes()[:4] == b"\x89PNG"
+    # each split reported on its own, held out first, from the same answers
+    assert [s.split for s in report.by_split] == ["heldout", "tune", "all"]
+    assert hybrid["splits"]["heldout"]["overall"]["n"] == 1
+    assert set(hybrid["splits"]["tune"]["by_type"]) == {"fact"}
+    assert ask["splits"]["tune"]["answerable"] == 1 and ask["splits"]["tune"]["unanswerable"] == 1
+    assert ask["splits"]["heldout"]["unanswerable"] == 0
+    assert {q["split"] for q in ask["questions"]} == {"tune", "heldout"}
+    assert ask["calibration"]["split"] == "tune"
+    assert markdown.index("## heldout:") < markdown.index("## tune:") < markdown.index("## all:")
+    summary = terminal_summary(report)
+    assert "== heldout: 1 questions (1 answerable, 0 unanswerable)" in summary
+    assert "answer words median / p90 / max" in summary
+
+
+def test_run_eval_on_the_tune_split_only(tiny_index: tuple[Path, Path]) -> None:
+    index, gold = tiny_index
+    report = run_eval(
+        index, gold, ("bm25",), out_dir=None, split="tune", embedder=CountingEmbedder()
+    )
+    assert set(report.question_splits) == {"q001", "q003"}
+    assert [s.split for s in report.by_split] == ["tune"]
+    assert report.modes["bm25"].overall.n == 1
+    with pytest.raises(EvalError, match="--calibrate"):
+        run_eval(
+            index,
+            gold,
+            ("bm25",),
+            out_dir=None,
+            split="heldout",
+            calibrate=True,
+            embedder=CountingEmbedder(),
+        )

@@ -2,10 +2,13 @@
 
 Every answerable item must be grounded in the corpus: each evidence string has to occur in
 one of its documents after NFC normalisation and collapsing whitespace runs to one space,
-and the answer has to occur in one of its evidence strings.
+and the answer has to occur in one of its evidence strings. Every item carries a `split`
+(`tune` or `heldout`) given by the rule in eval/README.md, which this file re-derives.
 """
 
+import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -20,6 +23,7 @@ GOLD = ROOT / "eval" / "gold.jsonl"
 CORPUS = ROOT / "corpus"
 
 MIN_COUNTS = {
+    "everyday": 40,
     "fact": 12,
     "status": 8,
     "plan": 10,
@@ -29,8 +33,9 @@ MIN_COUNTS = {
     "footnote": 8,
     "ocr": 8,
     "multi-document": 6,
-    "unanswerable": 6,
+    "unanswerable": 25,
 }
+HELDOUT_SHARE = 1 / 3  # per type, rounded up: the first ids in sha256 order are held out
 
 
 def norm(text: str) -> str:
@@ -51,7 +56,7 @@ def corpus() -> dict[str, str]:
 
 def test_size_ids_and_types() -> None:
     items = load_gold()
-    assert len(items) >= 80
+    assert len(items) >= 200
     ids = [item["id"] for item in items]
     assert len(ids) == len(set(ids)), "duplicate ids"
     assert all(re.fullmatch(r"q\d{3}", i) for i in ids)
@@ -63,7 +68,8 @@ def test_size_ids_and_types() -> None:
 
 @pytest.mark.parametrize("item", load_gold(), ids=lambda item: item["id"])
 def test_item(item: dict[str, Any]) -> None:
-    assert set(item) == {"id", "question", "answer", "evidence", "doc_ids", "type"}
+    assert set(item) == {"id", "question", "answer", "evidence", "doc_ids", "type", "split"}
+    assert item["split"] in ("tune", "heldout")
     assert isinstance(item["question"], str) and item["question"].strip()
     assert isinstance(item["evidence"], list)
     assert all(isinstance(e, str) and e.strip() for e in item["evidence"])
@@ -88,3 +94,31 @@ def test_item(item: dict[str, Any]) -> None:
         assert item["question"].isascii()
     if item["type"] == "multi-document":
         assert len(set(item["doc_ids"])) >= 2
+
+
+def expected_heldout(items: list[dict[str, Any]]) -> set[str]:
+    """The split rule: per type, ids ordered by sha256 of the id; the first third is held out."""
+    by_type: dict[str, list[str]] = {}
+    for item in items:
+        by_type.setdefault(item["type"], []).append(item["id"])
+    held: set[str] = set()
+    for ids in by_type.values():
+        ordered = sorted(ids, key=lambda i: hashlib.sha256(i.encode()).hexdigest())
+        held |= set(ordered[: math.ceil(len(ids) * HELDOUT_SHARE)])
+    return held
+
+
+def test_split_follows_the_hash_rule() -> None:
+    items = load_gold()
+    held = expected_heldout(items)
+    wrong = [i["id"] for i in items if (i["split"] == "heldout") != (i["id"] in held)]
+    assert not wrong, f"split differs from the sha256 rule for {wrong}"
+
+
+def test_heldout_is_at_least_thirty_percent_of_every_type() -> None:
+    items = load_gold()
+    for typ in MIN_COUNTS:
+        group = [i for i in items if i["type"] == typ]
+        held = sum(i["split"] == "heldout" for i in group)
+        assert held / len(group) >= 0.3, f"{typ}: {held}/{len(group)} held out"
+    assert sum(i["split"] == "heldout" for i in items) / len(items) >= 0.3
