@@ -42,7 +42,7 @@ from qa.errors import IndexMissing, IndexStale, QAError, QueryError
 from qa.index import build_index
 from qa.llm import LLMConfig
 from qa.models import Hit
-from qa.retrieve import Filters, Searcher, clean_query
+from qa.retrieve import Filters, Searcher
 from qa.store import read_manifest
 
 log = logging.getLogger(__name__)
@@ -386,10 +386,13 @@ def cleaned_query(raw: str | None, intro: str) -> str | None:
         st.markdown(f'<p class="qa-muted">{intro}</p>', unsafe_allow_html=True)
         return None
     try:
-        return clean_query(raw)
+        query = load_searcher(str(INDEX_DIR)).prepare_query(raw)  # a long one is cut
     except QueryError as exc:
         st.warning(friendly_query_error(raw, exc), icon=":material/edit_note:")
         return None
+    if query.notice:
+        st.info(query.notice, icon=":material/content_cut:")
+    return query.text
 
 
 def no_documents_left(doc_ids: tuple[str, ...] | None) -> bool:

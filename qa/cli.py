@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -68,6 +69,13 @@ def _searcher(args: argparse.Namespace) -> Any:
     searcher = Searcher(args.index, settings=settings_from_args(args))
     corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
     searcher.check_corpus(corpus)
+    failed = sorted(searcher.manifest.get("failed", {}))
+    if failed:
+        _out(
+            f"note: {len(failed)} file(s) could not be indexed ({', '.join(failed[:3])}"
+            f"{'…' if len(failed) > 3 else ''}); see: qa corpus list --corpus {corpus}",
+            sys.stderr,
+        )
     return searcher
 
 
@@ -81,27 +89,47 @@ def _questions(args: argparse.Namespace) -> Iterator[str]:
     if args.batch:
         if args.question:
             raise QueryError("give either a question or --batch FILE, not both")
-        if args.batch == "-":
-            handle = sys.stdin
-        else:
-            try:
-                handle = open(args.batch, encoding="utf-8")  # noqa: SIM115 - closed below
-            except OSError as exc:
-                raise QueryError(f"cannot read batch file {args.batch}: {exc.strerror}") from exc
-        with handle:
-            yield from (line.strip() for line in handle if line.strip())
+        yield from _batch_lines(args.batch)
         return
     if args.question is None:
         raise QueryError('missing question, e.g. qa search "tiến độ KCN Hải Long?"')
     yield args.question
 
 
-def _each(args: argparse.Namespace, run: Callable[[str], T]) -> Iterator[tuple[str, T]]:
-    """Each question with `run(question)`; in batch mode a bad question becomes an error line
+def _batch_lines(name: str) -> Iterator[str]:
+    """Non-blank lines of a batch file, read as bytes and decoded one line at a time, so the
+    questions before an undecodable (binary) line are answered before its error stops the run."""
+    try:
+        handle = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise QueryError(f"cannot read batch file {name}: {exc.strerror}") from exc
+    with handle:
+        try:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+                except UnicodeDecodeError as exc:
+                    raise QueryError(
+                        f"batch file {name}, line {number}: not UTF-8 text (byte {exc.start + 1})"
+                    ) from exc
+                if line:
+                    yield line
+        except OSError as exc:
+            raise QueryError(f"cannot read batch file {name}: {exc.strerror}") from exc
+
+
+def _each(
+    args: argparse.Namespace, searcher: Any, run: Callable[[str], T]
+) -> Iterator[tuple[str, T]]:
+    """Each question with `run(question)`, a long one cut to its key words with a note on
+    stderr; in batch mode a bad question becomes an error line
     (`{"query", "error"}`) and the batch goes on."""
     for question in _questions(args):
         try:
-            yield question, run(question)
+            query = searcher.prepare_query(question)
+            if query.notice:
+                _out(f"note: {query.notice}", sys.stderr)
+            yield question, run(query.text)
         except QueryError as exc:
             if not args.batch:
                 raise
@@ -115,8 +143,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = build_index(
         corpus, args.index, args.embedder, settings_from_args(args), progress=not args.quiet
     )
-    for error in report.errors:
-        _out(f"warning: {error}", sys.stderr)
+    for failed in report.errors:
+        _out(f"warning: skipped {corpus / failed.path}: {failed.reason}", sys.stderr)
     rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
     _out(
         f"indexed {report.documents} documents, {report.chunks} passages into {args.index} "
@@ -133,7 +161,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     searcher = _searcher(args)
     filters = _filters(args)
-    for question, hits in _each(args, lambda q: searcher.search(q, args.k, args.mode, filters)):
+    search = partial(searcher.search, k=args.k, mode=args.mode, filters=filters)
+    for question, hits in _each(args, searcher, search):
         if args.json or args.batch:
             _out(json.dumps(search_to_dict(question, args.mode, hits), ensure_ascii=False))
             continue
@@ -157,13 +186,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.serialize import answer_to_dict
 
     searcher = _searcher(args)
-    llm = None if args.no_llm else LLMConfig.from_env()
+    deadline = searcher.settings.llm_deadline_seconds
+    llm = None if args.no_llm else LLMConfig.from_env(timeout=deadline)
     filters = _filters(args)
 
     def run(question: str) -> Any:
         return ask(searcher, question, k=args.k, mode=args.mode, filters=filters, llm=llm)
 
-    for _, answer in _each(args, run):
+    for _, answer in _each(args, searcher, run):
         if args.json or args.batch:
             _out(json.dumps(answer_to_dict(answer), ensure_ascii=False))
             continue
@@ -227,8 +257,10 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 "invalid_syllables_after": doc.ocr.invalid_after,
             }
         )
+    failed = [{"path": f.path, "reason": f.reason} for f in errors]
     if args.json:
-        _out(json.dumps({"documents": rows, "errors": errors}, ensure_ascii=False, indent=1))
+        listing = {"documents": rows, "failed": failed, "errors": [str(f) for f in errors]}
+        _out(json.dumps(listing, ensure_ascii=False, indent=1))
     else:
         for row in rows:
             derived = (
@@ -249,8 +281,12 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
                 f" đoạn  {row['footnotes']:>3} chú thích{ocr}{derived}"
             )
             _out(f"    {row['title']}")
+        if failed:
+            _out(f"\nKhông đọc được ({len(failed)} tệp, không có trong chỉ mục):")
+        for skipped in failed:
+            _out(f"  {skipped['path']} — {skipped['reason']}")
         for error in errors:
-            _out(f"error: {error}", sys.stderr)
+            _out(f"error: {args.corpus or DEFAULT_CORPUS}/{error}", sys.stderr)
     return 1 if errors else 0
 
 
@@ -355,13 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(func=cmd_corpus_inspect)
 
-    try:
-        from qa.cli_eval import register_bench, register_eval
-    except ImportError:  # pragma: no cover - only while the module is being written
-        pass
-    else:
-        register_eval(sub)
-        register_bench(sub)
+    from qa.cli_eval import register_bench, register_eval
+    from qa.cli_serve import register_serve
+
+    register_eval(sub)
+    register_bench(sub)
+    register_serve(sub)
     return parser
 
 

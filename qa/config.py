@@ -32,6 +32,9 @@ class Settings:
     embed_batch: int = 32
     abstain_below: float = 0.2  # on the abstention model's probability (eval/README.md)
     abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
+    query_max_words: int = 40  # longer queries are cut to their first distinct words
+    llm_deadline_seconds: float = 20.0  # whole LLM call (connect, send, read), not per read
+    build_wait_seconds: float = 10.0  # how long a build waits for another build of its index
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:

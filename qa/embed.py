@@ -7,7 +7,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -71,14 +76,17 @@ class SentenceTransformerEmbedder:
     def __init__(
         self, name: str, query_prefix: str | None = None, passage_prefix: str | None = None
     ) -> None:
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
+        local = _available_locally(name)  # checked before torch loads: fail within a second
+        if not local and not _hub_reachable():
             raise EmbedderError(
-                "sentence-transformers is not installed: pip install 'hoi-dap-van-ban[st]'"
-            ) from exc
+                f"cannot load sentence-transformers model {name!r}: not available offline (no "
+                f"such local folder, not in the Hugging Face cache, and {_hub_endpoint()} cannot "
+                "be reached); give the path of a downloaded model"
+            )
+        from sentence_transformers import SentenceTransformer
+
         try:
-            self._model = SentenceTransformer(name, device="cpu")
+            self._model = SentenceTransformer(name, device="cpu", local_files_only=local)
         except Exception as exc:  # the library raises many kinds for a missing model
             raise EmbedderError(f"cannot load sentence-transformers model {name!r}: {exc}") from exc
         is_e5 = "e5" in name.lower()
@@ -106,6 +114,42 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts])
+
+
+def _hub_endpoint() -> str:
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """One quick request to the Hugging Face hub: offline, the library itself would retry
+    for more than a minute before giving up (proxy variables are honoured here too)."""
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        return False
+    request = urllib.request.Request(_hub_endpoint(), method="HEAD")
+    try:
+        urllib.request.urlopen(request, timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return True  # it answered
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _available_locally(name: str) -> bool:
+    """A model folder on disk, or a hub name already in the Hugging Face cache."""
+    if Path(name).expanduser().is_dir():
+        return True
+    if importlib.util.find_spec("huggingface_hub") is None:
+        raise EmbedderError(
+            "sentence-transformers is not installed: pip install 'hoi-dap-van-ban[st]'"
+        )
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        cached = try_to_load_from_cache(name, "config.json")
+    except ValueError:  # not a valid hub name (HFValidationError)
+        return False
+    return isinstance(cached, str)
 
 
 def load_embedder(spec: str) -> Embedder:

@@ -1,5 +1,7 @@
 """One exception type per failure a user can cause; the CLI turns each into one line + exit code."""
 
+from pathlib import Path
+
 
 class QAError(Exception):
     """Base class: anything the user can fix by changing input, files or configuration."""
@@ -9,6 +11,8 @@ class QAError(Exception):
 
 class CorpusError(QAError):
     """A corpus folder or file cannot be read (missing, empty, corrupt, not UTF-8)."""
+
+    path: Path | None = None  # the file at fault, set by `iter_corpus`; None for the folder
 
 
 class ConfigError(QAError):
@@ -25,6 +29,14 @@ class IndexMissing(QAError):
 
 class IndexStale(QAError):
     """The index on disk does not match the corpus, embedder or format this program expects."""
+
+
+class UnsafeIndexFolder(QAError):
+    """`--index` names a folder a build must not replace (a user's files, or the corpus)."""
+
+
+class IndexBusy(QAError):
+    """Another build holds the lock of the index folder."""
 
 
 class EmbedderError(QAError):

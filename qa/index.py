@@ -27,6 +27,8 @@ from qa.diacritics import DiacriticRestorer
 from qa.document import PIPELINE_VERSION, parse_documents
 from qa.embed import Embedder, load_embedder
 from qa.errors import CorpusError, IndexMissing, IndexStale
+from qa.failures import FailedFile, failed_file, failures_to_manifest
+from qa.index_folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
 from qa.ingest import CATALOG_NAME, LoadedFile, iter_corpus
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
@@ -35,7 +37,6 @@ from qa.store import (
     FORMAT_VERSION,
     MANIFEST,
     TERMS,
-    atomic_index_dir,
     chunk_to_row,
     document_to_row,
     load_vectors,
@@ -59,7 +60,7 @@ class BuildReport:
     reused: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
+    errors: list[FailedFile] = field(default_factory=list)  # files left out, kept in the manifest
 
 
 def embed_input(chunk: Chunk) -> str:
@@ -75,24 +76,29 @@ def lexical_input(chunk: Chunk, title: str) -> str:
 def catalog_hash(corpus: Path) -> str:
     """Metadata edits (titles, dates) make an index stale just like text edits."""
     path = corpus / CATALOG_NAME
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+    if not path.exists():
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[str]]:
-    """Parsed documents and one error line per file that could not be read."""
+def load_corpus(corpus: Path) -> tuple[list[ParsedDocument], list[FailedFile]]:
+    """Parsed documents and a record (path, reason, fingerprint) per file that did not load."""
     loaded: list[LoadedFile] = []
-    errors: list[str] = []
+    errors: list[FailedFile] = []
     for item in iter_corpus(corpus):
         if isinstance(item, CorpusError):
-            errors.append(str(item))
+            errors.append(failed_file(item, corpus))
         else:
             loaded.append(item)
     if not loaded:
-        raise CorpusError(f"no readable document in {corpus}: " + "; ".join(errors))
+        raise CorpusError(f"no readable document in {corpus}: " + "; ".join(map(str, errors)))
     return parse_documents(loaded), errors
 
 
@@ -129,9 +135,28 @@ def build_index(
     progress: bool = True,
     on_progress: Callable[[float, str], None] | None = None,
 ) -> BuildReport:
-    """Parse, chunk, segment, embed and write the index atomically; return what was done."""
-    started = time.perf_counter()
+    """Parse, chunk, segment, embed and write the index atomically; return what was done.
+
+    Refuses a folder that is not ours to replace (UnsafeIndexFolder) and waits at most
+    `Settings.build_wait_seconds` for another build of the same index (IndexBusy).
+    """
     settings = settings or Settings()
+    check_index_target(index_dir, corpus)
+    index_dir = index_dir.resolve()  # a symlinked index is rebuilt where it points
+    with build_lock(index_dir, settings.build_wait_seconds):
+        remove_leftovers(index_dir)
+        return _build_locked(corpus, index_dir, embedder, settings, progress, on_progress)
+
+
+def _build_locked(
+    corpus: Path,
+    index_dir: Path,
+    embedder: Embedder | str,
+    settings: Settings,
+    progress: bool,
+    on_progress: Callable[[float, str], None] | None,
+) -> BuildReport:
+    started = time.perf_counter()
     model = load_embedder(embedder) if isinstance(embedder, str) else embedder
     report = BuildReport()
     notify = on_progress or (lambda fraction, message: None)
@@ -246,6 +271,7 @@ def _manifest(
         "lexicon": built.lexicon.fingerprint,
         "embedder": {"id": model.id, "dim": int(model.dim)},
         "settings": asdict(settings),
+        "failed": failures_to_manifest(report.errors),
         "documents": {
             d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
             for d in built.docs

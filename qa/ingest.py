@@ -167,6 +167,8 @@ def read_catalog(folder: Path) -> dict[str, dict[str, Any]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path}: invalid TOML ({exc})") from exc
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
     return {str(key): value for key, value in data.items() if isinstance(value, dict)}
 
 
@@ -218,4 +220,5 @@ def iter_corpus(folder: Path) -> Iterator[LoadedFile | CorpusError]:
             yield load_file(path, catalog)
         except CorpusError as exc:
             log.warning("%s", exc)
+            exc.path = path
             yield exc

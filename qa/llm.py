@@ -9,21 +9,19 @@ number of the generated answer is in its cited quotes.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from qa.answer import Answer, AnswerLine, Citation
 from qa.chunk import sentence_spans
+from qa.config import Settings
+from qa.http_deadline import post_json
 from qa.normalize import fold_diacritics
 from qa.numbers import numbers, unsupported_numbers
 
 PASSAGES = 5
-TIMEOUT_S = 20.0
 SYSTEM_PROMPT = (
     "Bạn trả lời câu hỏi CHỈ dựa trên các đoạn văn được đánh số. Mỗi câu trả lời phải kết thúc "
     "bằng dấu trích dẫn [n] chỉ đoạn văn chứa thông tin. Nếu các đoạn văn không có thông tin, "
@@ -34,29 +32,30 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 @dataclass(frozen=True)
 class LLMConfig:
-    """Where and which model to ask; read once by a face, then passed down."""
+    """Where and which model to ask; read once by a face, then passed down. `timeout` is a
+    total deadline in seconds for the whole call (`Settings.llm_deadline_seconds`)."""
 
     url: str
     model: str
     key: str | None = None
-    timeout: float = TIMEOUT_S
+    timeout: float = Settings.llm_deadline_seconds
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> LLMConfig | None:
+    def from_env(
+        cls, environ: Mapping[str, str] = os.environ, timeout: float = Settings.llm_deadline_seconds
+    ) -> LLMConfig | None:
         """`QA_LLM_URL` + `QA_LLM_MODEL` (+ `QA_LLM_KEY`), or None when either is unset."""
         url, model = environ.get("QA_LLM_URL"), environ.get("QA_LLM_MODEL")
-        return cls(url, model, environ.get("QA_LLM_KEY") or None) if url and model else None
+        if not url or not model:
+            return None
+        return cls(url, model, environ.get("QA_LLM_KEY") or None, timeout)
 
 
 def _post(config: LLMConfig, payload: dict[str, object]) -> str:
+    """The reply's text; the deadline bounds the whole call (a trickling server cannot hold it)."""
     auth = {"Authorization": f"Bearer {config.key}"} if config.key else {}
-    request = urllib.request.Request(
-        config.url.rstrip("/") + "/chat/completions",
-        data=json.dumps(payload).encode("utf-8"),
-        headers={"Content-Type": "application/json", **auth},
-    )
-    with urllib.request.urlopen(request, timeout=config.timeout) as response:
-        body = json.loads(response.read().decode("utf-8"))
+    url = config.url.rstrip("/") + "/chat/completions"
+    body = post_json(url, payload, auth, config.timeout)
     return str(body["choices"][0]["message"]["content"])
 
 
@@ -93,7 +92,7 @@ def generate_answer(extractive: Answer, config: LLMConfig) -> Answer:
     }
     try:
         content = _post(config, payload)
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError) as exc:
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         return replace(
             extractive,
             notice=f"Không gọi được mô hình ngôn ngữ ({exc}); hiển thị câu trả lời trích xuất.",

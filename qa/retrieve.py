@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -19,12 +18,14 @@ from qa.diacritics import DiacriticRestorer
 from qa.document import PIPELINE_VERSION
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexStale, QueryError
+from qa.failures import corpus_name, file_fingerprint, unchanged_failures
 from qa.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.index import catalog_hash
 from qa.ingest import CATALOG_NAME, corpus_files
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.normalize import fold_diacritics
+from qa.query_limits import LimitedQuery, limit_query
 from qa.segment import (
     CORPUS_ABBREVIATIONS,
     Lexicon,
@@ -116,9 +117,11 @@ class Searcher:
         if not corpus.is_dir():
             return
         indexed = {k: v["fingerprint"] for k, v in self.manifest["documents"].items()}
+        failed = unchanged_failures(self.manifest, corpus)  # left out at build, still the same
         current = {
-            p.stem: f"{hashlib.sha256(p.read_bytes()).hexdigest()[:16]}-{PIPELINE_VERSION}"
+            p.stem: f"{file_fingerprint(p)}-{PIPELINE_VERSION}"
             for p in corpus_files(corpus)
+            if corpus_name(p, corpus) not in failed
         }
         changed = sorted(
             k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k)
@@ -185,11 +188,16 @@ class Searcher:
         vector = self.embedder.embed_queries([self.dense_query(query)])[0]
         return self.dense.search(vector, limit, allowed)
 
+    def prepare_query(self, query: str) -> LimitedQuery:
+        """The cleaned query, cut to its key words when long; the faces show the notice."""
+        limit, stopwords = self.settings.query_max_words, self.segmenter.lexicon.stopwords
+        return limit_query(clean_query(query), limit, stopwords)
+
     def search(
         self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Hit]:
         """The `k` best passages for `query`."""
-        query = clean_query(query)
+        query = self.prepare_query(query).text
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
         if k < 1:

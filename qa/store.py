@@ -10,18 +10,15 @@ index/<name>/
   bm25/, bm25_folded/  bm25s arrays (accented terms, diacritic-folded terms)
   restorer.json      corpus spelling for restoring diacritics on queries
 
-A build writes a temporary sibling folder and swaps it in with renames, so a failed or
-interrupted build never leaves a broken index in place.
+A build writes a temporary sibling folder and swaps it in with renames (`qa/index_folder.py`),
+so a failed or interrupted build never leaves a broken index in place.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -118,21 +115,3 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
 def load_vectors(index_dir: Path) -> np.ndarray:
     vectors: np.ndarray = np.load(index_dir / "vectors.npy", allow_pickle=False)
     return vectors
-
-
-@contextmanager
-def atomic_index_dir(index_dir: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it replaces `index_dir`, else it is removed."""
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = index_dir.parent / f".{index_dir.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if index_dir.exists():
-        index_dir.rename(old)
-    tmp.rename(index_dir)
-    shutil.rmtree(old, ignore_errors=True)

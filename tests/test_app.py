@@ -254,3 +254,12 @@ def test_friendly_query_errors_are_vietnamese() -> None:
     exc = QueryError("x")
     assert "Hãy nhập" in friendly_query_error(" \x00", exc)
     assert "100.000 ký tự" in friendly_query_error("x" * 100_000, exc)
+
+
+def test_a_long_question_is_cut_with_a_notice(app: AppTest) -> None:
+    pasted = " ".join(
+        ["Hội đồng nhân dân tỉnh Thái Bình thông qua nghị quyết về KCN Hải Long"] * 25
+    )
+    ask(app, pasted)
+    assert any("rút gọn còn" in info.value for info in app.info)
+    assert not app.warning and source_docs(app)

@@ -154,3 +154,28 @@ def test_corrupt_file_is_reported_and_others_still_load(
     assert code != 0
     assert "broken.pdf" in err and "legacy.txt" in err and "Traceback" not in err
     assert "004_75266ca73367f016" in out
+
+
+def test_batch_with_a_binary_line_answers_the_lines_before_it(
+    index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "questions.txt"
+    lines = ["tiến độ KCN Hải Long", "GRDP 9 tháng năm 2023", "\xff\xfe\x00binary", "lúa vụ Xuân"]
+    batch.write_bytes(
+        b"\n".join(line.encode("latin-1" if "\xff" in line else "utf-8") for line in lines)
+    )
+    code, out, err = _run(capsys, "ask", "--batch", str(batch), "--index", str(index), "--no-llm")
+    assert code != 0
+    answered = [json.loads(line)["query"] for line in out.splitlines()]
+    assert answered == lines[:2]
+    assert "line 3" in err and "not UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_long_query_is_cut_with_a_note(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pasted = " ".join(
+        ["Hội đồng nhân dân tỉnh Thái Bình thông qua nghị quyết về KCN Hải Long"] * 25
+    )
+    code, out, err = _run(capsys, "search", pasted, "--index", str(index), "--json", "--k", "3")
+    assert code == 0 and json.loads(out)["query"] == pasted
+    assert "note: Câu hỏi dài 375 từ đã được rút gọn" in err
+    assert len(json.loads(out)["hits"]) == 3

@@ -255,7 +255,7 @@ def test_load_corpus_reports_errors_and_parses_the_rest(folder: Path) -> None:
     (folder / "legacy.txt").write_bytes(cp1258("Nghị quyết"))
     docs, errors = load_corpus(folder)
     assert sorted(doc.meta.doc_id for doc in docs) == ["note", "plan", "report"]
-    assert len(errors) == 1 and "legacy.txt" in errors[0] and "iconv" in errors[0]
+    assert len(errors) == 1 and "legacy.txt" in str(errors[0]) and "iconv" in str(errors[0])
 
 
 def test_no_readable_document_at_all(tmp_path: Path) -> None:
