@@ -33,8 +33,11 @@ def ask(
     llm: LLMConfig | None = None,
 ) -> Answer:
     """Answer `question` from the `k` best passages; with `llm`, let a model phrase it."""
-    hits = searcher.search(question, k, mode, filters)
+    query = searcher.prepare_query(question)  # a long question is cut to its key words
+    hits = searcher.search(query.text, k, mode, filters)
     extractive = compose_answer(question, hits, searcher.segmenter, settings or searcher.settings)
+    if query.notice:
+        extractive = replace(extractive, notice=query.notice)
     if llm is None:
         return extractive
     from qa.llm import generate_answer

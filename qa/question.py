@@ -196,9 +196,14 @@ class SentenceJudge:
         return self.coverage_of([self.prepare(sentence), self.prepare(context)], sentence)
 
     def prepare(self, text: str) -> Prepared:
-        """`text` canonicalised once (lower-case, and folded) for many `coverage_of` calls."""
+        """`text` canonicalised once (lower-case, and folded) for many `coverage_of` calls.
+
+        The plain text rides along: a long form swallowed by a longer one (`chỉ số cải cách
+        hành chính` → `PAR`) still shows its own words (`chỉ số`)."""
         canonical = self.segmenter.canonical_text(text).lower()
-        return canonical, fold_diacritics(canonical)
+        plain = normalize_tone_marks(text).lower()
+        both = f"{canonical}\n{plain}"
+        return both, fold_diacritics(both)
 
     def coverage_of(self, parts: Sequence[Prepared], sentence: str) -> float:
         """`coverage` over prepared parts (clauses of a sentence, its context): a term counts

@@ -7,13 +7,16 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 
 from qa.answer import compose_answer
-from qa.ask import faithful
+from qa.ask import ask, faithful
+from qa.config import Settings
 from qa.llm import LLMConfig, generate_answer
 from qa.models import Chunk, DocumentMeta, Hit
+from qa.query_limits import LimitedQuery
 from qa.segment import Segmenter
 
 REPLY = {"text": ""}
@@ -113,3 +116,27 @@ def test_a_figure_the_sources_do_not_state_is_replaced_by_the_extractive_answer(
     answer = faithful(generate_answer(extractive, endpoint), extractive)
     assert answer.lines == extractive.lines and answer.citations == extractive.citations
     assert answer.notice and "9,1" in answer.notice and "trích xuất" in answer.notice
+
+
+class _Searcher:
+    """The part of `Searcher` that `ask` uses, over one hand-made passage."""
+
+    settings = Settings()
+    segmenter = Segmenter()
+
+    def prepare_query(self, query: str) -> LimitedQuery:
+        return LimitedQuery(query)
+
+    def search(self, query: str, k: int, mode: str, filters: object) -> list[Hit]:
+        return list(_extractive(BUDGET, query).hits)
+
+
+def test_ask_checks_the_numbers_of_a_generated_answer(endpoint: LLMConfig) -> None:
+    searcher: Any = _Searcher()
+    REPLY["text"] = "Thu ngân sách tăng 8,3% [1]."
+    kept = ask(searcher, "thu ngân sách tăng bao nhiêu", llm=endpoint)
+    assert kept.text == "Thu ngân sách tăng 8,3%. [1]" and "test-model" in (kept.notice or "")
+    REPLY["text"] = "Thu ngân sách tăng 12% [1]."
+    replaced = ask(searcher, "thu ngân sách tăng bao nhiêu", llm=endpoint)
+    assert replaced.lines == ask(searcher, "thu ngân sách tăng bao nhiêu").lines
+    assert "12" in (replaced.notice or "") and "trích xuất" in (replaced.notice or "")
