@@ -237,7 +237,7 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _chosen(asked: Question, candidates: list[_Candidate]) -> list[_Candidate]:
     """Status: the best line of each document date (a timeline); otherwise the best line,
-    plus one from another document when it is nearly as good."""
+    plus a second one when it is nearly as good and says something else."""
     best = candidates[0]
     chosen = [best]
     lines = TIMELINE_LINES if asked.kind == "status" else 2
@@ -245,8 +245,8 @@ def _chosen(asked: Question, candidates: list[_Candidate]) -> list[_Candidate]:
     for candidate in candidates[1:]:
         if len(chosen) == lines or candidate.score < floor * best.score:
             break
-        if any(c.hit.doc.doc_id == candidate.hit.doc.doc_id for c in chosen):
-            continue
+        if asked.kind == "status" and any(c.hit.doc.date == candidate.hit.doc.date for c in chosen):
+            continue  # a timeline: one line per document date
         if any(_near_duplicate(candidate.key, c.key) for c in chosen):
             continue
         chosen.append(candidate)
