@@ -78,7 +78,8 @@ class AbstentionModel:
             raise ConfigError(f"abstention model: missing or bad field ({exc})") from exc
         if any(len(column) != len(names) for column in columns) or 0.0 in columns[1]:
             raise ConfigError("abstention model: feature, mean, scale and coef lengths differ")
-        return cls(names, *columns, intercept, dict(data.get("info", {})))
+        mean, scale, coef = columns
+        return cls(names, mean, scale, coef, intercept, dict(data.get("info", {})))
 
 
 @lru_cache(maxsize=4)
