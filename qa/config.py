@@ -30,7 +30,7 @@ class Settings:
     candidates: int = 50
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.2  # on the abstention model's probability (eval/README.md)
+    abstain_below: float = 0.45  # on the abstention model's probability (eval/README.md)
     abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
     query_max_words: int = 40  # longer queries are cut to their first distinct words
     llm_deadline_seconds: float = 20.0  # whole LLM call (connect, send, read), not per read
