@@ -22,14 +22,12 @@ from qa.errors import ConfigError
 FEATURES = (
     "sentence_coverage",  # weighted share of question terms in the best sentence + its context
     "line_coverage",  # the same for the short answer line alone
-    "keys_found",  # share of the question's names and codes the evidence mentions (1: none asked)
     "has_keys",  # the question names a place, body, abbreviation or code
     "kind_match",  # the line has what the question kind asks for (a figure, a date, a body…)
     "period_agrees",  # the evidence is for the asked year and period
     "passage_coverage",  # question terms in the top passage as a whole
     "rank_prior",  # 1 / rank of the passage holding the answer
-    "ocr_clean",  # share of valid Vietnamese syllables in the answer line
-)
+)  # names/codes the evidence misses and OCR damage act inside the coverages and the choice
 DEFAULT_MODEL = Path(__file__).parent / "data" / "abstention.json"
 
 

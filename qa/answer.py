@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from qa.abstention import AbstentionModel, load_model
 from qa.chunk import sentence_spans
-from qa.clauses import invalid_counts, invalid_share, split_clauses, windows
+from qa.clauses import invalid_counts, split_clauses, windows
 from qa.config import Settings
 from qa.headings import detect_heading
 from qa.kinds import fulfils, plan_document, urges
@@ -120,7 +120,6 @@ class _Candidate:
     kind_match: bool
     found: Period
     agrees: bool
-    ocr_damage: float
     key: frozenset[str]
 
 
@@ -159,7 +158,7 @@ def _best_line(
     parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
     around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
-    best: tuple[float, str, float, bool, float] | None = None
+    best: tuple[float, str, float, bool] | None = None
     for window in windows(quote, clauses, limit):
         line = quote[window.start : window.end]
         own = judge.coverage_from([*parts[window.first : window.last + 1], around], line)
@@ -183,10 +182,10 @@ def _best_line(
             - WORD_PENALTY * len(line.split())
         )
         if best is None or score > best[0]:
-            best = (score, line, line_coverage, kind_match, damage)
+            best = (score, line, line_coverage, kind_match)
     if best is None:  # a sentence of punctuation only: the sentence itself
-        best = (coverage, quote, coverage, False, invalid_share(quote))
-    line_score, line, line_coverage, kind_match, damage = best
+        best = (coverage, quote, coverage, False)
+    line_score, line, line_coverage, kind_match = best
     found = evidence_period(quote, hit.doc.title)
     agrees = not neighbour(asked.period, found)
     score = (
@@ -198,7 +197,7 @@ def _best_line(
     )
     key = frozenset(fold_diacritics(line).lower().split())
     return _Candidate(
-        hit, quote, line, score, coverage, line_coverage, kind_match, found, agrees, damage, key
+        hit, quote, line, score, coverage, line_coverage, kind_match, found, agrees, key
     )
 
 
@@ -206,23 +205,15 @@ def _features(
     asked: Question, best: _Candidate, hits: list[Hit], judge: SentenceJudge
 ) -> dict[str, float]:
     """The evidence features the abstention model reads (see `qa.abstention.FEATURES`)."""
-    evidence = f"{best.quote}\n{_context(best.hit)}"
-    keys_found = (
-        sum(judge.mentions(key, evidence) for key in asked.keys) / len(asked.keys)
-        if asked.keys
-        else 1.0
-    )
     top = hits[0]
     return {
         "sentence_coverage": best.sentence_coverage,
         "line_coverage": best.line_coverage,
-        "keys_found": keys_found,
         "has_keys": float(bool(asked.keys)),
         "kind_match": float(best.kind_match),
         "period_agrees": float(best.agrees),
         "passage_coverage": judge.coverage(top.chunk.text, _context(top)),
         "rank_prior": 1.0 / best.hit.rank,
-        "ocr_clean": 1.0 - best.ocr_damage,
     }
 
 

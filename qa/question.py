@@ -231,10 +231,6 @@ class SentenceJudge:
         missing += sum(1 for month in self.question.months if month not in months)
         return found / total * MISSING_KEY_FACTOR**missing
 
-    def mentions(self, key: str, text: str) -> bool:
-        """`text` names one of the question's key phrases (`kcn`, `hải long`, `29-nq/tw`)."""
-        return self._credit(key, *self.prepare(text)) > 0
-
     def _credit(self, phrase: str, text: str, folded: str) -> float:
         accented, plain = self._patterns[phrase]
         if not self.question.typed_folded and accented.search(text):

@@ -22,7 +22,7 @@ def test_packaged_model_loads_and_round_trips() -> None:
     assert AbstentionModel.from_json(json.loads(json.dumps(model.to_json()))) == model
     assert 0.0 < model.probability({}) < 1.0
     strong = {name: 1.0 for name in FEATURES}
-    weak = {name: 0.0 for name in FEATURES} | {"ocr_clean": 1.0, "keys_found": 1.0}
+    weak = {name: 0.0 for name in FEATURES}
     assert model.probability(strong) > model.probability(weak)
     assert DEFAULT_MODEL.name == "abstention.json"
 
