@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from qa.abstention import AbstentionModel, load_model
 from qa.chunk import sentence_spans
-from qa.clauses import invalid_counts, split_clauses, windows
+from qa.clauses import MAX_WINDOW_CLAUSES, invalid_counts, split_clauses, windows
 from qa.config import Settings
 from qa.headings import detect_heading
 from qa.kinds import fulfils, plan_document, urges
@@ -31,11 +31,12 @@ PASSAGES_READ = 5
 SENTENCES_CUT = 12  # only the best sentences are cut into clause windows
 MAX_LINE_WORDS = 40
 LIST_LINE_WORDS = 80
+LIST_LINE_CLAUSES = 12  # `gồm những gì`: the whole enumeration
 NUMBER_MISSING_FACTOR = 0.5  # a `bao nhiêu` question answered by a line without the figure
 KIND_BONUS = 0.15
 URGING_PENALTY = 0.2  # `chỉ đạo đẩy nhanh…` does not say how far a project has got
 OCR_PENALTY = 0.5  # per share of invalid syllables left after repair
-WORD_PENALTY = 0.003  # per word of the answer line: shorter lines win ties
+WORD_PENALTY = 0.003  # per word of the answer line: shorter lines win ties (lists: longer)
 NOVELTY_WEIGHT = 0.3  # a line must say something the question did not (`Năm 2022` is no answer)
 NOVEL_WORDS = 5  # new words for full novelty credit
 PLAN_DOC_BONUS = 0.1  # a target is best read in the resolution or plan that sets it
@@ -159,7 +160,9 @@ def _best_line(
     around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     best: tuple[float, str, float, bool] | None = None
-    for window in windows(quote, clauses, limit):
+    for window in windows(
+        quote, clauses, limit, LIST_LINE_CLAUSES if asked.kind == "list" else MAX_WINDOW_CLAUSES
+    ):
         line = quote[window.start : window.end]
         own = judge.coverage_from([*parts[window.first : window.last + 1], around], line)
         # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
@@ -179,7 +182,7 @@ def _best_line(
             + KIND_BONUS * kind_match
             - URGING_PENALTY * (asked.kind == "status" and urges(line))
             - OCR_PENALTY * damage
-            - WORD_PENALTY * len(line.split())
+            - WORD_PENALTY * len(line.split()) * (-1 if asked.kind == "list" else 1)
         )
         if best is None or score > best[0]:
             best = (score, line, line_coverage, kind_match)

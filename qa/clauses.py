@@ -16,12 +16,13 @@ from typing import NamedTuple
 from qa.syllable import is_valid_syllable
 
 Span = tuple[int, int]
-MAX_WINDOW_CLAUSES = 4
+MAX_WINDOW_CLAUSES = 4  # a list answer may take more (`windows(max_clauses=…)`)
 PAREN_KEEP_WORDS = 12  # a parenthesis up to this long stays inside its clause
 _TRIM = " \t\n,;:.–-"
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:và|hoặc|nhưng|còn))+$")
 _BREAK_BEFORE = re.compile(r"\s(?=(?:trong đó|riêng|đồng thời|nhưng|tuy nhiên)\b)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def split_clauses(sentence: str) -> list[Span]:
@@ -57,7 +58,9 @@ class Window(NamedTuple):
     end: int
 
 
-def windows(sentence: str, clauses: Sequence[Span], max_words: int) -> Iterator[Window]:
+def windows(
+    sentence: str, clauses: Sequence[Span], max_words: int, max_clauses: int = MAX_WINDOW_CLAUSES
+) -> Iterator[Window]:
     """Runs of consecutive `clauses` (from `split_clauses`) of at most `max_words` words (a
     longer single clause is still given), trimmed of joining punctuation: the candidate answer
     lines of a sentence.
@@ -69,7 +72,7 @@ def windows(sentence: str, clauses: Sequence[Span], max_words: int) -> Iterator[
      'tăng 8,3%', 'tăng 8,3%; chi ngân sách 4.000 tỷ đồng', 'chi ngân sách 4.000 tỷ đồng']
     """
     for first in range(len(clauses)):
-        for last in range(first, min(len(clauses), first + MAX_WINDOW_CLAUSES)):
+        for last in range(first, min(len(clauses), first + max_clauses)):
             start, end = _trimmed(sentence, clauses[first][0], clauses[last][1])
             if last > first and len(sentence[start:end].split()) > max_words:
                 break
@@ -96,8 +99,9 @@ def invalid_counts(text: str) -> tuple[int, int]:
 
 
 def _long_parentheses(text: str) -> set[int]:
-    """Offsets inside parentheses of at most `PAREN_KEEP_WORDS` words: not cut there."""
-    inside: set[int] = set()
+    """Offsets not to cut at: inside quotes (`chủ đề “Trách nhiệm, kỷ cương, …”`) and inside
+    parentheses of at most `PAREN_KEEP_WORDS` words."""
+    inside = {i for m in _QUOTED.finditer(text) for i in range(m.start(), m.end())}
     stack: list[int] = []
     for index, char in enumerate(text):
         if char == "(":

@@ -140,3 +140,16 @@ def test_number_questions_prefer_sentences_with_numbers_and_units(segmenter: Seg
     ]
     answer = compose_answer("GRDP tăng bao nhiêu?", hits, segmenter)
     assert "7,72%" in answer.citations[0].quote
+
+
+def test_a_list_question_gets_the_whole_enumeration(segmenter: Segmenter) -> None:
+    text = (
+        "Đoàn công tác của tỉnh đã làm việc với 05 huyện: Tiền Hải, Hưng Hà, Kiến Xương, "
+        "Vũ Thư, Thái Thụy, nắm bắt khó khăn, vướng mắc."
+    )
+    hits = [_hit(1, "r", "2023-09", text)]
+    answer = compose_answer(
+        "Đoàn công tác của tỉnh đã làm việc với những huyện nào", hits, segmenter
+    )
+    assert answer.question_type == "list"
+    assert "Tiền Hải, Hưng Hà, Kiến Xương, Vũ Thư, Thái Thụy" in answer.lines[0].text

@@ -59,6 +59,15 @@ def test_a_long_parenthesis_is_cut_into_its_items() -> None:
     assert "tăng 07 bậc" in texts
 
 
+def test_quotes_are_never_cut() -> None:
+    sentence = "Tiếp tục thực hiện chủ đề “Trách nhiệm, kỷ cương, tăng cường cải cách”, tạo đột phá"
+    texts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert texts == [
+        "Tiếp tục thực hiện chủ đề “Trách nhiệm, kỷ cương, tăng cường cải cách”",
+        "tạo đột phá",
+    ]
+
+
 def test_ocr_damage_is_measured_in_invalid_syllables() -> None:
     assert invalid_share("kim ngạch xuất khẩu đạt 172 triệu USD") == 0.0
     assert invalid_share("kim ngạch xuầt khẩu đat 172 triệu USD") > 0.2
