@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa.answer import ABSTAIN_TEXT, Answer, compose_answer
+from qa.answer import ABSTAIN_TEXT, Answer
 from qa.app_index import ensure_searcher, index_status
 from qa.app_support import (
     LATEST_HINT,
@@ -34,9 +34,11 @@ from qa.app_support import (
     sort_hits,
     source_card_html,
 )
+from qa.ask import ask as ask_question
 from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
 from qa.dates import date_label
 from qa.errors import QAError, QueryError
+from qa.llm import LLMConfig
 from qa.models import Hit
 from qa.retrieve import Filters, Searcher
 
@@ -44,6 +46,7 @@ ROOT = Path(__file__).resolve().parent
 STATIC = ROOT / "static"
 INDEX_DIR = Path(os.environ.get("QA_INDEX") or ROOT / DEFAULT_INDEX)
 CORPUS_DIR = Path(os.environ.get("QA_CORPUS") or ROOT / DEFAULT_CORPUS)
+LLM = LLMConfig.from_env()  # QA_LLM_URL + QA_LLM_MODEL, read once, exactly as `qa ask` does
 EXAMPLES = (
     "tiến độ KCN Hải Long?",
     "GRDP 9 tháng năm 2023 tăng bao nhiêu?",
@@ -58,8 +61,7 @@ MODES = {"hybrid": "Kết hợp", "bm25": "BM25", "dense": "Ngữ nghĩa"}
 def load_searcher(index_dir: str) -> Searcher:
     """The loaded index, once per process; the embedder is warmed so no question waits for it."""
     searcher = Searcher(Path(index_dir))
-    warm_up = "tiến độ KCN Hải Long?"
-    compose_answer(warm_up, searcher.search(warm_up, 3), searcher.segmenter, searcher.settings)
+    ask_question(searcher, "tiến độ KCN Hải Long?", k=3)
     return searcher
 
 
@@ -75,9 +77,9 @@ def cached_hits(
 def cached_answer(
     index_dir: str, built_at: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
 ) -> Answer:
-    searcher = load_searcher(index_dir)
-    hits = cached_hits(index_dir, built_at, query, k, mode, doc_ids)
-    return compose_answer(query, hits, searcher.segmenter, searcher.settings)
+    """The answer through `qa.ask.ask`, as `qa ask` gives it (the LLM too when configured)."""
+    filters = Filters(doc_ids=doc_ids or ())
+    return ask_question(load_searcher(index_dir), query, k=k, mode=mode, filters=filters, llm=LLM)
 
 
 def index_key(searcher: Searcher) -> tuple[str, str]:
@@ -214,17 +216,20 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
             icon=":material/info:",
         )
     else:
+        by_n = {c.n: c for c in answer.citations}
+        shown: set[int] = set()
+        blocks = []
+        for line, line_html in zip(answer.lines, answer_lines_html(answer), strict=True):
+            blocks.append(f"<p>{line_html}</p>")
+            for n in (n for n in line.citations if n in by_n and n not in shown):
+                shown.add(n)  # the proof: the full quoted sentence under its short answer
+                blocks.append(citation_html(by_n[n], anchors.get(by_n[n].chunk_id)))
+        marked = any(line.latest for line in answer.lines)
         with st.container(border=True):
-            st.markdown("##### Trả lời")
-            lines = "".join(f"<p>{line}</p>" for line in answer_lines_html(answer))
-            st.markdown(f'<div class="qa-answer">{lines}</div>', unsafe_allow_html=True)
+            st.markdown("##### Trả lời", help=LATEST_HINT if marked else None)
             if answer.notice:
                 st.caption(answer.notice)
-        marked = any(c.latest for c in answer.citations)
-        st.markdown("##### Trích dẫn", help=LATEST_HINT if marked else None)
-        for citation in answer.citations:
-            html = citation_html(citation, anchors.get(citation.chunk_id))
-            st.markdown(html, unsafe_allow_html=True)
+            st.markdown(f'<div class="qa-answer">{"".join(blocks)}</div>', unsafe_allow_html=True)
 
     with st.container(horizontal=True, vertical_alignment="center"):
         st.caption(

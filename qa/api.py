@@ -21,6 +21,7 @@ from fastapi_offline import FastAPIOffline
 
 from qa.config import MAX_QUERY_CHARS
 from qa.errors import QAError
+from qa.llm import LLMConfig
 from qa.retrieve import Filters, Searcher
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class ApiOptions:
 
     api_key: str | None = None
     max_concurrent: int = 4
-    use_llm: bool = True  # QA_LLM_URL, as `qa ask` without --no-llm
+    llm: LLMConfig | None = None  # from QA_LLM_URL, as `qa ask` without --no-llm
 
 
 @dataclass(frozen=True)
@@ -205,15 +206,14 @@ def create_app(searcher: Searcher, options: ApiOptions) -> FastAPI:
     @app.get("/ask", dependencies=guarded)
     def ask(asked: Annotated[Asked, Depends(asked_from_query)]) -> dict[str, Any]:
         """A short cited answer: exactly `qa ask --json`."""
-        from qa.answer import compose_answer
-        from qa.llm import generate_answer
+        from qa.ask import ask as ask_question
         from qa.serialize import answer_to_dict
 
         with slots.taken():
-            hits = searcher.search(asked.q, asked.k or 5, asked.mode, asked.filters)
-            answer = compose_answer(asked.q, hits, searcher.segmenter, searcher.settings)
-            if options.use_llm:
-                answer = generate_answer(answer)
+            answer = ask_question(
+                searcher, asked.q, k=asked.k or 5, mode=asked.mode, filters=asked.filters,
+                llm=options.llm,
+            )  # fmt: skip
         return answer_to_dict(answer)
 
     return app

@@ -40,7 +40,6 @@ CSV_FIELDS = (
     "start",
     "end",
 )
-_MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
 LATEST_HINT = (
     "Mới nhất: dòng trích từ văn bản có ngày gần nhất trong số các văn bản được trích dẫn ở "
     "câu trả lời này (không phải văn bản mới nhất của cả kho)."
@@ -88,28 +87,22 @@ def citation_place(citation: Citation) -> str:
 
 
 def answer_lines_html(answer: Answer) -> list[str]:
-    """Each answer line as HTML: the quote escaped, its date prefix as a chip, and its
-    trailing `[n]` a link to the citation `#cite-n` (the visible text stays `[n]`)."""
-    by_n = {c.n: c for c in answer.citations}
+    """Each short answer line as HTML: its date as a chip when several dates speak (the
+    newest marked), its lead and text escaped, its `[n]` links to the citations `#cite-n`."""
+    dated = len({line.doc_date for line in answer.lines}) > 1
     lines: list[str] = []
-    for line in answer.text.splitlines():
-        if not line.strip():
-            continue
-        marker = _MARKER.search(line)
-        citation = by_n.get(int(marker.group(1))) if marker else None
-        body = line[: marker.start()] if marker and citation else line
+    for line in answer.lines:
         chip = ""
-        if citation is not None:
-            prefix = f"({date_label(citation.doc_date)}{', mới nhất' if citation.latest else ''}) "
-            if body.startswith(prefix):
-                body = body[len(prefix) :]
-                css = "qa-chip qa-chip-latest" if citation.latest else "qa-chip"
-                hint = f' title="{html.escape(LATEST_HINT)}"' if citation.latest else ""
-                chip = f'<span class="{css}"{hint}>{html.escape(prefix.strip()[1:-1])}</span> '
-        link = ""
-        if citation is not None:
-            link = f' <a class="qa-cite" href="#{anchor_id("cite", citation.n)}">[{citation.n}]</a>'
-        lines.append(f"{chip}{html_text(body)}{link}")
+        if dated:
+            css = "qa-chip qa-chip-latest" if line.latest else "qa-chip"
+            label = date_label(line.doc_date) + (", mới nhất" if line.latest else "")
+            hint = f' title="{html.escape(LATEST_HINT)}"' if line.latest else ""
+            chip = f'<span class="{css}"{hint}>{html.escape(label)}</span> '
+        links = "".join(
+            f' <a class="qa-cite" href="#{anchor_id("cite", n)}">[{n}]</a>' for n in line.citations
+        )
+        lead = f'<span class="qa-lead">{html_text(line.lead)}</span>' if line.lead else ""
+        lines.append(f"{chip}{lead}{html_text(line.text)}{links}")
     return lines
 
 

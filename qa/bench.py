@@ -1,7 +1,7 @@
 """How fast is it: index build and query latency on the seed corpus, and at synthetic scale.
 
 Seed: a cold build in a temporary folder (real embedder), then warm p50/p95 latency of
-`bm25`, `dense`, `hybrid` search and of `ask` (search + compose_answer) over the gold
+`bm25`, `dense`, `hybrid` search and of `ask` (`qa.ask.ask`: search + short answer) over the gold
 questions, and the p50 of embedding one query.
 
 Synthetic: N chunks of 150–200 words resampled from the seed corpus's sentences. Each seed
@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from qa.answer import compose_answer
+from qa.ask import ask
 from qa.chunk import sentence_spans
 from qa.config import Settings
 from qa.dense import DenseIndex
@@ -137,8 +137,7 @@ def folder_mb(folder: Path) -> float:
 
 
 def _ask(searcher: Searcher, question: str, settings: Settings) -> None:
-    hits = searcher.search(question, k=ASK_K, mode="hybrid")
-    compose_answer(question, hits, searcher.segmenter, settings)
+    ask(searcher, question, k=ASK_K, mode="hybrid", settings=settings)
 
 
 def _top(score: Callable[[list[str]], np.ndarray], tokens: list[str]) -> np.ndarray:

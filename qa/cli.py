@@ -11,16 +11,18 @@ import logging
 import os
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from qa.cli_options import add_settings_option, settings_from_args
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX, Settings
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
+T = TypeVar("T")
 
 
 def _out(text: str = "", stream: TextIO | None = None) -> None:
@@ -128,16 +130,18 @@ def _batch_lines(name: str) -> Iterator[str]:
             raise QueryError(f"cannot read batch file {name}: {exc.strerror}") from exc
 
 
-def _searched(args: argparse.Namespace, searcher: Any) -> Iterator[tuple[str, list[Any]]]:
-    """Each question with its hits; in batch mode a bad question becomes an error line
+def _each(
+    args: argparse.Namespace, searcher: Any, run: Callable[[str], T]
+) -> Iterator[tuple[str, T]]:
+    """Each question with `run(question)`, a long one cut to its key words with a note on
+    stderr; in batch mode a bad question becomes an error line
     (`{"query", "error"}`) and the batch goes on."""
-    filters = _filters(args)
     for question in _questions(args):
         try:
             query = searcher.prepare_query(question)
             if query.notice:
                 _out(f"note: {query.notice}", sys.stderr)
-            yield question, searcher.search(query.text, args.k, args.mode, filters)
+            yield question, run(query.text)
         except QueryError as exc:
             if not args.batch:
                 raise
@@ -185,7 +189,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from qa.serialize import search_to_dict
 
     searcher = _searcher(args)
-    for question, hits in _searched(args, searcher):
+    filters = _filters(args)
+    search = partial(searcher.search, k=args.k, mode=args.mode, filters=filters)
+    for question, hits in _each(args, searcher, search):
         if args.json or args.batch:
             _out(json.dumps(search_to_dict(question, args.mode, hits), ensure_ascii=False))
             continue
@@ -204,15 +210,19 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.answer import compose_answer
-    from qa.llm import generate_answer
+    from qa.ask import ask
+    from qa.llm import LLMConfig
     from qa.serialize import answer_to_dict
 
     searcher = _searcher(args)
-    for question, hits in _searched(args, searcher):
-        answer = compose_answer(question, hits, searcher.segmenter, searcher.settings)
-        if not args.no_llm:
-            answer = generate_answer(answer, searcher.settings.llm_deadline_seconds)
+    deadline = searcher.settings.llm_deadline_seconds
+    llm = None if args.no_llm else LLMConfig.from_env(timeout=deadline)
+    filters = _filters(args)
+
+    def run(question: str) -> Any:
+        return ask(searcher, question, k=args.k, mode=args.mode, filters=filters, llm=llm)
+
+    for _, answer in _each(args, searcher, run):
         if args.json or args.batch:
             _out(json.dumps(answer_to_dict(answer), ensure_ascii=False))
             continue
@@ -221,11 +231,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer: Any) -> None:
+    """The short answer (dated, newest marked, when several documents speak), then the
+    citations with their full quoted sentence as the proof."""
     from qa.dates import date_label
 
     if answer.notice:
         _out(f"({answer.notice})")
-    _out(answer.text)
+    dated = len({line.doc_date for line in answer.lines}) > 1
+    for line in answer.lines:
+        when = f"({date_label(line.doc_date)}{', mới nhất' if line.latest else ''}) "
+        _out(f"{when if dated else ''}{line.render()}")
+    if answer.abstained:
+        _out(answer.text)
     if answer.citations:
         _out("\nNguồn:")
     for c in answer.citations:

@@ -10,7 +10,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from qa.abstention import DEFAULT_MODEL
 from qa.cli_options import add_settings_option, settings_from_args
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import ConfigError
@@ -83,6 +85,15 @@ def register_eval(
         help="sweep the abstention threshold on the tune split and print precision/recall",
     )
     parser.add_argument(
+        "--fit-abstention",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_MODEL,
+        metavar="FILE",
+        help="fit the abstention model on the tune split, write its weights (default: the "
+        "packaged qa/data/abstention.json) and print its cross-validated reliability",
+    )
+    parser.add_argument(
         "--beir", type=Path, metavar="DIR", help="evaluate on a BEIR folder instead of the gold set"
     )
     parser.add_argument(
@@ -139,6 +150,26 @@ def register_bench(
     return parser
 
 
+def _fit_abstention(searcher: Any, gold: Path, out: Path) -> int:
+    from qa.abstention_fit import fit_from_gold
+
+    fitted = fit_from_gold(searcher, gold, out)
+    model = fitted.model
+    sys.stdout.write(
+        f"fitted on {fitted.questions} tune questions ({fitted.answerable} answerable), "
+        f"C={model.info['C']:.3g}; wrote {out}\n"
+        + "".join(f"  {n:18s} {c:+.3f}\n" for n, c in zip(model.features, model.coef, strict=True))
+        + "out-of-fold reliability (confidence bin: questions, mean confidence, accuracy):\n"
+        + "".join(
+            f"  {r.low:.1f}–{r.high:.1f}: {r.n:3d}  {r.mean_confidence:.3f}  {r.accuracy:.3f}\n"
+            for r in fitted.reliability
+        )
+        + f"expected calibration error: {fitted.calibration_error:.3f}\n"
+        + f"suggested abstain_below (≤ 5% answerable abstentions): {fitted.threshold:.2f}\n"
+    )
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     ks = parse_ks(args.ks)
     settings = settings_from_args(args)
@@ -167,6 +198,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     searcher = Searcher(args.index, embedder=embedder, settings=settings)
     if args.corpus is not None and args.corpus.is_dir():
         searcher.check_corpus(args.corpus)
+    if args.fit_abstention is not None:
+        return _fit_abstention(searcher, args.gold, args.fit_abstention)
     report = run_eval(
         args.index,
         args.gold,

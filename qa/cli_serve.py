@@ -72,7 +72,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     searcher = Searcher(args.index, settings=settings_from_args(args))
     searcher.check_corpus(args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS)))
     searcher.embedder  # noqa: B018 - load the model before the first request, not during it
-    app = create_app(searcher, ApiOptions(api_key, args.max_concurrent, use_llm=not args.no_llm))
+    from qa.llm import LLMConfig
+
+    deadline = searcher.settings.llm_deadline_seconds
+    llm = None if args.no_llm else LLMConfig.from_env(timeout=deadline)
+    app = create_app(searcher, ApiOptions(api_key, args.max_concurrent, llm))
     log.info("serving %s on http://%s:%d", args.index, args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -37,7 +37,8 @@ class Settings:
     prf_weight: float = 0.2  # weight of those terms
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.55  # calibrated on eval/gold.jsonl (eval/README.md)
+    abstain_below: float = 0.45  # on the abstention model's probability (eval/README.md)
+    abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
     query_max_words: int = 32  # longer queries keep their first 32 distinct content words
     llm_deadline_seconds: float = 20.0  # whole LLM call (connect, send, read), not per read
     build_wait_seconds: float = 10.0  # how long a build waits for another build of its index

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from qa.answer import Answer
 from qa.eval_gold import comparable
 
-ASK_K = 5  # passages handed to compose_answer, as `qa ask` does
+ASK_K = 5  # passages handed to `qa.ask.ask`, as `qa ask` does
 
 
 def answer_form(text: str) -> str:
@@ -30,7 +30,7 @@ def answer_correct(gold: str, answer: Answer) -> bool:
 
 @dataclass(frozen=True)
 class AskResult:
-    """One question through search + compose_answer (composed without abstaining)."""
+    """One question through `qa.ask.ask` (composed without abstaining)."""
 
     id: str
     type: str

@@ -2,7 +2,7 @@
 
 Every question of the chosen split runs once per retrieval mode (bm25, dense, hybrid:
 Hit@k, Recall@k, MRR@10, nDCG@10 over answerable questions) and once through `ask` (hybrid
-retrieval + `compose_answer`: accuracy, citation precision, abstention, answer length,
+retrieval + `qa.ask.ask`: accuracy, citation precision, abstention, answer length,
 reliability). The figures are then reported per split — `heldout`, `tune`, `all` — from the
 same answers. The abstention sweep (`--calibrate`) only ever looks at the `tune` split.
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from qa.answer import compose_answer
+from qa.ask import ask
 from qa.config import Settings
 from qa.embed import Embedder
 from qa.eval_answers import (
@@ -189,8 +189,8 @@ class GoldEvaluator:
         never = replace(settings, abstain_below=-1.0)
         results = []
         for item in tqdm(self.items, desc="ask", disable=not progress):
-            hits = self.searcher.search(item.question, k=ASK_K, mode="hybrid")
-            answer = compose_answer(item.question, hits, self.searcher.segmenter, never)
+            answer = ask(self.searcher, item.question, k=ASK_K, mode="hybrid", settings=never)
+            hits = list(answer.hits)
             cited_ids = dict.fromkeys(c.chunk_id for c in answer.citations)
             by_id = {h.chunk.chunk_id: h.chunk for h in hits}
             cited_relevant = (

@@ -7,10 +7,13 @@ sentence that speaks of `diện tích`, `KCN`, `Hải Long` and gives a number i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from qa.normalize import fold_diacritics
+from qa.periods import Period, period_of
 from qa.segment import Segmenter, has_diacritics
+from qa.syllable import normalize_tone_marks
 
 QUESTION_WORDS = frozenset(
     [
@@ -27,11 +30,34 @@ UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
 )  # fmt: skip
-_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số)\b")
-_ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao)\b")
+_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
+_ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
+_ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
+_ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
+_ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
+_KINDS = (
+    ("plan", _ASKS_PLAN),
+    ("status", _ASKS_STATUS),
+    ("number", _ASKS_NUMBER),
+    ("date", _ASKS_DATE),
+    ("who", _ASKS_WHO),
+    ("list", _ASKS_LIST),
+)
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 UNIT_SYNONYMS = {"người": ("người", "lao động", "công dân", "học sinh"), "ha": ("ha", "héc-ta")}
+
+
+Prepared = tuple[str, str]  # canonical lower-case text and its folded form
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Credit (0, `FOLDED_CREDIT` or 1) of each question phrase in one text, and the asked
+    months it mentions."""
+
+    phrases: dict[str, float]
+    months: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -39,21 +65,33 @@ class Question:
     """A question analysed once, then matched against many sentences."""
 
     text: str
-    kind: str  # "number", "status", "plan" or "fact"
+    kind: str  # "plan", "status", "number", "date", "who", "list" or "fact"
     terms: dict[str, float]  # canonical lower-case phrase → weight
     typed_folded: bool  # typed without diacritics
     unit: str | None = None
     keys: tuple[str, ...] = ()  # names, abbreviations and codes the evidence must mention
     months: tuple[int, ...] = ()  # `tháng 3/2024` → 3: the month the evidence must be about
+    wants_number: bool = False  # `bao nhiêu`, `tỷ lệ`: a figure answers it, whatever the kind
+    period: Period = field(default_factory=Period)  # `9 tháng năm 2023`: the figure's period
 
 
 def question_kind(question: str) -> str:
-    """`number`, `status`, `plan` or `fact`: what kind of sentence answers it."""
-    lowered = fold_diacritics(question.lower())
-    for kind, pattern in (("number", _ASKS_NUMBER), ("status", _ASKS_STATUS), ("plan", _ASKS_PLAN)):
-        if re.search(fold_diacritics(pattern.pattern), lowered):
-            return kind
-    return "fact"
+    """What kind of clause answers it: `plan` (the planning document's figure), `status`
+    (what was done), `number`, `date`, `who` (a person or body), `list` or `fact`."""
+    return next((kind for kind, pattern in _KINDS if _asks(pattern, question)), "fact")
+
+
+def asks_number(question: str) -> bool:
+    """`bao nhiêu`, `mấy`, `tỷ lệ`, … anywhere in the question."""
+    return _asks(_ASKS_NUMBER, question)
+
+
+def _asks(pattern: re.Pattern[str], question: str) -> bool:
+    """Accented patterns on accented questions (`đạt` is not `đất`); folded ones otherwise."""
+    lowered = normalize_tone_marks(question.lower())
+    if has_diacritics(question):
+        return bool(pattern.search(lowered))
+    return bool(re.search(fold_diacritics(pattern.pattern), lowered))
 
 
 def analyse(question: str, segmenter: Segmenter) -> Question:
@@ -81,6 +119,8 @@ def analyse(question: str, segmenter: Segmenter) -> Question:
         _asked_unit(question),
         key_phrases(segmenter.canonical_text(question)),
         asked_months(question),
+        asks_number(question),
+        period_of(question),
     )
 
 
@@ -153,15 +193,42 @@ class SentenceJudge:
         (`GRDP … của tỉnh Nam Định` is not answered by a sentence about Thái Bình), and so
         does a year the sentence contradicts (`PCI năm 2023` vs. a sentence on `Năm 2022`).
         """
-        text = self.segmenter.canonical_text(f"{sentence}\n{context}").lower()
-        folded = fold_diacritics(text)
+        return self.coverage_of([self.prepare(sentence), self.prepare(context)], sentence)
+
+    def prepare(self, text: str) -> Prepared:
+        """`text` canonicalised once (lower-case, and folded) for many `coverage_of` calls.
+
+        The plain text rides along: a long form swallowed by a longer one (`chỉ số cải cách
+        hành chính` → `PAR`) still shows its own words (`chỉ số`)."""
+        canonical = self.segmenter.canonical_text(text).lower()
+        plain = normalize_tone_marks(text).lower()
+        both = f"{canonical}\n{plain}"
+        return both, fold_diacritics(both)
+
+    def coverage_of(self, parts: Sequence[Prepared], sentence: str) -> float:
+        """`coverage` over prepared parts (clauses of a sentence, its context): a term counts
+        when one part holds it; `sentence` is what a contradicted year is read from."""
+        return self.coverage_from([self.credits(part) for part in parts], sentence)
+
+    def credits(self, part: Prepared) -> Credits:
+        """What one prepared part holds of the question: reused by every window over it."""
+        phrases = {p: self._credit(p, *part) for p in (*self.question.terms, *self.question.keys)}
+        months = frozenset(m for m in self.question.months if _mentions_month(part[1], m))
+        return Credits(phrases, months)
+
+    def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
+        """`coverage_of` from the parts' credits."""
         total = sum(self.question.terms.values()) or 1.0
-        found = 0.0
-        for phrase, weight in self.question.terms.items():
-            found += weight * self._credit(phrase, text, folded)
-        missing = sum(1 for key in self.question.keys if not self._credit(key, text, folded))
+        found = sum(
+            weight * max((part.phrases[phrase] for part in parts), default=0.0)
+            for phrase, weight in self.question.terms.items()
+        )
+        missing = sum(
+            1 for key in self.question.keys if not any(part.phrases[key] for part in parts)
+        )
         missing += len(self._contradicted_years(sentence))
-        missing += sum(1 for month in self.question.months if not _mentions_month(folded, month))
+        months = frozenset().union(*(part.months for part in parts))
+        missing += sum(1 for month in self.question.months if month not in months)
         return found / total * MISSING_KEY_FACTOR**missing
 
     def _credit(self, phrase: str, text: str, folded: str) -> float:

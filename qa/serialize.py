@@ -33,13 +33,27 @@ def search_to_dict(query: str, mode: str, hits: list[Hit]) -> dict[str, Any]:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """`{"query", "answer", "abstained", "citations": [...], "hits": [...]}`."""
+    """`{"query", "answer", "lines", "abstained", "confidence", "notice", "question_type",
+    "citations": [...], "hits": [...]}`. `answer` is the short answer lines with `[n]` markers;
+    `lines` the same as data (`text`, `citations`, `doc_date`, `latest`, `lead`); each
+    citation's `quote` is the full sentence, a verbatim substring of its passage."""
     return {
         "query": answer.query,
         "answer": answer.text,
+        "lines": [
+            {
+                "text": line.text,
+                "citations": list(line.citations),
+                "doc_date": line.doc_date,
+                "latest": line.latest,
+                "lead": line.lead,
+            }
+            for line in answer.lines
+        ],
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
         "notice": answer.notice,
+        "question_type": answer.question_type,
         "citations": [
             {
                 "n": c.n,

@@ -291,6 +291,7 @@ def _vowel_span(parsed: Syllable) -> range:
     return range(parsed.nucleus_at - len(parsed.medial), parsed.nucleus_at + len(parsed.nucleus))
 
 
+@lru_cache(maxsize=65536)  # a corpus repeats a few thousand syllables over and over
 def _parse_nfc(syllable: str) -> Syllable | None:
     letters = _letters(syllable)
     if letters is None:
@@ -340,6 +341,7 @@ def _tone_index(parsed: Syllable) -> int:
     return at
 
 
+@lru_cache(maxsize=65536)
 def place_tone(syllable: str) -> str:
     """Move the tone mark to the one place used for matching (the traditional convention).
 

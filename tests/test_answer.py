@@ -38,25 +38,82 @@ def segmenter() -> Segmenter:
     return Segmenter()
 
 
-def test_every_sentence_is_cited_and_every_quote_is_real(segmenter: Segmenter) -> None:
+def test_every_line_is_cited_and_cut_from_a_real_quote(segmenter: Segmenter) -> None:
     answer = compose_answer("tiến độ KCN Hải Long?", HITS, segmenter)
     assert not answer.abstained
-    lines = answer.text.splitlines()
-    assert len(lines) == len(answer.citations) >= 2
+    text_lines = answer.text.splitlines()
+    assert len(text_lines) == len(answer.lines) == len(answer.citations) >= 2
     by_chunk = {h.chunk.chunk_id: h.chunk.text for h in HITS}
-    for line, citation in zip(lines, answer.citations, strict=True):
-        assert line.endswith(f"[{citation.n}]")
+    for text, line, citation in zip(text_lines, answer.lines, answer.citations, strict=True):
+        assert line.citations == (citation.n,) and text.endswith(f"[{citation.n}]")
         assert citation.quote in by_chunk[citation.chunk_id]
-        assert citation.quote in line
+        assert line.text in citation.quote
     assert all("Lúa Xuân" not in c.quote for c in answer.citations)
 
 
-def test_documents_are_ordered_by_date_and_latest_marked(segmenter: Segmenter) -> None:
+def test_timeline_is_ordered_by_date_and_the_newest_flagged_once(segmenter: Segmenter) -> None:
     answer = compose_answer("tiến độ KCN Hải Long?", HITS, segmenter)
-    dates = [c.doc_date for c in answer.citations]
-    assert dates == sorted(dates)
+    assert [line.doc_date for line in answer.lines] == ["2023-09", "2024-01"]
+    assert [line.latest for line in answer.lines] == [False, True]
     assert [c.latest for c in answer.citations] == [False, True]
-    assert "mới nhất" in answer.text.splitlines()[-1]
+    assert "mới nhất" not in answer.text  # presentation belongs to the faces
+
+
+def test_number_answer_is_the_clause_with_the_figure_not_the_sentence(
+    segmenter: Segmenter,
+) -> None:
+    sentence = (
+        "Tổng sản phẩm trên địa bàn tỉnh (GRDP theo giá so sánh năm 2010) ước đạt 47.411 tỷ "
+        "đồng, đạt 67,8% kế hoạch và tăng 7,72% so với cùng kỳ năm 2022; trong đó khu vực nông, "
+        "lâm nghiệp và thủy sản tăng 2,9%, khu vực công nghiệp - xây dựng tăng 12,5%, khu vực "
+        "dịch vụ tăng 6,1%, thuế sản phẩm trừ trợ cấp sản phẩm tăng 5,4%."
+    )
+    hits = [_hit(1, "r", "2023-09", sentence)]
+    answer = compose_answer("GRDP 9 tháng ước đạt bao nhiêu tỷ đồng?", hits, segmenter)
+    (line,) = answer.lines
+    assert "47.411 tỷ đồng" in line.text and line.text in sentence
+    assert len(line.text.split()) < len(sentence.split()) / 2
+    assert answer.citations[0].quote == sentence
+
+
+def test_status_answer_states_what_was_done_not_what_was_urged(segmenter: Segmenter) -> None:
+    text = (
+        "Chỉ đạo đẩy nhanh tiến độ triển khai KCN Hải Long, KCN VSIP. "
+        "KCN Hải Long đã tổ chức lễ động thổ, đang hoàn thiện thủ tục giao đất cho nhà đầu tư."
+    )
+    answer = compose_answer("tiến độ KCN Hải Long?", [_hit(1, "r", "2023-09", text)], segmenter)
+    assert "đã tổ chức lễ động thổ" in answer.text
+    assert "Chỉ đạo" not in answer.text
+
+
+def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
+    text = "Thu ngân sách nhà nước ước đạt 5.120 tỷ đồng, bằng 78% dự toán năm."
+    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
+    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    whole_year = compose_answer("thu ngân sách cả năm 2023 bao nhiêu", [hit], segmenter)
+    assert whole_year.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "
+    assert whole_year.text.startswith("Tài liệu chỉ có số liệu 9 tháng năm 2023: Thu ngân sách")
+    nine_months = compose_answer("thu ngân sách 9 tháng năm 2023 bao nhiêu", [hit], segmenter)
+    assert nine_months.lines[0].lead == ""
+
+
+def test_targets_come_from_the_planning_document(segmenter: Segmenter) -> None:
+    report = _hit(1, "b", "2024-01", "Tốc độ tăng trưởng GRDP tháng 01 năm 2024 ước đạt 7,5%.")
+    resolution = Hit(
+        2,
+        0.5,
+        Chunk("n:0", "n", "Tốc độ tăng trưởng GRDP năm 2024 phấn đấu đạt 10% trở lên.", 0, 58, "I"),
+        DocumentMeta("n", "Nghị quyết năm 2024", "2023-12-08", "nghị quyết", "HĐND", "n.txt"),
+    )
+    answer = compose_answer("mục tiêu tăng trưởng GRDP năm 2024", [report, resolution], segmenter)
+    assert answer.citations[0].doc_id == "n" and "10%" in answer.lines[0].text
+
+
+def test_a_clean_clause_wins_over_ocr_damage_saying_the_same(segmenter: Segmenter) -> None:
+    damaged = _hit(1, "x", "2024-01", "Kim ngạch xuầt khấu đat 172 triệu USD, tăng 12%.")
+    clean = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")
+    answer = compose_answer("kim ngạch xuất khẩu bao nhiêu", [damaged, clean], segmenter)
+    assert answer.citations[0].doc_id == "y"
 
 
 def test_weak_evidence_abstains_but_keeps_passages(segmenter: Segmenter) -> None:
@@ -83,3 +140,16 @@ def test_number_questions_prefer_sentences_with_numbers_and_units(segmenter: Seg
     ]
     answer = compose_answer("GRDP tăng bao nhiêu?", hits, segmenter)
     assert "7,72%" in answer.citations[0].quote
+
+
+def test_a_list_question_gets_the_whole_enumeration(segmenter: Segmenter) -> None:
+    text = (
+        "Đoàn công tác của tỉnh đã làm việc với 05 huyện: Tiền Hải, Hưng Hà, Kiến Xương, "
+        "Vũ Thư, Thái Thụy, nắm bắt khó khăn, vướng mắc."
+    )
+    hits = [_hit(1, "r", "2023-09", text)]
+    answer = compose_answer(
+        "Đoàn công tác của tỉnh đã làm việc với những huyện nào", hits, segmenter
+    )
+    assert answer.question_type == "list"
+    assert "Tiền Hải, Hưng Hà, Kiến Xương, Vũ Thư, Thái Thụy" in answer.lines[0].text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qa.answer import ABSTAIN_TEXT, Answer, Citation
+from qa.answer import ABSTAIN_TEXT, Answer, AnswerLine, Citation
 from qa.app_support import (
     LATEST_HINT,
     answer_csv,
@@ -204,11 +204,11 @@ def _answer() -> Answer:
             2, "b:2", "b", "Báo cáo b", "2024-01", "I › 1", None, "Đẩy nhanh KCN Hải Long.", True
         ),
     )
-    text = (
-        "(tháng 09/2023) KCN Hải Long đã khởi công. [1]\n"
-        "(tháng 01/2024, mới nhất) Đẩy nhanh KCN Hải Long. [2]"
+    lines = (
+        AnswerLine("KCN Hải Long đã khởi công", (1,), "2023-09"),
+        AnswerLine("Đẩy nhanh KCN Hải Long", (2,), "2024-01", latest=True),
     )
-    return Answer("tiến độ KCN Hải Long?", text, False, citations, hits, 0.9)
+    return Answer("tiến độ KCN Hải Long?", lines, False, citations, hits, 0.9)
 
 
 def test_highlight_ignores_case_and_diacritics_and_escapes() -> None:

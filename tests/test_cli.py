@@ -68,6 +68,14 @@ def test_ask_json_contract(index: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert {"query", "answer", "abstained", "citations", "hits"} <= set(data)
     texts = {h["chunk_id"]: h["text"] for h in data["hits"]}
     assert data["citations"] and all(c["quote"] in texts[c["chunk_id"]] for c in data["citations"])
+    quotes = {c["n"]: c["quote"] for c in data["citations"]}
+    for line in data["lines"]:  # each short line is cut from the sentence its citation quotes
+        assert any(line["text"] in quotes[n] for n in line["citations"])
+    assert sum(line["latest"] for line in data["lines"]) <= 1
+    assert data["answer"].splitlines() == [
+        f"{line['lead']}{line['text']} " + " ".join(f"[{n}]" for n in line["citations"])
+        for line in data["lines"]
+    ]
 
 
 def test_batch_reads_one_question_per_line(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder
 
-from qa.answer import Answer
+from qa.answer import Answer, AnswerLine
 from qa.eval_gold import select_split
 from qa.evaluate import (
     AskResult,
@@ -100,9 +100,9 @@ def test_judge_is_fuzzy_only_for_repaired_documents_the_question_cites() -> None
 
 def test_answer_correct_compares_folded_text_and_counts_abstention_wrong() -> None:
     def answer(text: str, abstained: bool = False) -> Answer:
-        return Answer("q", text, abstained, (), ())
+        return Answer("q", (AnswerLine(text, (1,)),), abstained, (), ())
 
-    assert answer_correct("47.411 tỷ đồng", answer(GRDP + " [1]"))
+    assert answer_correct("47.411 tỷ đồng", answer(GRDP))
     assert answer_correct("21,9 nghìn tân", answer("sản lượng thủy sản ước đạt 21,9 nghìn tấn"))
     assert not answer_correct("47.411 tỷ đồng", answer(GRDP, abstained=True))
     assert not answer_correct("50.702 tỷ đồng", answer(GRDP))

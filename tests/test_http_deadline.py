@@ -12,7 +12,7 @@ import pytest
 
 from qa.answer import compose_answer
 from qa.http_deadline import post_json
-from qa.llm import generate_answer
+from qa.llm import LLMConfig, generate_answer
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.segment import Segmenter
 
@@ -100,13 +100,9 @@ def test_a_trickling_server_hits_the_total_deadline(trickling: str) -> None:
         post_json(trickling + "/chat/completions", {"q": 1}, {}, deadline=1.0)
 
 
-def test_ask_falls_back_to_the_extractive_answer_at_the_deadline(
-    trickling: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("QA_LLM_URL", trickling)
-    monkeypatch.setenv("QA_LLM_MODEL", "slow-model")
+def test_ask_falls_back_to_the_extractive_answer_at_the_deadline(trickling: str) -> None:
     extractive = _extractive()
-    answer = generate_answer(extractive, timeout=1.0)
+    answer = generate_answer(extractive, LLMConfig(trickling, "slow-model", timeout=1.0))
     assert answer.text == extractive.text
     assert answer.notice and "within 1 s" in answer.notice and "trích xuất" in answer.notice
 

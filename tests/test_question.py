@@ -31,7 +31,14 @@ def segmenter() -> Segmenter:
         ("tiến độ KCN Hải Long?", "status"),
         ("tien do kcn hai long", "status"),
         ("mục tiêu đến năm 2030", "plan"),
-        ("ai ký nghị quyết", "fact"),
+        ("ai ký nghị quyết", "who"),
+        ("mục tiêu tỷ lệ đô thị hóa đến năm 2030", "plan"),
+        ("khi nào khởi công KCN Hải Long", "date"),
+        ("cơ quan nào chủ trì đề án", "who"),
+        ("dự án đã khởi công chưa", "status"),
+        ("nhiệm vụ trọng tâm gồm những gì", "list"),
+        ("diện tích đất đai của tỉnh", "fact"),
+        ("GRDP dat bao nhieu", "number"),
     ],
 )
 def test_question_kind(question: str, kind: str) -> None:

@@ -1,0 +1,99 @@
+"""Clause cutting, periods, question kinds and number faithfulness: the pure answer helpers."""
+
+from __future__ import annotations
+
+import doctest
+import types
+
+import pytest
+
+from qa import abstention, clauses, kinds, numbers, periods
+from qa.clauses import invalid_share, split_clauses, windows
+from qa.numbers import unsupported_numbers
+from qa.periods import evidence_period, neighbour, period_of
+
+BUDGET = (
+    "Tổng thu ngân sách nhà nước trên địa bàn ước đạt 5.120 tỷ đồng (bằng 78% dự toán), "
+    "tăng 8,3% so với cùng kỳ; trong đó thu nội địa 4.300 tỷ đồng, thu từ hoạt động xuất nhập "
+    "khẩu 820 tỷ đồng; chi ngân sách địa phương 9.870 tỷ đồng."
+)
+
+
+@pytest.mark.parametrize("module", [clauses, kinds, numbers, periods, abstention])
+def test_doctests(module: types.ModuleType) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_clauses_are_verbatim_and_keep_parentheses_whole() -> None:
+    spans = split_clauses(BUDGET)
+    texts = [BUDGET[a:b] for a, b in spans]
+    assert texts[0] == (
+        "Tổng thu ngân sách nhà nước trên địa bàn ước đạt 5.120 tỷ đồng (bằng 78% dự toán)"
+    )
+    assert texts[1] == "tăng 8,3% so với cùng kỳ"
+    assert texts[2] == "trong đó thu nội địa 4.300 tỷ đồng"
+    assert all(not t.endswith((",", ";")) for t in texts)
+    assert [a for a, _ in spans] == sorted(a for a, _ in spans)
+
+
+def test_windows_respect_the_word_limit_and_stay_inside_the_sentence() -> None:
+    found = [BUDGET[w.start : w.end] for w in windows(BUDGET, split_clauses(BUDGET), 25)]
+    assert all(len(w.split()) <= 25 or ("," not in w and ";" not in w) for w in found)
+    assert (
+        "Tổng thu ngân sách nhà nước trên địa bàn ước đạt 5.120 tỷ đồng (bằng 78% dự toán), "
+        "tăng 8,3% so với cùng kỳ"
+    ) in found
+    assert all(w in BUDGET for w in found)
+
+
+def test_a_long_parenthesis_is_cut_into_its_items() -> None:
+    sentence = (
+        "Năm 2022, nhiều chỉ số cải cách hành chính tăng bậc (Chỉ số năng lực cạnh tranh cấp tỉnh "
+        "(PCI) xếp hạng 28/63 tỉnh, thành phố, tăng 19 bậc; Chỉ số cải cách hành chính (Par Index) "
+        "xếp thứ 43/63 tỉnh, thành phố, tăng 07 bậc)."
+    )
+    texts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert "Chỉ số cải cách hành chính (Par Index) xếp thứ 43/63 tỉnh" in texts
+    assert "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI) xếp hạng 28/63 tỉnh" in texts
+    assert "tăng 07 bậc" in texts
+
+
+def test_quotes_are_never_cut() -> None:
+    sentence = "Tiếp tục thực hiện chủ đề “Trách nhiệm, kỷ cương, tăng cường cải cách”, tạo đột phá"
+    texts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert texts == [
+        "Tiếp tục thực hiện chủ đề “Trách nhiệm, kỷ cương, tăng cường cải cách”",
+        "tạo đột phá",
+    ]
+
+
+def test_ocr_damage_is_measured_in_invalid_syllables() -> None:
+    assert invalid_share("kim ngạch xuất khẩu đạt 172 triệu USD") == 0.0
+    assert invalid_share("kim ngạch xuầt khẩu đat 172 triệu USD") > 0.2
+
+
+@pytest.mark.parametrize(
+    ("answer", "source", "missing"),
+    [
+        ("thu 1234,5 tỷ đồng", "thu 1.234,5 tỷ đồng", []),
+        ("thu 1234.5 tỷ đồng", "thu 1.234,5 tỷ đồng", []),
+        ("GRDP 47,411 tỷ đồng", "GRDP ước đạt 47.411 tỷ đồng", []),
+        ("tăng 8.3%", "tăng 8,3% so với cùng kỳ", []),
+        ("tăng 8,5%", "tăng 8,3% so với cùng kỳ", ["8,5"]),
+        ("năm 2024 đạt 12 tỷ", "năm 2023 đạt 12 tỷ", ["2024"]),
+    ],
+)
+def test_numbers_compare_by_value(answer: str, source: str, missing: list[str]) -> None:
+    assert unsupported_numbers(answer, source) == missing
+
+
+def test_period_of_question_and_evidence() -> None:
+    asked = period_of("thu ngân sách cả năm 2023 bao nhiêu")
+    assert asked.span == "cả năm" and asked.years == {"2023"}
+    nine_months = evidence_period("Thu ngân sách ước đạt 5.120 tỷ đồng", "Báo cáo 9 tháng năm 2023")
+    assert neighbour(asked, nine_months)
+    assert not neighbour(period_of("thu ngân sách 9 tháng 2023"), nine_months)
+    january = evidence_period("Giá trị sản xuất công nghiệp tăng 9%", "Tình hình tháng 01 năm 2024")
+    assert january.span == "tháng 1" and not january.plan
+    assert period_of("kế hoạch năm 2024").plan
