@@ -284,8 +284,9 @@ def test_backends_opened_from_a_built_index_rank_as_the_searcher(
         terms = lexical_query(query, searcher.segmenter, RETRIEVE_FOLDED_WEIGHT)
         assert [c for c, _ in local.lexical(terms, 10)] == expected, query
         assert milvus.lexical(terms, 10)[0][0] == expected[0], query
-        vector = searcher.embedder.embed_queries([searcher.dense_query(query)])[0]
-        dense = [searcher.chunks[r].chunk_id for r, _ in searcher.dense_ranking(query, None, 10)]
+        vector = searcher.query_vector(query)
+        # passage vectors only: sentence-vector fusion happens above the backend, in Searcher
+        dense = [searcher.chunks[r].chunk_id for r, _ in searcher.dense.search(vector, 10, None)]
         assert [c for c, _ in local.dense(vector, 10)] == dense, query
         assert [c for c, _ in milvus.dense(vector, 10)] == dense, query
     milvus.close()
