@@ -42,7 +42,7 @@ index: setup
 	$(BIN)/qa index --quiet
 
 app: setup index
-	$(BIN)/streamlit run app.py
+	QA_ALLOW_REBUILD=1 $(BIN)/streamlit run app.py
 
 lint: setup
 	$(BIN)/ruff check qa tests app.py

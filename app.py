@@ -47,6 +47,9 @@ STATIC = ROOT / "static"
 INDEX_DIR = Path(os.environ.get("QA_INDEX") or ROOT / DEFAULT_INDEX)
 CORPUS_DIR = Path(os.environ.get("QA_CORPUS") or ROOT / DEFAULT_CORPUS)
 LLM = LLMConfig.from_env()  # QA_LLM_URL + QA_LLM_MODEL, read once, exactly as `qa ask` does
+# The rebuild button only where allowed (`make app` on a workstation): a served page is not a
+# place from which any visitor may tie up the machine.
+ALLOW_REBUILD = os.environ.get("QA_ALLOW_REBUILD", "").lower() in ("1", "true", "yes")
 EXAMPLES = (
     "tiến độ KCN Hải Long?",
     "GRDP 9 tháng năm 2023 tăng bao nhiêu?",
@@ -147,7 +150,7 @@ def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
             st.caption(f"Đang tìm trong {len(doc_ids)}/{len(docs)} tài liệu.")
 
         st.subheader("Chỉ mục")
-        index_status(searcher, CORPUS_DIR)
+        index_status(searcher, CORPUS_DIR, ALLOW_REBUILD)
     return str(mode or "hybrid"), int(k), doc_ids
 
 

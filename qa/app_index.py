@@ -2,7 +2,10 @@
 
 Kept apart from `app.py` so the page stays a thin face: this module owns everything the page
 does to the index on disk, `app.py` only asks for a loaded `Searcher`. One build runs at a
-time per process (`_BUILD_LOCK`), whichever browser session asks for it.
+time per process (`_BUILD_LOCK`), whichever browser session asks for it: a second request while
+one runs is told so instead of queueing another build (across processes, the index's own build
+lock says the same). The rebuild button is shown only where the face allows it
+(`QA_ALLOW_REBUILD`): anyone who can open a served page could otherwise tie up the machine.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from qa.store import read_manifest
 
 log = logging.getLogger(__name__)
 _BUILD_LOCK = threading.Lock()
+BUILD_RUNNING = "Một lần xây dựng chỉ mục khác đang chạy; chưa bắt đầu lần mới."
 
 
 def embedder_id(index_dir: Path) -> str:
@@ -55,13 +59,18 @@ def rebuild_index(
         fraction = min(1.0, max(0.0, fraction))
         bar.progress(fraction, text=f"{message} · {fraction:.0%}")
 
-    with _BUILD_LOCK:
+    if not _BUILD_LOCK.acquire(blocking=force is False):
+        bar.empty()
+        return BUILD_RUNNING
+    try:
         if not force and index_is_fresh(index_dir, corpus_dir):
             bar.empty()
             return "Chỉ mục đã được xây dựng ở phiên khác."
         report = build_index(
             corpus_dir, index_dir, embedder_id(index_dir), progress=False, on_progress=on_progress
         )
+    finally:
+        _BUILD_LOCK.release()
     st.cache_resource.clear()
     st.cache_data.clear()
     bar.empty()
@@ -103,8 +112,9 @@ def ensure_searcher(load: Callable[[str], Searcher], index_dir: Path, corpus_dir
     st.rerun()
 
 
-def index_status(searcher: Searcher, corpus_dir: Path) -> None:
-    """The sidebar's index panel: counts, model, build time, and the rebuild button."""
+def index_status(searcher: Searcher, corpus_dir: Path, allow_rebuild: bool) -> None:
+    """The sidebar's index panel: counts, model, build time, and (if allowed) the rebuild
+    button."""
     manifest = searcher.manifest
     counts = manifest.get("counts", {})
     left, right = st.columns(2)
@@ -119,11 +129,18 @@ def index_status(searcher: Searcher, corpus_dir: Path) -> None:
     flash = st.session_state.pop("flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
+    if not allow_rebuild:
+        st.caption("Chỉ mục được cập nhật bởi người quản trị (`qa index`).")
+        return
     if st.button("Xây dựng lại chỉ mục", icon=":material/refresh:", use_container_width=True):
         try:
-            st.session_state.flash = rebuild_index(st.container(), searcher.index_dir, corpus_dir)
+            summary = rebuild_index(st.container(), searcher.index_dir, corpus_dir)
         except QAError as exc:
             st.error(f"Không xây dựng được chỉ mục: {exc}")
             return
+        if summary == BUILD_RUNNING:
+            st.info(summary, icon=":material/hourglass_top:")
+            return
+        st.session_state.flash = summary
         st.session_state.corpus_checked = True
         st.rerun()

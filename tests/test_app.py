@@ -173,6 +173,7 @@ def test_stale_index_is_rebuilt_on_the_page(
         )
     monkeypatch.setenv("QA_INDEX", str(index))
     monkeypatch.setenv("QA_CORPUS", str(corpus))
+    monkeypatch.setenv("QA_ALLOW_REBUILD", "1")
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception
     assert any("Đã xây dựng chỉ mục" in s.value for s in at.success)
@@ -180,6 +181,40 @@ def test_stale_index_is_rebuilt_on_the_page(
     next(b for b in at.button if b.label == "Xây dựng lại chỉ mục").click().run()
     assert not at.exception
     assert any("0 đoạn mới" in s.value for s in at.success)
+
+
+def test_a_served_page_offers_no_rebuild_unless_allowed(
+    built_index: BuiltIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QA_INDEX", str(built_index.index))
+    monkeypatch.setenv("QA_CORPUS", str(built_index.corpus))
+    for allowed, shown in (("", False), ("0", False), ("1", True)):
+        monkeypatch.setenv("QA_ALLOW_REBUILD", allowed)
+        at = AppTest.from_file(str(APP), default_timeout=120).run()
+        assert not at.exception
+        assert any(b.label == "Xây dựng lại chỉ mục" for b in at.button) is shown, allowed
+
+
+class _Bar:
+    def progress(self, *args: object, **kwargs: object) -> _Bar:
+        return self
+
+    def empty(self) -> None:
+        pass
+
+
+def test_a_rebuild_is_not_started_while_another_runs(
+    built_index: BuiltIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa.app_index
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a second build was started")
+
+    monkeypatch.setattr(qa.app_index, "build_index", no_build)
+    with qa.app_index._BUILD_LOCK:  # another session's build is running
+        summary = qa.app_index.rebuild_index(_Bar(), built_index.index, built_index.corpus)  # type: ignore[arg-type]
+    assert summary == qa.app_index.BUILD_RUNNING
 
 
 # Pure helpers: no index needed.
