@@ -267,7 +267,8 @@ def compose_answer(
     model: AbstentionModel | None = None,
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
-    the abstention model's probability is below `settings.abstain_below`."""
+    the abstention model's probability is below `settings.abstain_below`, or when the best
+    sentence covers less than `settings.min_coverage` of the question's weighted terms."""
     settings = settings or Settings()
     asked = analyse(question, segmenter)
     judge = SentenceJudge(asked, segmenter)
@@ -279,7 +280,11 @@ def compose_answer(
         return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)
     features = _features(asked, candidates[0], hits, judge)
     model = model or load_model(settings.abstention_model)
-    confidence = model.probability(features)
+    # the model ranks answers; it cannot vouch for one whose sentence shares almost no word
+    # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
+    # coverage the confidence is 0
+    covered = features["sentence_coverage"] >= settings.min_coverage
+    confidence = model.probability(features) if covered else 0.0
     if confidence < settings.abstain_below:
         return Answer(question, (), True, (), tuple(hits), confidence, None, asked.kind, features)
     chosen = _chosen(asked, candidates)

@@ -153,3 +153,20 @@ def test_a_list_question_gets_the_whole_enumeration(segmenter: Segmenter) -> Non
     )
     assert answer.question_type == "list"
     assert "Tiền Hải, Hưng Hà, Kiến Xương, Vũ Thư, Thái Thụy" in answer.lines[0].text
+
+
+class _Sure:
+    """An abstention model that vouches for anything."""
+
+    def probability(self, values: object) -> float:
+        return 0.99
+
+
+def test_a_question_the_passages_do_not_share_words_with_is_never_answered(
+    segmenter: Segmenter,
+) -> None:
+    sure = _Sure()
+    off_topic = compose_answer("giá vàng thế giới hôm nay", HITS, segmenter, model=sure)  # type: ignore[arg-type]
+    assert off_topic.abstained and off_topic.confidence == 0.0
+    on_topic = compose_answer("tiến độ KCN Hải Long", HITS, segmenter, model=sure)  # type: ignore[arg-type]
+    assert not on_topic.abstained and on_topic.confidence == pytest.approx(0.99)
