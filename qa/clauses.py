@@ -16,7 +16,7 @@ from typing import NamedTuple
 from qa.syllable import is_valid_syllable
 
 Span = tuple[int, int]
-MAX_WINDOW_CLAUSES = 4  # a list answer may take more (`windows(max_clauses=…)`)
+MAX_WINDOW_CLAUSES = 8  # a list answer may take more (`windows(max_clauses=…)`)
 PAREN_KEEP_WORDS = 12  # a parenthesis up to this long stays inside its clause
 _TRIM = " \t\n,;:.–-"
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:và|hoặc|nhưng|còn))+$")

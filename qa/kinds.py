@@ -38,8 +38,13 @@ def urges(clause: str) -> bool:
     True
     >>> urges("KCN Hải Long đã tổ chức lễ khởi công ngày 24/6/2023")
     False
+
+    A clause window is urging when any of its clauses is (`…; chỉ đạo đẩy nhanh tiến độ…`):
+
+    >>> urges("tháo gỡ khó khăn cho dự án KCN Thaco; chỉ đạo đẩy nhanh tiến độ KCN Hải Long")
+    True
     """
-    return bool(_URGING.search(clause.lower()))
+    return any(_URGING.search(part) for part in re.split(r"[;:]\s*", clause.lower()))
 
 
 def states_done(clause: str) -> bool:
