@@ -1,9 +1,12 @@
-"""Command-line options shared by every `qa` command group (`qa.cli`, `qa.cli_eval`)."""
+"""Command-line options and output shared by every `qa` command group (`qa.cli`,
+`qa.cli_corpus`, `qa.cli_eval`, `qa.cli_serve`)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from qa.config import Settings
 
@@ -22,3 +25,24 @@ def settings_from_args(args: argparse.Namespace) -> Settings | None:
     """The settings named by `--settings`, or None for the defaults."""
     path = getattr(args, "settings", None)
     return Settings.from_toml(path) if path else None
+
+
+def out(text: str = "", stream: TextIO | None = None) -> None:
+    """One line to stdout (or `stream`): the CLI's only way of printing."""
+    (stream or sys.stdout).write(text + "\n")
+
+
+def add_ocr_option(parser: argparse.ArgumentParser) -> None:
+    """`--ocr auto|always|never`: when pages are read with Tesseract."""
+    parser.add_argument(
+        "--ocr",
+        choices=("auto", "always", "never"),
+        default=None,
+        help="read pages with Tesseract: auto = scans and junk text layers (default: setting ocr)",
+    )
+
+
+def settings_with_ocr(args: argparse.Namespace) -> Settings:
+    """`--settings` with `--ocr` applied on top."""
+    settings = settings_from_args(args) or Settings()
+    return settings.updated({"ocr": args.ocr}) if getattr(args, "ocr", None) else settings
