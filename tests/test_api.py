@@ -6,11 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +15,7 @@ import httpx
 import pytest
 from conftest import BuiltIndex
 from fastapi.testclient import TestClient
+from helpers import free_port, serving
 
 from qa.api import ApiOptions, create_app
 from qa.cli import main
@@ -32,13 +30,6 @@ def get(url: str, **kwargs: object) -> httpx.Response:
     return httpx.get(url, timeout=120, **kwargs)  # type: ignore[arg-type]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start_server(built: BuiltIndex, log: Path, api_key: str | None = None) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("QA_LLM_URL", "QA_API_KEY")}
@@ -48,28 +39,9 @@ def start_server(built: BuiltIndex, log: Path, api_key: str | None = None) -> It
         sys.executable, "-m", "qa.cli", "serve", "--port", str(port),
         "--index", str(built.index), "--corpus", str(built.corpus),
     ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"qa serve exited {process.returncode}: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("qa serve did not answer /health in 180 s")
+    with serving(command, env, log, f"{url}/health", 180):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import CountingEmbedder
+from helpers import CountingEmbedder, write_small_corpus
 
 from qa.cli import main
 from qa.errors import IndexStale
@@ -23,10 +23,7 @@ TESTS = Path(__file__).resolve().parent
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Khu công nghiệp Hải Long đẩy nhanh tiến độ.\n", "utf-8")
-    (folder / "b.txt").write_text("Sản lượng lúa vụ Xuân năm 2023 đạt khá.\n", "utf-8")
+    folder = write_small_corpus(tmp_path / "corpus")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     return folder
 

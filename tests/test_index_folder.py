@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import CountingEmbedder
+from helpers import CountingEmbedder, write_small_corpus
 
 import qa.index_folder
 from qa.cli import main
@@ -29,11 +29,7 @@ ROOT = TESTS.parent
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Khu công nghiệp Hải Long đẩy nhanh tiến độ.\n", "utf-8")
-    (folder / "b.txt").write_text("Sản lượng lúa vụ Xuân năm 2023 đạt khá.\n", "utf-8")
-    return folder
+    return write_small_corpus(tmp_path / "corpus")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import CountingEmbedder
@@ -79,33 +80,19 @@ def test_scans_are_indexed_searched_and_cited_by_page(
     assert code == 0, err
     assert "OCR: 3 pages" in out
     assert (index / CACHE_FILE).is_file()
-    code, out, _ = _run(
-        capsys,
-        "search",
-        "Liên Hà Thái thu hút bao nhiêu dự án",
-        "--index",
-        str(index),
-        "--corpus",
-        str(corpus),
-        "--json",
-        "--k",
-        "1",
-    )
-    (hit,) = json.loads(out)["hits"]
+
+    def top_hit(question: str) -> dict[str, Any]:
+        code, out, err = _run(
+            capsys, "search", question, "--index", str(index), "--corpus", str(corpus),
+            "--json", "--k", "1",
+        )  # fmt: skip
+        assert code == 0, err
+        (hit,) = json.loads(out)["hits"]
+        return dict(hit)
+
+    hit = top_hit("Liên Hà Thái thu hút bao nhiêu dự án")
     assert hit["doc_id"] == "bao_cao_quet" and hit["page"] == 2 and "12 dự án" in hit["text"]
-    code, out, _ = _run(
-        capsys,
-        "search",
-        "sản lượng thóc cả năm",
-        "--index",
-        str(index),
-        "--corpus",
-        str(corpus),
-        "--json",
-        "--k",
-        "1",
-    )
-    (hit,) = json.loads(out)["hits"]
+    hit = top_hit("sản lượng thóc cả năm")
     assert hit["doc_id"] == "anh_chup" and hit["page"] == 1 and "980 nghìn tấn" in hit["text"]
 
     code, out, _ = _run(capsys, *build)
