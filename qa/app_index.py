@@ -59,7 +59,7 @@ def rebuild_index(
         fraction = min(1.0, max(0.0, fraction))
         bar.progress(fraction, text=f"{message} · {fraction:.0%}")
 
-    if not _BUILD_LOCK.acquire(blocking=force is False):
+    if not _BUILD_LOCK.acquire(blocking=not force):  # a first build waits; a rebuild does not
         bar.empty()
         return BUILD_RUNNING
     try:

@@ -17,30 +17,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from qa.cli_options import (
+    add_index_options,
     add_ocr_option,
-    add_settings_option,
     out,
     settings_from_args,
     settings_with_ocr,
 )
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
+from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
 T = TypeVar("T")
-
-
-def _add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=None,
-        help="corpus folder (default: corpus/, or the one the index was built from)",
-    )
-    add_settings_option(parser)
 
 
 def _add_query_options(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +50,7 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--batch", metavar="FILE", help="one question per line ('-' = stdin); JSON Lines out"
     )
-    _add_paths(parser)
+    add_index_options(parser)
 
 
 def _searcher(args: argparse.Namespace) -> Any:
@@ -249,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     index = sub.add_parser("index", help="build or update the index from a corpus folder")
-    _add_paths(index)
+    add_index_options(index)
     index.add_argument(
         "--embedder",
         default=DEFAULT_EMBEDDER,

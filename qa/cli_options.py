@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from qa.config import Settings
+from qa.config import DEFAULT_INDEX, Settings
 
 
 def add_settings_option(parser: argparse.ArgumentParser) -> None:
@@ -46,3 +46,17 @@ def settings_with_ocr(args: argparse.Namespace) -> Settings:
     """`--settings` with `--ocr` applied on top."""
     settings = settings_from_args(args) or Settings()
     return settings.updated({"ocr": args.ocr}) if getattr(args, "ocr", None) else settings
+
+
+def add_index_options(parser: argparse.ArgumentParser) -> None:
+    """`--index`, `--corpus` (the one the index must match) and `--settings`."""
+    parser.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="corpus folder (default: corpus/, or the one the index was built from)",
+    )
+    add_settings_option(parser)

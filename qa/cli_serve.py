@@ -10,8 +10,8 @@ import logging
 import os
 from pathlib import Path
 
-from qa.cli_options import add_settings_option, settings_from_args
-from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
+from qa.cli_options import add_index_options, settings_from_args
+from qa.config import DEFAULT_CORPUS
 from qa.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -32,15 +32,7 @@ def register_serve(
     )
     parser.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    parser.add_argument(
-        "--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=None,
-        help="corpus the index must match (default: the one it was built from)",
-    )
+    add_index_options(parser)
     parser.add_argument(
         "--max-concurrent",
         type=int,
@@ -48,7 +40,6 @@ def register_serve(
         help="requests served at once; more get 503 (default: %(default)s)",
     )
     parser.add_argument("--no-llm", action="store_true", help="never call QA_LLM_URL even if set")
-    add_settings_option(parser)
     parser.set_defaults(func=cmd_serve)
     return parser
 

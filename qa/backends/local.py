@@ -15,7 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from qa.backends.protocol import NO_FILTERS, ChunkTerms, Filters, LexicalQuery, Ranking
+from qa.backends.protocol import (
+    NO_FILTERS,
+    ChunkTerms,
+    Filters,
+    LexicalQuery,
+    Ranking,
+    check_row_aligned,
+)
 from qa.dense import DenseIndex
 from qa.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta
@@ -89,8 +96,7 @@ class LocalBackend:
         terms: Sequence[ChunkTerms],
         vectors: np.ndarray,
     ) -> None:
-        if not len(chunks) == len(terms) == len(vectors):
-            raise ValueError("chunks, terms and vectors must be row-aligned")
+        check_row_aligned(chunks, terms, vectors)
         self.remove(document.doc_id)
         rows = self._editable()
         rows.chunk_ids += [c.chunk_id for c in chunks]

@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 from pymilvus import DataType, Function, FunctionType, MilvusClient
 
-from qa.backends.protocol import NO_FILTERS, ChunkTerms, Filters, LexicalQuery, Ranking
+from qa.backends.protocol import (
+    NO_FILTERS,
+    ChunkTerms,
+    Filters,
+    LexicalQuery,
+    Ranking,
+    check_row_aligned,
+)
 from qa.dates import date_span
 from qa.models import Chunk, DocumentMeta
 
@@ -206,8 +213,7 @@ class MilvusBackend:
     ) -> None:
         """Delete the document's passages, then insert the new ones (a search in between
         sees the document missing, never half of it twice)."""
-        if not len(chunks) == len(terms) == len(vectors):
-            raise ValueError("chunks, terms and vectors must be row-aligned")
+        check_row_aligned(chunks, terms, vectors)
         self.remove(document.doc_id)
         dated, first, last = date_bounds(document)
         rows = [

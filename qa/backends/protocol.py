@@ -98,6 +98,14 @@ class SearchBackend(Protocol):
         ...
 
 
+def check_row_aligned(
+    chunks: Sequence[Chunk], terms: Sequence[ChunkTerms], vectors: np.ndarray
+) -> None:
+    """An upsert's three inputs describe the same passages, row by row."""
+    if not len(chunks) == len(terms) == len(vectors):
+        raise ValueError("chunks, terms and vectors must be row-aligned")
+
+
 def lexical_query(text: str, segmenter: Segmenter, folded_weight: float) -> LexicalQuery:
     """The BM25 side of a query: `"tien do KCN"` → folded terms only (weight 1);
     `"tiến độ KCN"` → accented terms plus folded ones at `folded_weight`."""
