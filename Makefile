@@ -60,4 +60,4 @@ clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
 
 readme: setup
-	$(BIN)/python -c "import re, pathlib; from qa.cli import help_text; p = pathlib.Path('README.md'); s = p.read_text(encoding='utf-8'); block = '\`\`\`text\n' + help_text().rstrip() + '\n\`\`\`\n'; p.write_text(re.sub(r'(<!-- cli-help[^\n]*-->\n).*?(<!-- /cli-help -->)', lambda m: m.group(1) + block + m.group(2), s, flags=re.S), encoding='utf-8')"
+	$(BIN)/python -c "import re, pathlib; from qa.cli.main import help_text; p = pathlib.Path('README.md'); s = p.read_text(encoding='utf-8'); block = '\`\`\`text\n' + help_text().rstrip() + '\n\`\`\`\n'; p.write_text(re.sub(r'(<!-- cli-help[^\n]*-->\n).*?(<!-- /cli-help -->)', lambda m: m.group(1) + block + m.group(2), s, flags=re.S), encoding='utf-8')"

@@ -1,4 +1,4 @@
-"""Hỏi đáp văn bản: the Streamlit page, a thin face over `qa.retrieve` and `qa.answer`.
+"""Hỏi đáp văn bản: the Streamlit page, a thin face over `qa.search` and `qa.answer.ask`.
 
 Run with `streamlit run app.py`. `QA_INDEX` and `QA_CORPUS` point it at another index and
 corpus (defaults `index/default` and `corpus` next to this file). The index is loaded once
@@ -14,9 +14,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa.answer import ABSTAIN_TEXT, Answer
-from qa.app_index import ensure_searcher, index_status
-from qa.app_support import (
+from qa.answer.ask import ask as ask_question
+from qa.answer.compose import ABSTAIN_TEXT, Answer
+from qa.answer.llm import LLMConfig
+from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
+from qa.errors import QAError, QueryError
+from qa.models import Hit
+from qa.page.index_panel import ensure_searcher
+from qa.page.sidebar import MODES, sidebar
+from qa.page.support import (
     LATEST_HINT,
     SORT_ORDERS,
     anchor_id,
@@ -25,22 +31,15 @@ from qa.app_support import (
     answer_lines_html,
     citation_html,
     context_html,
-    corpus_months,
     document_html,
     friendly_query_error,
     search_csv,
     search_json,
-    short_title,
     sort_hits,
     source_card_html,
 )
-from qa.ask import ask as ask_question
-from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
-from qa.dates import date_label
-from qa.errors import QAError, QueryError
-from qa.llm import LLMConfig
-from qa.models import Hit
-from qa.retrieve import Filters, Searcher
+from qa.search.searcher import Filters, Searcher
+from qa.text.dates import date_label
 
 ROOT = Path(__file__).resolve().parent
 STATIC = ROOT / "static"
@@ -57,7 +56,6 @@ EXAMPLES = (
     "sản lượng thủy sản tháng 01 năm 2024",
     "thu ngân sách năm 2023",
 )
-MODES = {"hybrid": "Kết hợp", "bm25": "BM25", "dense": "Ngữ nghĩa"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,7 +78,7 @@ def cached_hits(
 def cached_answer(
     index_dir: str, built_at: str, query: str, k: int, mode: str, doc_ids: tuple[str, ...] | None
 ) -> Answer:
-    """The answer through `qa.ask.ask`, as `qa ask` gives it (the LLM too when configured)."""
+    """The answer through `qa.answer.ask`, as `qa ask` gives it (the LLM too when configured)."""
     filters = Filters(doc_ids=doc_ids or ())
     return ask_question(load_searcher(index_dir), query, k=k, mode=mode, filters=filters, llm=LLM)
 
@@ -88,70 +86,6 @@ def cached_answer(
 def index_key(searcher: Searcher) -> tuple[str, str]:
     """What the result caches are keyed by: a rebuilt index never serves old results."""
     return str(searcher.index_dir), str(searcher.manifest.get("built_at", ""))
-
-
-def sidebar(searcher: Searcher) -> tuple[str, int, tuple[str, ...] | None]:
-    """Mode, passage count and the documents the filters leave (None = no filter)."""
-    with st.sidebar:
-        st.subheader("Tìm kiếm")
-        mode = st.segmented_control(
-            "Chế độ",
-            list(MODES),
-            format_func=MODES.__getitem__,
-            default="hybrid",
-            key="mode",
-            required=True,
-            help="BM25: khớp từ khoá. Ngữ nghĩa: vector e5, bắt được cách diễn đạt khác. "
-            "Kết hợp: cả hai, hợp nhất thứ hạng (khuyên dùng).",
-        )
-        k = st.slider(
-            "Số đoạn nguồn (tab Hỏi đáp)",
-            3,
-            20,
-            8,
-            key="k",
-            help="Số đoạn văn dùng để trả lời và liệt kê ở tab Hỏi đáp. "
-            "Tab Tra cứu có ô Số kết quả riêng (tới 100 đoạn).",
-        )
-
-        st.subheader("Bộ lọc")
-        docs = searcher.docs
-        chosen = st.multiselect(
-            "Tài liệu",
-            sorted(docs, key=lambda d: docs[d].date or "", reverse=True),
-            format_func=lambda d: f"{short_title(docs[d].title, 60)} ({date_label(docs[d].date)})",
-            key="f_docs",
-            placeholder="Tất cả tài liệu",
-            select_all=False,
-        )
-        kinds = st.multiselect(
-            "Loại văn bản",
-            sorted({d.kind for d in docs.values()}),
-            key="f_kinds",
-            placeholder="Tất cả các loại",
-            select_all=False,
-        )
-        after = before = None
-        months = corpus_months(docs.values())
-        if len(months) > 1:
-            value = st.select_slider(
-                "Khoảng thời gian",
-                months,
-                value=(months[0], months[-1]),
-                format_func=date_label,
-                key="f_months",
-                help="Giữ các tài liệu có ngày nằm trong khoảng các tháng đã chọn.",
-            )
-            if tuple(value) != (months[0], months[-1]):
-                after, before = str(value[0]), str(value[1])
-        filters = Filters(tuple(chosen), tuple(kinds), after, before)
-        doc_ids = None if filters == Filters() else searcher.matching_documents(filters)
-        if doc_ids is not None:
-            st.caption(f"Đang tìm trong {len(doc_ids)}/{len(docs)} tài liệu.")
-
-        st.subheader("Chỉ mục")
-        index_status(searcher, CORPUS_DIR, ALLOW_REBUILD)
-    return str(mode or "hybrid"), int(k), doc_ids
 
 
 def export_buttons(stem: str, json_text: str, csv_bytes: bytes) -> None:
@@ -390,7 +324,7 @@ def main() -> None:
         f"({chunks} đoạn). Câu trả lời là trích dẫn nguyên văn, kèm nguồn để đối chiếu.</p>",
         unsafe_allow_html=True,
     )
-    mode, k, doc_ids = sidebar(searcher)
+    mode, k, doc_ids = sidebar(searcher, CORPUS_DIR, ALLOW_REBUILD)
     ask_tab, search_tab = st.tabs(["Hỏi đáp", "Tra cứu"])
     with ask_tab:
         question_tab(searcher, mode, k, doc_ids)

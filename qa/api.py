@@ -19,10 +19,10 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
+from qa.answer.llm import LLMConfig
 from qa.config import MAX_QUERY_CHARS
 from qa.errors import QAError
-from qa.llm import LLMConfig
-from qa.retrieve import Filters, Searcher
+from qa.search.searcher import Filters, Searcher
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def create_app(searcher: Searcher, options: ApiOptions) -> FastAPI:
     @app.get("/ask", dependencies=guarded)
     def ask(asked: Annotated[Asked, Depends(asked_from_query)]) -> dict[str, Any]:
         """A short cited answer: exactly `qa ask --json`."""
-        from qa.ask import ask as ask_question
+        from qa.answer.ask import ask as ask_question
         from qa.serialize import answer_to_dict
 
         with slots.taken():

@@ -25,8 +25,12 @@ class Settings:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     rrf_k: int = 60
-    fusion: str = "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split (qa.tune)
-    dense_weight: float = 0.5  # dense share in fusion; chosen by CV on the tune split (qa.tune)
+    fusion: str = (
+        "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split (qa.evaluation.tune)
+    )
+    dense_weight: float = (
+        0.5  # dense share in fusion; chosen by CV on the tune split (qa.evaluation.tune)
+    )
     candidates: int = 50
     sentence_weight: float = 0.3  # best sentence's share of a passage's dense score
     sentence_candidates: int = 200  # nearest sentences whose passages join the dense candidates

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.answer import Answer
+from qa.answer.compose import Answer
 from qa.models import Hit
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.index import build_index
+from qa.index.build import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "corpus"

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.normalize import fold_diacritics
+from qa.text.normalize import fold_diacritics
 
 
 class CountingEmbedder:

@@ -1,6 +1,6 @@
 """Write Vietnamese text in the legacy encodings, from the inverse of the bundled tables.
 
-Tests use these to make the files an archive would hold, then check `qa.encodings` reads them
+Tests use these to make the files an archive would hold, then check `qa.ingest.encodings` reads them
 back. Windows-1258 comes from Python's codec, TCVN3 and VNI from `qa/data/legacy_charsets.toml`
 read backwards, so a wrong table entry breaks the round trip.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from qa.encodings import legacy_tables
+from qa.ingest.encodings import legacy_tables
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 

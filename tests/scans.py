@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from qa.scan.render import render_page
+from qa.ingest.scan.render import render_page
 
 DPI = 300
 

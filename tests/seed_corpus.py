@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from qa.index import load_corpus
+from qa.index.build import load_corpus
 from qa.models import ParsedDocument
-from qa.normalize import clean_text
+from qa.text.normalize import clean_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT_9_MONTHS = "000_b6ed24a3f5e55b80"  # PDF-extracted, numbered footnotes

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from qa import abstention_fit
-from qa.abstention import DEFAULT_MODEL, FEATURES, AbstentionModel, load_model
-from qa.abstention_fit import fit
+from qa.answer import abstention_fit
+from qa.answer.abstention import DEFAULT_MODEL, FEATURES, AbstentionModel, load_model
+from qa.answer.abstention_fit import fit
 from qa.errors import ConfigError
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import ABSTAIN_TEXT, compose_answer
+from qa.answer.compose import ABSTAIN_TEXT, compose_answer
+from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta, Hit
-from qa.segment import Segmenter
 
 
 def _hit(rank: int, doc_id: str, date: str, text: str) -> Hit:

@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from helpers import free_port, serving
 
 from qa.api import ApiOptions, create_app
-from qa.cli import main
+from qa.cli.main import main
 from qa.config import MAX_QUERY_CHARS
-from qa.retrieve import Searcher
+from qa.search.searcher import Searcher
 
 QUESTION = "tiến độ KCN Hải Long?"
 
@@ -36,7 +36,7 @@ def start_server(built: BuiltIndex, log: Path, api_key: str | None = None) -> It
     if api_key:
         env["QA_API_KEY"] = api_key
     command = [
-        sys.executable, "-m", "qa.cli", "serve", "--port", str(port),
+        sys.executable, "-m", "qa.cli.main", "serve", "--port", str(port),
         "--index", str(built.index), "--corpus", str(built.corpus),
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"

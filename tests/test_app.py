@@ -1,4 +1,4 @@
-"""The Streamlit page (`app.py`) through AppTest, and its pure helpers (`qa/app_support.py`)."""
+"""The Streamlit page (`app.py`) through AppTest, and its pure helpers (`qa/page/support.py`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qa.answer import ABSTAIN_TEXT, Answer, AnswerLine, Citation
-from qa.app_support import (
+from qa.answer.compose import ABSTAIN_TEXT, Answer, AnswerLine, Citation
+from qa.errors import QueryError
+from qa.models import Chunk, DocumentMeta, Hit
+from qa.page.support import (
     LATEST_HINT,
     answer_csv,
     answer_json,
@@ -29,9 +31,7 @@ from qa.app_support import (
     sort_hits,
     source_card_html,
 )
-from qa.errors import QueryError
-from qa.models import Chunk, DocumentMeta, Hit
-from qa.retrieve import Searcher
+from qa.search.searcher import Searcher
 
 if TYPE_CHECKING:
     from conftest import BuiltIndex
@@ -206,15 +206,15 @@ class _Bar:
 def test_a_rebuild_is_not_started_while_another_runs(
     built_index: BuiltIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import qa.app_index
+    import qa.page.index_panel
 
     def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("a second build was started")
 
-    monkeypatch.setattr(qa.app_index, "build_index", no_build)
-    with qa.app_index._BUILD_LOCK:  # another session's build is running
-        summary = qa.app_index.rebuild_index(_Bar(), built_index.index, built_index.corpus)  # type: ignore[arg-type]
-    assert summary == qa.app_index.BUILD_RUNNING
+    monkeypatch.setattr(qa.page.index_panel, "build_index", no_build)
+    with qa.page.index_panel._BUILD_LOCK:  # another session's build is running
+        summary = qa.page.index_panel.rebuild_index(_Bar(), built_index.index, built_index.corpus)  # type: ignore[arg-type]
+    assert summary == qa.page.index_panel.BUILD_RUNNING
 
 
 # Pure helpers: no index needed.

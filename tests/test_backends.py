@@ -1,6 +1,6 @@
 """The same retrieval tests for every search backend: local (bm25s + FAISS) and Milvus Lite.
 
-Data: the first passages of each seed document with their real terms (qa.segment) and
+Data: the first passages of each seed document with their real terms (qa.index.segment) and
 cheap deterministic vectors; Milvus runs embedded from a temporary `.db` file.
 """
 
@@ -16,18 +16,18 @@ import pytest
 from helpers import CountingEmbedder
 from seed_corpus import CORPUS, REPORT_9_MONTHS, parsed_seed_corpus
 
-from qa.backends.from_index import fill_from_index
-from qa.backends.from_index import open_backend as open_backend_of
-from qa.backends.local import LocalBackend
-from qa.backends.milvus import MilvusBackend, filter_expression, quote, term_token
-from qa.backends.protocol import ChunkTerms, Filters, SearchBackend, lexical_query
-from qa.chunk import chunk_documents
 from qa.config import Settings
-from qa.index import embed_input, lexical_input
+from qa.index.build import embed_input, lexical_input
+from qa.index.chunk import chunk_documents
+from qa.index.segment import Lexicon, Segmenter
 from qa.models import Chunk, DocumentMeta
-from qa.retrieve import FOLDED_WEIGHT as RETRIEVE_FOLDED_WEIGHT
-from qa.retrieve import Searcher
-from qa.segment import Lexicon, Segmenter
+from qa.search.backends.from_index import fill_from_index
+from qa.search.backends.from_index import open_backend as open_backend_of
+from qa.search.backends.local import LocalBackend
+from qa.search.backends.milvus import MilvusBackend, filter_expression, quote, term_token
+from qa.search.backends.protocol import ChunkTerms, Filters, SearchBackend, lexical_query
+from qa.search.searcher import FOLDED_WEIGHT as RETRIEVE_FOLDED_WEIGHT
+from qa.search.searcher import Searcher
 
 if TYPE_CHECKING:
     from conftest import BuiltIndex
@@ -263,9 +263,9 @@ def test_lite_uri_must_be_a_db_file(tmp_path: Path) -> None:
 def test_docstring_examples_hold() -> None:
     import doctest
 
-    import qa.backends.milvus
+    import qa.search.backends.milvus
 
-    assert doctest.testmod(qa.backends.milvus).failed == 0
+    assert doctest.testmod(qa.search.backends.milvus).failed == 0
 
 
 def test_backends_opened_from_a_built_index_rank_as_the_searcher(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder
 
-from qa.beir import (
+from qa.evaluation.beir import (
     beir_dict,
     beir_table,
     documents_in_order,
@@ -19,7 +19,7 @@ from qa.beir import (
     score_documents,
     write_corpus,
 )
-from qa.evaluate import EvalError
+from qa.evaluation.run import EvalError
 
 DOCS = {
     "doc-grdp": (

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from helpers import CountingEmbedder
 
-from qa.bench import bench_json, bench_text, percentile_ms, run_bench
+from qa.bench.measure import percentile_ms
+from qa.bench.run import bench_json, bench_text, run_bench
 from qa.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

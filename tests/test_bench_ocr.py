@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from qa.bench_ocr import degrade, ocr_bench_text, run_ocr_bench, write_scanned_corpus
-from qa.cli import main
-from qa.scan.render import render_page
-from qa.scan.tesseract import engine_id
+from qa.bench.ocr import degrade, ocr_bench_text, run_ocr_bench, write_scanned_corpus
+from qa.cli.main import main
+from qa.ingest.scan.render import render_page
+from qa.ingest.scan.tesseract import engine_id
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 

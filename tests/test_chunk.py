@@ -1,4 +1,4 @@
-"""Tests for qa/chunk.py: provenance, sizes and footnote links of chunks of the seed corpus."""
+"""Tests for qa/index/chunk.py: provenance, sizes and footnote links of the seed corpus's chunks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import itertools
 import pytest
 from seed_corpus import OCR_REPORT, REPORT_9_MONTHS, parsed_seed_corpus
 
-from qa.chunk import chunk_document, chunk_documents, sentence_spans
 from qa.config import Settings
+from qa.index.chunk import chunk_document, chunk_documents, sentence_spans
+from qa.ingest.structure import SECTION_SEPARATOR, format_section
 from qa.models import Chunk, ParsedDocument
-from qa.structure import SECTION_SEPARATOR, format_section
 
 SMALL = Settings(chunk_min_words=20, chunk_max_words=60, chunk_overlap_words=15)
 

@@ -7,10 +7,11 @@ import types
 
 import pytest
 
-from qa import abstention, clauses, kinds, numbers, periods
-from qa.clauses import invalid_share, split_clauses, windows
-from qa.numbers import unsupported_numbers
-from qa.periods import evidence_period, neighbour, period_of
+from qa.answer import abstention, clauses, kinds, periods
+from qa.answer.clauses import invalid_share, split_clauses, windows
+from qa.answer.periods import evidence_period, neighbour, period_of
+from qa.text import numbers
+from qa.text.numbers import unsupported_numbers
 
 BUDGET = (
     "Tổng thu ngân sách nhà nước trên địa bàn ước đạt 5.120 tỷ đồng (bằng 78% dự toán), "

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder
 
-import qa.retrieve
-from qa.cli import main
-from qa.index import build_index
+import qa.search.searcher
+from qa.cli.main import main
+from qa.index.build import build_index
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -27,7 +27,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(qa.retrieve, "load_embedder", lambda spec: CountingEmbedder())
+    monkeypatch.setattr(qa.search.searcher, "load_embedder", lambda spec: CountingEmbedder())
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -1,4 +1,4 @@
-"""Tests for qa/corpus_scan.py: unique, stable, NFC ids; sub-folders; links; hidden files."""
+"""Tests for qa/ingest/corpus_files.py: unique, stable, NFC ids; sub-folders; links; hidden."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder
 
-from qa.corpus_scan import bare_id, scan_corpus
-from qa.index import build_index, load_corpus
-from qa.retrieve import Filters, Searcher
+from qa.index.build import build_index, load_corpus
+from qa.ingest.corpus_files import bare_id, scan_corpus
+from qa.search.searcher import Filters, Searcher
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 RESOLUTION = SEED / "004_75266ca73367f016.txt"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qa.dates import date_label, date_span, in_period
+from qa.text.dates import date_label, date_span, in_period
 
 
 def test_date_spans() -> None:

@@ -1,4 +1,4 @@
-"""Tests for qa/document.py (and the metadata of qa/ingest.py) on the whole seed corpus."""
+"""Tests for qa/ingest/document.py (and loaders' metadata) on the whole seed corpus."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from seed_corpus import CORPUS, OCR_REPORT, REPORT_9_MONTHS, parsed_seed_corpus
 
-from qa.document import PARAGRAPH_GAP, PIPELINE_VERSION, parse_documents
-from qa.index import load_corpus
-from qa.ingest import derive_date, derive_title, iter_corpus, read_catalog
+from qa.index.build import load_corpus
+from qa.ingest.document import PARAGRAPH_GAP, PIPELINE_VERSION, parse_documents
+from qa.ingest.loaders import derive_date, derive_title, iter_corpus, read_catalog
 from qa.models import ParsedDocument
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

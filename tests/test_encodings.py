@@ -1,4 +1,4 @@
-"""Tests for qa/encodings.py: seed lines written in each legacy encoding are read back as NFC."""
+"""Tests for qa/ingest/encodings.py: seed lines in each legacy encoding are read back as NFC."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from legacy_text import cp1258, tcvn3, tcvn3_representable, vni
 from seed_corpus import seed_lines
 
-from qa.encodings import UndecodableText, decode_text, legacy_tables
-from qa.index import load_corpus
+from qa.index.build import load_corpus
+from qa.ingest.encodings import UndecodableText, decode_text, legacy_tables
 
 CLEAN_SEED = ("000", "001", "003", "004")
 WRITERS = {"cp1258": cp1258, "tcvn3": tcvn3, "vni": vni}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.eval_answer_stats import (
+from qa.evaluation.answer_stats import (
     answer_words,
     expected_calibration_error,
     length_stats,
     nearest_rank,
     reliability_bins,
 )
-from qa.eval_answers import AskResult
+from qa.evaluation.answers import AskResult
 
 
 def result(

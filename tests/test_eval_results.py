@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from qa.eval_answers import AskReport, AskResult, ask_metrics
-from qa.eval_gold import GoldItem
-from qa.eval_ranking import QuestionScore, mode_report, score_ranking
-from qa.eval_results import answers_by_type, split_reports
-from qa.eval_tables import answers_table, reliability_table, type_table
+from qa.evaluation.answers import AskReport, AskResult, ask_metrics
+from qa.evaluation.gold import GoldItem
+from qa.evaluation.ranking import QuestionScore, mode_report, score_ranking
+from qa.evaluation.results import answers_by_type, split_reports
+from qa.evaluation.tables import answers_table, reliability_table, type_table
 
 KS = (1, 5, 10)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder
 
-from qa.answer import Answer, AnswerLine
-from qa.eval_gold import select_split
-from qa.evaluate import (
+from qa.answer.compose import Answer, AnswerLine
+from qa.evaluation.gold import select_split
+from qa.evaluation.run import (
     AskResult,
     EvalError,
     GoldItem,
@@ -35,7 +35,7 @@ from qa.evaluate import (
     summary_dict,
     terminal_summary,
 )
-from qa.index import build_index
+from qa.index.build import build_index
 from qa.models import Chunk
 
 # Real lines of the seed corpus: 000 (clean report) and 002 (OCR-damaged, indexed repaired).

@@ -1,4 +1,4 @@
-"""A file that fails to load is remembered and blocks no search (qa/failures.py)."""
+"""A file that fails to load is remembered and blocks no search (qa/index/failures.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder, write_small_corpus
 
-from qa.cli import main
+from qa.cli.main import main
 from qa.errors import IndexStale
-from qa.failures import FailedFile, file_fingerprint
-from qa.index import build_index
-from qa.retrieve import Searcher
+from qa.index.build import build_index
+from qa.index.failures import FailedFile, file_fingerprint
+from qa.search.searcher import Searcher
 
 TESTS = Path(__file__).resolve().parent
 
@@ -75,9 +75,9 @@ _CLI = """
 import contextlib, io, json, logging, sys
 sys.path.insert(0, sys.argv[2])
 from helpers import CountingEmbedder
-import qa.index, qa.retrieve
-qa.index.load_embedder = qa.retrieve.load_embedder = lambda spec: CountingEmbedder()
-from qa.cli import main
+import qa.index.build, qa.search.searcher
+qa.index.build.load_embedder = qa.search.searcher.load_embedder = lambda spec: CountingEmbedder()
+from qa.cli.main import main
 results = []
 for argv in json.loads(sys.argv[1]):
     logging.root.handlers.clear()

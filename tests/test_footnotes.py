@@ -1,4 +1,4 @@
-"""Tests for qa/footnotes.py on the real interleaved footnotes of the seed corpus."""
+"""Tests for qa/ingest/footnotes.py on the real interleaved footnotes of the seed corpus."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from seed_corpus import seed_lines
 
-from qa.footnotes import (
+from qa.ingest.footnotes import (
     MARK_CLOSE,
     MARK_OPEN,
     MARK_RE,
@@ -20,7 +20,7 @@ from qa.footnotes import (
     split_caret_footnotes,
     split_numbered_footnotes,
 )
-from qa.reflow import join_lines
+from qa.ingest.reflow import join_lines
 
 
 def _content_lines(prefix: str) -> list[str]:

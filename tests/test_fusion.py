@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.fusion import min_max, reciprocal_rank_fusion, weighted_fusion
+from qa.search.fusion import min_max, reciprocal_rank_fusion, weighted_fusion
 
 
 def test_rrf_sums_reciprocal_ranks() -> None:

@@ -10,11 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from qa.answer import compose_answer
-from qa.http_deadline import post_json
-from qa.llm import LLMConfig, generate_answer
+from qa.answer.compose import compose_answer
+from qa.answer.http_deadline import post_json
+from qa.answer.llm import LLMConfig, generate_answer
+from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta, Hit
-from qa.segment import Segmenter
 
 GROUNDED = {"choices": [{"message": {"content": "KCN Hải Long đẩy nhanh tiến độ [1]."}}]}
 

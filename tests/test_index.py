@@ -10,8 +10,8 @@ import pytest
 from helpers import CountingEmbedder
 
 from qa.errors import IndexMissing, IndexStale
-from qa.index import build_index
-from qa.retrieve import Searcher
+from qa.index.build import build_index
+from qa.search.searcher import Searcher
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 

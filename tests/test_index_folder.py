@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from helpers import CountingEmbedder, write_small_corpus
 
-import qa.index_folder
-from qa.cli import main
+import qa.index.folder
+from qa.cli.main import main
 from qa.config import Settings
 from qa.errors import IndexBusy, UnsafeIndexFolder
-from qa.index import build_index
-from qa.retrieve import Searcher
+from qa.index.build import build_index
+from qa.search.searcher import Searcher
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -125,9 +125,9 @@ def test_an_old_index_that_cannot_be_removed_does_not_block_the_swap(
             raise PermissionError(13, "Permission denied", str(path))
         real_rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(qa.index_folder.shutil, "rmtree", rmtree)
+    monkeypatch.setattr(qa.index.folder.shutil, "rmtree", rmtree)
     (corpus / "c.txt").write_text("Chương trình chuyển đổi số của tỉnh.\n", "utf-8")
-    with caplog.at_level(logging.WARNING, logger="qa.index_folder"):
+    with caplog.at_level(logging.WARNING, logger="qa.index.folder"):
         _build(corpus, index)
         _build(corpus, index)
     assert json.loads((index / "manifest.json").read_text("utf-8"))["counts"]["documents"] == 3
@@ -138,7 +138,7 @@ def test_an_old_index_that_cannot_be_removed_does_not_block_the_swap(
 _HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from qa.index_folder import build_lock
+from qa.index.folder import build_lock
 with build_lock(Path(sys.argv[1]), 5):
     print("locked", flush=True)
     time.sleep(120)
@@ -175,7 +175,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from helpers import CountingEmbedder
 from qa.config import Settings
-from qa.index import build_index
+from qa.index.build import build_index
 build_index(Path(sys.argv[1]), Path(sys.argv[2]), CountingEmbedder(),
             Settings(build_wait_seconds=300), progress=False)
 """

@@ -1,4 +1,4 @@
-"""Tests for qa/ingest.py: loaders on files the tests generate, and bad input."""
+"""Tests for qa/ingest/loaders.py: loaders on files the tests generate, and bad input."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 from legacy_text import cp1258
 
 from qa.config import Settings
-from qa.corpus_scan import scan_corpus
-from qa.document import parse_documents
 from qa.errors import CorpusError
-from qa.index import load_corpus
-from qa.ingest import (
+from qa.index.build import load_corpus
+from qa.ingest.corpus_files import scan_corpus
+from qa.ingest.document import parse_documents
+from qa.ingest.loaders import (
     LoadedFile,
     iter_corpus,
     load_docx,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.lexical import LexicalIndex
+from qa.index.lexical import LexicalIndex
 
 TERMS = [
     ["sản_lượng", "lúa", "vụ_mùa", "năng_suất", "lúa"],

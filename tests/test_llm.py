@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from qa.answer import compose_answer
-from qa.ask import ask, faithful
+from qa.answer.ask import ask, faithful
+from qa.answer.compose import compose_answer
+from qa.answer.llm import LLMConfig, generate_answer
 from qa.config import Settings
-from qa.llm import LLMConfig, generate_answer
+from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta, Hit
-from qa.query_limits import LimitedQuery
-from qa.segment import Segmenter
+from qa.search.query_limits import LimitedQuery
 
 REPLY = {"text": ""}
 

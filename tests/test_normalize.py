@@ -1,4 +1,4 @@
-"""Tests for qa/normalize.py: character clean-up and the forms search compares."""
+"""Tests for qa/text/normalize.py: character clean-up and the forms search compares."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from qa.normalize import clean_text, collapse_spaces, fold_diacritics, matching_form, nfc
+from qa.text.normalize import clean_text, collapse_spaces, fold_diacritics, matching_form, nfc
 
 # Real lines of the seed corpus.
 LINE_000 = "Tổng sản phẩm trên địa bàn tỉnh (GRDP theo giá so sánh năm 2010) ước đạt "

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qa.ingest.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
 from qa.models import OcrReport
-from qa.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
-from qa.syllable import is_valid_syllable
+from qa.text.syllable import is_valid_syllable
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CLEAN_PREFIXES = ("000_", "001_", "003_", "004_")

@@ -1,4 +1,4 @@
-"""Tests for qa/ocr_evidence.py: the bundled table, its rebuild, and repair that needs no corpus."""
+"""Tests for qa/ingest/ocr/evidence_file.py: the bundled table, its rebuild, corpus-free repair."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 from seed_corpus import CORPUS, OCR_REPORT
 
-from qa.document import parse_document, parse_documents
-from qa.index import load_corpus
-from qa.ingest import load_file
-from qa.ocr import PairEvidence
-from qa.ocr_evidence import (
+from qa.index.build import load_corpus
+from qa.ingest.document import parse_document, parse_documents
+from qa.ingest.loaders import load_file
+from qa.ingest.ocr import PairEvidence
+from qa.ingest.ocr.evidence_file import (
     EVIDENCE_FILE,
     build_evidence_file,
     bundled_evidence,

@@ -1,4 +1,4 @@
-"""Long queries are cut to their key words, with a notice (qa/query_limits.py)."""
+"""Long queries are cut to their key words, with a notice (qa/search/query_limits.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import doctest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import qa.query_limits
-from qa.query_limits import limit_query
+import qa.search.query_limits
+from qa.search.query_limits import limit_query
 
 STOP = frozenset({"của", "và", "các"})
 
 
 def test_docstring_example() -> None:
-    assert doctest.testmod(qa.query_limits).failed == 0
+    assert doctest.testmod(qa.search.query_limits).failed == 0
 
 
 def test_a_normal_question_is_untouched() -> None:

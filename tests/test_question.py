@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import SentenceJudge, analyse, asked_months, key_phrases, question_kind
-from qa.segment import Segmenter
+from qa.answer.question import SentenceJudge, analyse, asked_months, key_phrases, question_kind
+from qa.index.segment import Segmenter
 
 GRDP = (
     "Tổng sản phẩm trên địa bàn tỉnh (GRDP theo giá so sánh năm 2010) ước đạt 47.411 tỷ đồng, "

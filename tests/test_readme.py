@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qa.cli import help_text
+from qa.cli.main import help_text
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

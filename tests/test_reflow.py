@@ -1,12 +1,12 @@
-"""Tests for qa/reflow.py on real pages of the seed corpus."""
+"""Tests for qa/ingest/reflow.py on real pages of the seed corpus."""
 
 from __future__ import annotations
 
 import pytest
 from seed_corpus import seed_lines
 
-from qa.footnotes import MARK_CLOSE, MARK_OPEN, marker, split_numbered_footnotes
-from qa.reflow import (
+from qa.ingest.footnotes import MARK_CLOSE, MARK_OPEN, marker, split_numbered_footnotes
+from qa.ingest.reflow import (
     is_page_furniture,
     is_wrapped_layout,
     join_lines,

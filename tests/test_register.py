@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from qa.errors import ConfigError
-from qa.register import Register, RegisterExpander, expansion_text
-from qa.segment import Segmenter
+from qa.index.segment import Segmenter
+from qa.search.register import Register, RegisterExpander, expansion_text
 
 
 @pytest.fixture(scope="module")

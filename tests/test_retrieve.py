@@ -11,8 +11,8 @@ from helpers import CountingEmbedder
 
 from qa.config import Settings
 from qa.errors import QueryError
-from qa.index import build_index
-from qa.retrieve import Filters, Searcher, top_rows
+from qa.index.build import build_index
+from qa.search.searcher import Filters, Searcher, top_rows
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 

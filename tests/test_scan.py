@@ -12,13 +12,13 @@ from scans import broken_image_pdf, huge_png, image_pdf, locked_pdf, many_page_t
 
 from qa.config import Settings
 from qa.errors import CorpusError
-from qa.ingest import LoadedFile, iter_corpus
+from qa.ingest.loaders import LoadedFile, iter_corpus
+from qa.ingest.scan import Scanner
+from qa.ingest.scan.cache import OcrCache
+from qa.ingest.scan.decide import needs_ocr
+from qa.ingest.scan.images import image_pages
+from qa.ingest.scan.tesseract import engine_id
 from qa.models import RawPage
-from qa.scan import Scanner
-from qa.scan.cache import OcrCache
-from qa.scan.decide import needs_ocr
-from qa.scan.images import image_pages
-from qa.scan.tesseract import engine_id
 
 SEED_LINES = [  # corpus/001_…: the chairman's closing speech
     "Công tác xây dựng nông thôn mới tiếp tục được chú trọng triển khai",
@@ -94,7 +94,7 @@ def test_only_pages_without_a_good_text_layer_are_read(tmp_path: Path) -> None:
 def test_without_tesseract_scanned_pages_are_skipped_naming_the_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("qa.scan.reader.engine_id", lambda: None)
+    monkeypatch.setattr("qa.ingest.scan.reader.engine_id", lambda: None)
     pdf = image_pdf(tmp_path / "mixed.pdf", [SEED_LINES, SEED_LINES])
     layer = (RawPage(" ".join(SEED_LINES), 1), RawPage("", 2))
     scanner = Scanner()

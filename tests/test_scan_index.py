@@ -12,11 +12,11 @@ from helpers import CountingEmbedder
 from PIL import Image
 from scans import image_pdf, page_image
 
-import qa.index
-import qa.retrieve
-from qa.cli import main
-from qa.scan.cache import CACHE_FILE
-from qa.scan.tesseract import engine_id
+import qa.index.build
+import qa.search.searcher
+from qa.cli.main import main
+from qa.ingest.scan.cache import CACHE_FILE
+from qa.ingest.scan.tesseract import engine_id
 
 pytestmark = [
     pytest.mark.slow,
@@ -52,8 +52,8 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(qa.index, "load_embedder", lambda spec: CountingEmbedder())
-    monkeypatch.setattr(qa.retrieve, "load_embedder", lambda spec: CountingEmbedder())
+    monkeypatch.setattr(qa.index.build, "load_embedder", lambda spec: CountingEmbedder())
+    monkeypatch.setattr(qa.search.searcher, "load_embedder", lambda spec: CountingEmbedder())
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

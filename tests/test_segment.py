@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.diacritics import DiacriticRestorer
-from qa.segment import Segmenter, has_diacritics
+from qa.index.segment import Segmenter, has_diacritics
+from qa.text.diacritics import DiacriticRestorer
 
 
 @pytest.fixture(scope="module")

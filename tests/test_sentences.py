@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 from helpers import CountingEmbedder
 
-from qa.models import Chunk
-from qa.sentences import (
+from qa.index.sentences import (
     SentenceIndex,
     chunk_sentence_rows,
     embed_sentences,
     write_sentences,
 )
+from qa.models import Chunk
 
 TEXT = (
     "Tổng sản phẩm trên địa bàn tỉnh ước đạt 47.411 tỷ đồng, tăng 7,72% so với cùng kỳ. "

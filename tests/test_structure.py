@@ -1,11 +1,11 @@
-"""Tests for qa/headings.py and qa/structure.py on real headings of the seed corpus."""
+"""Tests for qa/ingest/headings.py and structure.py on real headings of the seed corpus."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.headings import detect_heading, is_markdown_heading, strip_markdown
-from qa.structure import assign_sections, format_section
+from qa.ingest.headings import detect_heading, is_markdown_heading, strip_markdown
+from qa.ingest.structure import assign_sections, format_section
 
 PART = "Phần thứ nhất"
 PART_TITLE = "TÌNH HÌNH PHÁT TRIỂN KINH TẾ - XÃ HỘI 9 THÁNG NĂM 2023"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.syllable import (
+from qa.text.syllable import (
     Syllable,
     is_valid_syllable,
     normalize_tone_marks,

@@ -1,0 +1,1 @@
+"""Stage 4 — ranked passages to a short cited answer: question kinds, clauses, abstention, LLM."""

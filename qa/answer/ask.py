@@ -1,0 +1,73 @@
+"""`ask`: the one library verb behind `qa ask`, the page, `qa eval` and `qa bench`.
+
+search → extractive answer (short lines, quotes, calibrated abstention) → optional generated
+answer → number check: a generated answer stating a figure its cited quotes do not state is
+replaced by the extractive answer, with a notice saying so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from qa.answer.compose import Answer, compose_answer
+from qa.config import Settings
+from qa.text.numbers import unsupported_numbers
+
+if TYPE_CHECKING:
+    from qa.answer.llm import LLMConfig
+    from qa.search.searcher import Filters, Searcher
+
+log = logging.getLogger(__name__)
+
+
+def ask(
+    searcher: Searcher,
+    question: str,
+    *,
+    k: int = 5,
+    mode: str = "hybrid",
+    filters: Filters | None = None,
+    settings: Settings | None = None,
+    llm: LLMConfig | None = None,
+) -> Answer:
+    """Answer `question` from the `k` best passages; with `llm`, let a model phrase it."""
+    query = searcher.prepare_query(question)  # a long question is cut to its key words
+    hits = searcher.search(query.text, k, mode, filters)
+    extractive = compose_answer(question, hits, searcher.segmenter, settings or searcher.settings)
+    if query.notice:
+        extractive = replace(extractive, notice=query.notice)
+    if llm is None:
+        return extractive
+    from qa.answer.llm import generate_answer
+
+    return faithful(generate_answer(extractive, llm), extractive)
+
+
+def unsupported(answer: Answer) -> list[str]:
+    """Numbers of the answer lines that none of their cited quotes states.
+
+    `1.234,5` and `1234.5` are the same figure (`qa.text.numbers`)."""
+    quotes = {c.n: c.quote for c in answer.citations}
+    missing: list[str] = []
+    for line in answer.lines:
+        sources = "\n".join(quotes.get(n, "") for n in line.citations)
+        missing += unsupported_numbers(line.text, sources)
+    return missing
+
+
+def faithful(generated: Answer, extractive: Answer) -> Answer:
+    """`generated` when every number it states is in its cited quotes, else `extractive`
+    with a notice naming the figures the sources do not contain."""
+    missing = unsupported(generated)
+    if generated is extractive or not missing:
+        return generated
+    log.warning("generated answer states figures not in its sources: %s", ", ".join(missing))
+    return replace(
+        extractive,
+        notice=(
+            f"Câu trả lời của mô hình ngôn ngữ nêu số liệu không có trong nguồn trích dẫn "
+            f"({', '.join(missing)}); hiển thị câu trả lời trích xuất."
+        ),
+    )

@@ -1,0 +1,132 @@
+"""Clauses of long administrative sentences, and short windows of them that can answer alone.
+
+Why: a report sentence chains many facts with `;`, `,`, `trong đó` and parentheses —
+`Tổng thu ngân sách ước đạt 5.120 tỷ đồng, bằng 78% dự toán, tăng 8,3% so với cùng kỳ; trong
+đó thu nội địa …`. The answer line is the clause (or the few clauses) that answers, cut from
+the sentence verbatim so it stays a real quote.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from qa.text.syllable import is_valid_syllable
+
+Span = tuple[int, int]
+MAX_WINDOW_CLAUSES = 8  # a list answer may take more (`windows(max_clauses=…)`)
+PAREN_KEEP_WORDS = 12  # a parenthesis up to this long stays inside its clause
+_TRIM = " \t\n,;:.–-"
+_TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:và|hoặc|nhưng|còn))+$")
+_BREAK_BEFORE = re.compile(r"\s(?=(?:trong đó|riêng|đồng thời|nhưng|tuy nhiên)\b)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def split_clauses(sentence: str) -> list[Span]:
+    """Spans of the clauses of `sentence`: cut after `;`, `:` and `, ` and before `trong đó`,
+    never in a decimal comma (`8,3`) nor inside a short parenthesis (a long one, a list of
+    its own, is cut too).
+
+    >>> s = "GRDP đạt 47.411 tỷ đồng, tăng 6,02% (cao hơn cả nước); trong đó công nghiệp tăng 9%"
+    >>> [s[a:b] for a, b in split_clauses(s)]
+    ['GRDP đạt 47.411 tỷ đồng', 'tăng 6,02% (cao hơn cả nước)', 'trong đó công nghiệp tăng 9%']
+    """
+    closed = _long_parentheses(sentence)
+    cuts = {0, len(sentence)}
+    for index, char in enumerate(sentence):
+        if (char in ";:" or sentence[index : index + 2] == ", ") and index not in closed:
+            cuts.add(index + 1)
+        elif char == "(" and index not in closed:  # a long parenthesis opens a clause
+            cuts.add(index)
+    for match in _BREAK_BEFORE.finditer(sentence):
+        if match.start() not in closed:
+            cuts.add(match.end())
+    ordered = sorted(cuts)
+    spans = [_trimmed(sentence, a, b) for a, b in itertools.pairwise(ordered)]
+    return [(a, b) for a, b in spans if b > a]
+
+
+class Window(NamedTuple):
+    """Clauses `first..last` of a sentence, spanning `sentence[start:end]`."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+def windows(
+    sentence: str, clauses: Sequence[Span], max_words: int, max_clauses: int = MAX_WINDOW_CLAUSES
+) -> Iterator[Window]:
+    """Runs of consecutive `clauses` (from `split_clauses`) of at most `max_words` words (a
+    longer single clause is still given), trimmed of joining punctuation: the candidate answer
+    lines of a sentence.
+
+    >>> s = "Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%; chi ngân sách 4.000 tỷ đồng"
+    >>> clauses = split_clauses(s)
+    >>> [s[w.start : w.end] for w in windows(s, clauses, 10)]  # doctest: +NORMALIZE_WHITESPACE
+    ['Thu ngân sách đạt 5.120 tỷ đồng', 'Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%',
+     'tăng 8,3%', 'tăng 8,3%; chi ngân sách 4.000 tỷ đồng', 'chi ngân sách 4.000 tỷ đồng']
+    """
+    for first in range(len(clauses)):
+        for last in range(first, min(len(clauses), first + max_clauses)):
+            start, end = _trimmed(sentence, clauses[first][0], clauses[last][1])
+            if last > first and len(sentence[start:end].split()) > max_words:
+                break
+            if end > start:
+                yield Window(first, last, start, end)
+
+
+def invalid_share(text: str) -> float:
+    """Share of words that are not Vietnamese syllables: OCR damage left after repair.
+
+    >>> invalid_share("kim ngạch xuất khẩu đạt 172 triệu USD")
+    0.0
+    >>> invalid_share("kim ngạch xuầt Miau đat")
+    0.6
+    """
+    invalid, words = invalid_counts(text)
+    return invalid / words if words else 0.0
+
+
+def invalid_counts(text: str) -> tuple[int, int]:
+    """(words that are not Vietnamese syllables, words), abbreviations left out."""
+    words = [w for w in _WORD.findall(text) if not w.isupper()]
+    return sum(not is_valid_syllable(w) for w in words), len(words)
+
+
+def _long_parentheses(text: str) -> set[int]:
+    """Offsets not to cut at: inside quotes (`chủ đề “Trách nhiệm, kỷ cương, …”`) and inside
+    parentheses of at most `PAREN_KEEP_WORDS` words."""
+    inside = {i for m in _QUOTED.finditer(text) for i in range(m.start(), m.end())}
+    stack: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            stack.append(index)
+        elif char == ")" and stack:
+            start = stack.pop()
+            if len(text[start:index].split()) <= PAREN_KEEP_WORDS or stack:
+                inside.update(range(start, index))
+    inside.update(i for start in stack for i in range(start, len(text)))
+    return inside
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    """`[start, end)` without joining punctuation or a dangling `và` at its edges."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if text[start] == "(" and text.count("(", start, end) > text.count(")", start, end):
+        start += 1
+    if text[end - 1 : end] == ")" and text.count(")", start, end) > text.count("(", start, end):
+        end -= 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
+    connector = _TRAILING_CONNECTOR.search(text, start, end)
+    if connector is not None and connector.end() == end:
+        end = connector.start()
+    return start, end

@@ -1,0 +1,307 @@
+"""Extractive answers with citations: a short answer line, then the sentence that proves it.
+
+The answer line is the clause (or few clauses) of a retrieved sentence that answers the
+question — `ước đạt 47.411 tỷ đồng, đạt 67,8% kế hoạch` — cut verbatim from the sentence,
+which is kept whole as the citation's quote. Status questions keep a small timeline (one line
+per document date, oldest first, the newest flagged). A figure for another period than the
+one asked is said to be so. Whether to answer at all is decided by `qa.answer.abstention`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from qa.answer.abstention import AbstentionModel, load_model
+from qa.answer.clauses import MAX_WINDOW_CLAUSES, invalid_counts, split_clauses, windows
+from qa.answer.kinds import fulfils, plan_document, urges
+from qa.answer.periods import Period, evidence_period, neighbour
+from qa.answer.question import Prepared, Question, SentenceJudge, analyse
+from qa.config import Settings
+from qa.index.chunk import sentence_spans
+from qa.index.segment import Segmenter
+from qa.ingest.headings import detect_heading
+from qa.models import Hit
+from qa.text.normalize import fold_diacritics
+from qa.text.numbers import numbers
+
+ABSTAIN_TEXT = "Không tìm thấy thông tin đủ tin cậy trong tài liệu."
+PASSAGES_READ = 5
+SENTENCES_CUT = 12  # only the best sentences are cut into clause windows
+MAX_LINE_WORDS = 40
+LIST_LINE_WORDS = 80
+LIST_LINE_CLAUSES = 12  # `gồm những gì`: the whole enumeration
+NUMBER_MISSING_FACTOR = 0.5  # a `bao nhiêu` question answered by a line without the figure
+KIND_BONUS = 0.15
+URGING_PENALTY = 0.2  # `chỉ đạo đẩy nhanh…` does not say how far a project has got
+OCR_PENALTY = 0.5  # per share of invalid syllables left after repair
+WORD_PENALTY = 0.003  # per word of the answer line: shorter lines win ties (lists: longer)
+NOVELTY_WEIGHT = 0.3  # a line must say something the question did not (`Năm 2022` is no answer)
+NOVEL_WORDS = 5  # new words for full novelty credit
+PLAN_DOC_BONUS = 0.1  # a target is best read in the resolution or plan that sets it
+PERIOD_PENALTY = 0.15  # a figure for another year or period than the one asked
+TIMELINE_LINES = 3
+
+
+@dataclass(frozen=True)
+class Citation:
+    """`[n] document title — date — section — page`, with the exact quoted sentence."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    doc_date: str | None
+    section: str
+    page: int | None
+    quote: str
+    latest: bool = False
+
+    @classmethod
+    def of(cls, n: int, hit: Hit, quote: str, latest: bool = False) -> Citation:
+        """Citation `[n]` of a sentence `quote` of `hit`'s passage."""
+        chunk, doc = hit.chunk, hit.doc
+        return cls(
+            n, chunk.chunk_id, doc.doc_id, doc.title, doc.date, chunk.section, chunk.page,
+            quote, latest,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One short answer line with the numbers of the citations that prove it.
+
+    `lead` says what the line is when it is not exactly what was asked
+    (`Tài liệu chỉ có số liệu 9 tháng năm 2023: `); `latest` marks the newest line of a
+    timeline. Faces render dates and badges from `doc_date` and `latest`.
+    """
+
+    text: str
+    citations: tuple[int, ...]
+    doc_date: str | None = None
+    latest: bool = False
+    lead: str = ""
+
+    def render(self) -> str:
+        """`lead + text [n]…`: the plain-text form used in `Answer.text`."""
+        return f"{self.lead}{self.text} " + " ".join(f"[{n}]" for n in self.citations)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `ask` returns: short lines, their citations, the passages, the confidence."""
+
+    query: str
+    lines: tuple[AnswerLine, ...]
+    abstained: bool
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    confidence: float = 0.0
+    notice: str | None = None
+    question_type: str = "fact"
+    features: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The answer lines, one per line, each ending in its `[n]` markers."""
+        if self.abstained:
+            return ABSTAIN_TEXT
+        return "\n".join(line.render() for line in self.lines)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    quote: str
+    line: str
+    score: float
+    sentence_coverage: float
+    line_coverage: float
+    kind_match: bool
+    found: Period
+    agrees: bool
+    key: frozenset[str]
+
+
+def _context(hit: Hit) -> str:
+    return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section}"
+
+
+def _sentences(hits: list[Hit], judge: SentenceJudge) -> list[tuple[float, Hit, str, Prepared]]:
+    """(coverage, hit, sentence, prepared context) of the top passages, best first."""
+    found = []
+    for hit in hits[:PASSAGES_READ]:
+        text = hit.chunk.text
+        context = judge.prepare(_context(hit))
+        for start, end in sentence_spans(text):
+            quote = text[start:end].strip()
+            if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
+                continue
+            coverage = judge.coverage_of([judge.prepare(quote), context], quote)
+            found.append((coverage, hit, quote, context))
+    found.sort(key=lambda item: -item[0] - 0.15 / item[1].rank)
+    return found[:SENTENCES_CUT]
+
+
+def _best_line(
+    asked: Question,
+    judge: SentenceJudge,
+    sentence: tuple[float, Hit, str, Prepared],
+) -> _Candidate:
+    """The clause window of a sentence that answers best, scored with its sentence."""
+    coverage, hit, quote, context = sentence
+    limit = LIST_LINE_WORDS if asked.kind == "list" else MAX_LINE_WORDS
+    wants_number = asked.wants_number or asked.kind == "number"
+    asked_words = set(_words(asked.text))
+    asked_numbers = set(numbers(asked.text))
+    clauses = split_clauses(quote)
+    parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
+    around = judge.credits(context)
+    damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
+    best: tuple[float, str, float, bool] | None = None
+    for window in windows(
+        quote, clauses, limit, LIST_LINE_CLAUSES if asked.kind == "list" else MAX_WINDOW_CLAUSES
+    ):
+        line = quote[window.start : window.end]
+        own = judge.coverage_from([*parts[window.first : window.last + 1], around], line)
+        # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
+        scoped = judge.coverage_from([*parts[: window.last + 1], around], line)
+        line_coverage = 0.5 * (own + scoped)
+        new_figure = any(n not in asked_numbers for n in numbers(line))
+        gives = wants_number and new_figure and judge.gives_number(line)
+        if wants_number and not gives:
+            line_coverage *= NUMBER_MISSING_FACTOR
+        kind_match = fulfils(asked.kind, line, gives)
+        invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
+        damage = invalid / words if words else 0.0
+        novel = sum(1 for w in _words(line) if w not in asked_words)
+        score = (
+            line_coverage
+            + NOVELTY_WEIGHT * min(1.0, novel / NOVEL_WORDS)
+            + KIND_BONUS * kind_match
+            - URGING_PENALTY * (asked.kind == "status" and urges(line))
+            - OCR_PENALTY * damage
+            - WORD_PENALTY * len(line.split()) * (-1 if asked.kind == "list" else 1)
+        )
+        if best is None or score > best[0]:
+            best = (score, line, line_coverage, kind_match)
+    if best is None:  # a sentence of punctuation only: the sentence itself
+        best = (coverage, quote, coverage, False)
+    line_score, line, line_coverage, kind_match = best
+    found = evidence_period(quote, hit.doc.title)
+    agrees = not neighbour(asked.period, found)
+    score = (
+        0.5 * coverage
+        + 0.5 * line_score
+        + 0.15 / hit.rank
+        + PLAN_DOC_BONUS * (asked.kind == "plan" and plan_document(hit.doc.kind))
+        - PERIOD_PENALTY * (not agrees)
+    )
+    key = frozenset(fold_diacritics(line).lower().split())
+    return _Candidate(
+        hit, quote, line, score, coverage, line_coverage, kind_match, found, agrees, key
+    )
+
+
+def _features(
+    asked: Question, best: _Candidate, hits: list[Hit], judge: SentenceJudge
+) -> dict[str, float]:
+    """The evidence features the abstention model reads (see `qa.answer.abstention.FEATURES`)."""
+    top = hits[0]
+    return {
+        "sentence_coverage": best.sentence_coverage,
+        "line_coverage": best.line_coverage,
+        "has_keys": float(bool(asked.keys)),
+        "kind_match": float(best.kind_match),
+        "period_agrees": float(best.agrees),
+        "passage_coverage": judge.coverage(top.chunk.text, _context(top)),
+        "rank_prior": 1.0 / best.hit.rank,
+    }
+
+
+def _words(text: str) -> list[str]:
+    """Folded lower-case words: `Năm 2022,` → ["nam", "2022"]."""
+    return re.findall(r"\w+", fold_diacritics(text).lower())
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    return len(a & b) / max(1, len(a | b)) > 0.6
+
+
+def _chosen(asked: Question, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Status: the best line of each document date (a timeline); otherwise the best line,
+    plus a second one when it is nearly as good and says something else."""
+    best = candidates[0]
+    chosen = [best]
+    lines = TIMELINE_LINES if asked.kind == "status" else 2
+    floor = 0.75 if asked.kind == "status" else 0.9
+    for candidate in candidates[1:]:
+        if len(chosen) == lines or candidate.score < floor * best.score:
+            break
+        if asked.kind == "status" and any(c.hit.doc.date == candidate.hit.doc.date for c in chosen):
+            continue  # a timeline: one line per document date
+        if any(_near_duplicate(candidate.key, c.key) for c in chosen):
+            continue
+        chosen.append(candidate)
+    return sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
+
+
+def _lead(asked: Question, candidate: _Candidate) -> str:
+    """`Tài liệu chỉ có số liệu 9 tháng năm 2023: ` when the figure is for a neighbouring
+    period; `… số liệu thực hiện …` when a target was asked and only actual figures exist."""
+    label = candidate.found.label()
+    if not candidate.agrees and label:
+        return f"Tài liệu chỉ có số liệu {label}: "
+    plan_words = candidate.found.plan or fulfils("plan", candidate.line, False)
+    if asked.kind == "plan" and not plan_words and not plan_document(candidate.hit.doc.kind):
+        return f"Tài liệu chỉ có số liệu thực hiện{' ' + label if label else ''}: "
+    return ""
+
+
+def compose_answer(
+    question: str,
+    hits: list[Hit],
+    segmenter: Segmenter,
+    settings: Settings | None = None,
+    model: AbstentionModel | None = None,
+) -> Answer:
+    """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
+    the abstention model's probability is below `settings.abstain_below`, or when the best
+    sentence covers less than `settings.min_coverage` of the question's weighted terms."""
+    settings = settings or Settings()
+    asked = analyse(question, segmenter)
+    judge = SentenceJudge(asked, segmenter)
+    candidates = sorted(
+        (_best_line(asked, judge, sentence) for sentence in _sentences(hits, judge)),
+        key=lambda c: -c.score,
+    )
+    if not candidates:
+        return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)
+    features = _features(asked, candidates[0], hits, judge)
+    model = model or load_model(settings.abstention_model)
+    # the model ranks answers; it cannot vouch for one whose sentence shares almost no word
+    # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
+    # coverage the confidence is 0
+    covered = features["sentence_coverage"] >= settings.min_coverage
+    confidence = model.probability(features) if covered else 0.0
+    if confidence < settings.abstain_below:
+        return Answer(question, (), True, (), tuple(hits), confidence, None, asked.kind, features)
+    chosen = _chosen(asked, candidates)
+    timeline = len({c.hit.doc.date for c in chosen}) > 1  # the newest is the last line
+    citations, lines = [], []
+    for n, candidate in enumerate(chosen, start=1):
+        doc = candidate.hit.doc
+        latest = timeline and n == len(chosen)
+        citations.append(Citation.of(n, candidate.hit, candidate.quote, latest))
+        lines.append(AnswerLine(candidate.line, (n,), doc.date, latest, _lead(asked, candidate)))
+    return Answer(
+        question,
+        tuple(lines),
+        False,
+        tuple(citations),
+        tuple(hits),
+        confidence,
+        question_type=asked.kind,
+        features=features,
+    )

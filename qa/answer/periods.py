@@ -1,0 +1,98 @@
+"""The period a question asks about and the period a figure is for: `9 tháng` vs `cả năm`,
+`tháng 1/2024` vs `năm 2024`, plan (`kế hoạch`, `mục tiêu`) vs what was done.
+
+Why: a report of the first nine months and the year's resolution both give a `thu ngân sách`
+figure; answering `thu ngân sách cả năm 2024` with the nine-month one, or a 2024 target with
+January's actual figure, is wrong unless the answer says what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.text.normalize import fold_diacritics
+
+OPENING_WORDS = 6  # a year among a sentence's first words is the year it is about
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_SPANS = (
+    (re.compile(r"\bca nam\b"), lambda m: "cả năm"),
+    (re.compile(r"(?<![\d/])(\d{1,2}) thang(?! \d)"), lambda m: f"{int(m.group(1))} tháng"),
+    (re.compile(r"\bquy (iv|iii|ii|i|[1-4])\b"), lambda m: f"quý {_quarter(m.group(1))}"),
+    (re.compile(r"\bthang 0?(\d{1,2})(?!\d)"), lambda m: f"tháng {int(m.group(1))}"),
+)
+_PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Years, a span within the year (`9 tháng`, `quý 4`, `tháng 1`, `cả năm`) and whether
+    the text speaks of a plan."""
+
+    years: frozenset[str] = frozenset()
+    span: str | None = None
+    plan: bool = False
+
+    def label(self) -> str:
+        """`9 tháng năm 2023`, `tháng 1 năm 2024`, `năm 2023`.
+
+        >>> Period(frozenset({"2023"}), "9 tháng").label()
+        '9 tháng năm 2023'
+        """
+        year = f"năm {', '.join(sorted(self.years))}" if self.years else ""
+        return " ".join(part for part in (self.span, year) if part)
+
+
+def period_of(text: str) -> Period:
+    """The period `text` names first.
+
+    >>> period_of("GRDP 9 tháng năm 2023 tăng bao nhiêu?")
+    Period(years=frozenset({'2023'}), span='9 tháng', plan=False)
+    >>> period_of("Tình hình kinh tế - xã hội tháng 01, nhiệm vụ trọng tâm tháng 02 năm 2024").span
+    'tháng 1'
+    >>> period_of("chỉ tiêu thu ngân sách cả năm 2024").plan
+    True
+    """
+    folded = fold_diacritics(text.lower())
+    span = None
+    first = len(folded) + 1
+    for pattern, name in _SPANS:
+        match = pattern.search(folded)
+        if match is not None and match.start() < first:
+            span, first = name(match), match.start()
+    return Period(frozenset(_YEAR.findall(folded)), span, bool(_PLAN.search(folded)))
+
+
+def evidence_period(sentence: str, title: str) -> Period:
+    """The period a sentence's figures are for: its own opening (`Năm 2022, …`, `9 tháng, …`)
+    when it names one, else its document's title.
+
+    >>> evidence_period("Thu ngân sách ước đạt 5.120 tỷ đồng", "Báo cáo 9 tháng năm 2023").label()
+    '9 tháng năm 2023'
+    >>> evidence_period("Năm 2022, GRDP tăng 9,6%", "Báo cáo 9 tháng năm 2023").label()
+    'năm 2022'
+    """
+    own = period_of(" ".join(sentence.split()[:OPENING_WORDS]))
+    whole = period_of(sentence)
+    doc = period_of(title)
+    years = own.years or doc.years
+    span = own.span or (None if own.years else doc.span)
+    return Period(years, span, whole.plan or doc.plan)
+
+
+def neighbour(asked: Period, found: Period) -> bool:
+    """The figure is for another year or span than the one asked (either unknown: no).
+
+    >>> neighbour(period_of("thu ngân sách cả năm 2023"), period_of("9 tháng năm 2023"))
+    True
+    >>> neighbour(period_of("GRDP năm 2023"), period_of("9 tháng năm 2023"))
+    False
+    """
+    if asked.years and found.years and not asked.years & found.years:
+        return True
+    return asked.span is not None and found.span is not None and asked.span != found.span
+
+
+def _quarter(text: str) -> int:
+    return _ROMAN.get(text) or int(text)

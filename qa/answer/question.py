@@ -1,0 +1,270 @@
+"""What a question asks for: its kind, its weighted key terms, the unit a number must carry.
+
+Used to judge whether a sentence answers it: `diện tích KCN Hải Long bao nhiêu ha` wants a
+sentence that speaks of `diện tích`, `KCN`, `Hải Long` and gives a number in `ha`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from qa.answer.periods import Period, period_of
+from qa.index.segment import Segmenter, has_diacritics
+from qa.text.normalize import fold_diacritics
+from qa.text.syllable import normalize_tone_marks
+
+QUESTION_WORDS = frozenset(
+    [
+        *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
+        *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không", "hiện_nay"),
+    ]
+)
+NAMED_WEIGHT = 2.5  # names, abbreviations: `Hải Long`, `KCN`, `Nam Định`
+NUMBER_WEIGHT = 2.0  # years, periods, codes: `2023`, `3/2024`, `29-NQ/TW`
+FOLDED_CREDIT = 0.6  # a term found only without diacritics (OCR text lost them)
+OPENING_WORDS = 6  # a year among a sentence's first words is the year it is about
+MISSING_KEY_FACTOR = 0.5  # per name or figure of the question that the evidence never mentions
+UNITS = (
+    "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
+    "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
+)  # fmt: skip
+_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
+_ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
+_ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
+_ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
+_ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
+_ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
+_KINDS = (
+    ("plan", _ASKS_PLAN),
+    ("status", _ASKS_STATUS),
+    ("number", _ASKS_NUMBER),
+    ("date", _ASKS_DATE),
+    ("who", _ASKS_WHO),
+    ("list", _ASKS_LIST),
+)
+_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
+UNIT_SYNONYMS = {"người": ("người", "lao động", "công dân", "học sinh"), "ha": ("ha", "héc-ta")}
+
+
+Prepared = tuple[str, str]  # canonical lower-case text and its folded form
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Credit (0, `FOLDED_CREDIT` or 1) of each question phrase in one text, and the asked
+    months it mentions."""
+
+    phrases: dict[str, float]
+    months: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question analysed once, then matched against many sentences."""
+
+    text: str
+    kind: str  # "plan", "status", "number", "date", "who", "list" or "fact"
+    terms: dict[str, float]  # canonical lower-case phrase → weight
+    typed_folded: bool  # typed without diacritics
+    unit: str | None = None
+    keys: tuple[str, ...] = ()  # names, abbreviations and codes the evidence must mention
+    months: tuple[int, ...] = ()  # `tháng 3/2024` → 3: the month the evidence must be about
+    wants_number: bool = False  # `bao nhiêu`, `tỷ lệ`: a figure answers it, whatever the kind
+    period: Period = field(default_factory=Period)  # `9 tháng năm 2023`: the figure's period
+
+
+def question_kind(question: str) -> str:
+    """What kind of clause answers it: `plan` (the planning document's figure), `status`
+    (what was done), `number`, `date`, `who` (a person or body), `list` or `fact`."""
+    return next((kind for kind, pattern in _KINDS if _asks(pattern, question)), "fact")
+
+
+def asks_number(question: str) -> bool:
+    """`bao nhiêu`, `mấy`, `tỷ lệ`, … anywhere in the question."""
+    return _asks(_ASKS_NUMBER, question)
+
+
+def _asks(pattern: re.Pattern[str], question: str) -> bool:
+    """Accented patterns on accented questions (`đạt` is not `đất`); folded ones otherwise."""
+    lowered = normalize_tone_marks(question.lower())
+    if has_diacritics(question):
+        return bool(pattern.search(lowered))
+    return bool(re.search(fold_diacritics(pattern.pattern), lowered))
+
+
+def analyse(question: str, segmenter: Segmenter) -> Question:
+    """Kind, weighted key terms and the asked unit of `question`."""
+    terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
+    terms = terms or segmenter.terms(question)
+    words = re.findall(r"[^\W_]+", segmenter.canonical_text(question))
+    named = {w.lower() for w in words[1:] if w[:1].isupper()}
+    named |= {w.lower() for w in words if w.isupper() and len(w) > 1}
+    weights: dict[str, float] = {}
+    for term in terms:
+        phrase = term.replace("_", " ")
+        if any(ch.isdigit() for ch in phrase):
+            weights[phrase] = NUMBER_WEIGHT
+        elif any(part in named for part in phrase.split()):
+            weights[phrase] = NAMED_WEIGHT
+        else:
+            weights.setdefault(phrase, 1.0)
+    kind = question_kind(question)
+    return Question(
+        question,
+        kind,
+        weights,
+        not has_diacritics(question),
+        _asked_unit(question),
+        key_phrases(segmenter.canonical_text(question)),
+        asked_months(question),
+        asks_number(question),
+        period_of(question),
+    )
+
+
+def asked_months(question: str) -> tuple[int, ...]:
+    """Months named with their year: `tháng 3/2024`, `01/2024`, `tháng 3 năm 2024` → (3,)."""
+    text = fold_diacritics(question.lower())
+    text = re.sub(r"quy\s*\w+\s*/\s*\d{4}", " ", text)  # `quý 4/2023` is a quarter
+    found = re.findall(r"(?:thang\s*)?(?<![\d/])(\d{1,2})\s*(?:/|nam\s+)(?:19|20)\d\d", text)
+    return tuple(dict.fromkeys(int(m) for m in found if 1 <= int(m) <= 12))
+
+
+def key_phrases(canonical: str) -> tuple[str, ...]:
+    """Runs of capitalised words after the first (`Liên Hà Thái`), abbreviations (`KCN`) and
+    codes with letters (`CT.08`, `29-NQ/TW`), lower-cased: what an answer must be about."""
+    words = re.findall(r"[^\W_]+(?:[./-][^\W_]+)*", canonical)
+    keys: list[str] = []
+    run: list[str] = []
+    for index, word in enumerate(words):
+        letters = sum(ch.isalpha() for ch in word)
+        is_code = letters >= 2 and any(ch.isdigit() for ch in word)
+        is_abbreviation = word.isalpha() and word.isupper() and len(word) > 1
+        if index > 0 and word.isalpha() and word[:1].isupper() and not is_abbreviation:
+            run.append(word)
+            continue
+        if run:
+            keys.append(" ".join(run).lower())
+            run = []
+        if is_abbreviation or is_code:
+            keys.append(word.lower())
+    if run:
+        keys.append(" ".join(run).lower())
+    return tuple(dict.fromkeys(keys))
+
+
+def _asked_unit(question: str) -> str | None:
+    lowered = question.lower()
+    if re.search(r"\b(tỷ lệ|tỉ lệ|ty le|ti le)\b", lowered):
+        return "%"
+    match = _ASKED_UNIT.search(lowered) or re.search(
+        r"\b(?:bao nhieu|may)\s+(.{1,20})", fold_diacritics(lowered)
+    )
+    if not match:
+        return None
+    following = fold_diacritics(match.group(1))
+    return next(
+        (u for u in UNITS if re.match(rf"{re.escape(fold_diacritics(u))}(?!\w)", following)), None
+    )
+
+
+class SentenceJudge:
+    """Scores how well a sentence (with its passage context) answers one question."""
+
+    def __init__(self, question: Question, segmenter: Segmenter) -> None:
+        self.question = question
+        self.segmenter = segmenter
+        self._patterns = {
+            phrase: (_phrase_re(phrase), _phrase_re(fold_diacritics(phrase)))
+            for phrase in (*question.terms, *question.keys)
+        }
+        self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
+        units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
+        alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
+        self._unit = re.compile(rf"\d[\d.,]*\s*(?:{alternatives})(?!\w)") if units else None
+
+    def coverage(self, sentence: str, context: str = "") -> float:
+        """Weighted share of the question's terms found in the sentence or its context
+        (document title, issuer, section); a term found only without diacritics counts less.
+
+        Each name or figure of the question that neither mentions halves the result
+        (`GRDP … của tỉnh Nam Định` is not answered by a sentence about Thái Bình), and so
+        does a year the sentence contradicts (`PCI năm 2023` vs. a sentence on `Năm 2022`).
+        """
+        return self.coverage_of([self.prepare(sentence), self.prepare(context)], sentence)
+
+    def prepare(self, text: str) -> Prepared:
+        """`text` canonicalised once (lower-case, and folded) for many `coverage_of` calls.
+
+        The plain text rides along: a long form swallowed by a longer one (`chỉ số cải cách
+        hành chính` → `PAR`) still shows its own words (`chỉ số`)."""
+        canonical = self.segmenter.canonical_text(text).lower()
+        plain = normalize_tone_marks(text).lower()
+        both = f"{canonical}\n{plain}"
+        return both, fold_diacritics(both)
+
+    def coverage_of(self, parts: Sequence[Prepared], sentence: str) -> float:
+        """`coverage` over prepared parts (clauses of a sentence, its context): a term counts
+        when one part holds it; `sentence` is what a contradicted year is read from."""
+        return self.coverage_from([self.credits(part) for part in parts], sentence)
+
+    def credits(self, part: Prepared) -> Credits:
+        """What one prepared part holds of the question: reused by every window over it."""
+        phrases = {p: self._credit(p, *part) for p in (*self.question.terms, *self.question.keys)}
+        months = frozenset(m for m in self.question.months if _mentions_month(part[1], m))
+        return Credits(phrases, months)
+
+    def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
+        """`coverage_of` from the parts' credits."""
+        total = sum(self.question.terms.values()) or 1.0
+        found = sum(
+            weight * max((part.phrases[phrase] for part in parts), default=0.0)
+            for phrase, weight in self.question.terms.items()
+        )
+        missing = sum(
+            1 for key in self.question.keys if not any(part.phrases[key] for part in parts)
+        )
+        missing += len(self._contradicted_years(sentence))
+        months = frozenset().union(*(part.months for part in parts))
+        missing += sum(1 for month in self.question.months if month not in months)
+        return found / total * MISSING_KEY_FACTOR**missing
+
+    def _credit(self, phrase: str, text: str, folded: str) -> float:
+        accented, plain = self._patterns[phrase]
+        if not self.question.typed_folded and accented.search(text):
+            return 1.0
+        if plain.search(folded):
+            return 1.0 if self.question.typed_folded else FOLDED_CREDIT
+        return 0.0
+
+    def _contradicted_years(self, sentence: str) -> set[str]:
+        """Question years absent from a sentence that opens on another year, its topic
+        (`Năm 2022, nhiều chỉ số…`); years further in are often comparisons or bases."""
+        if not self._years:
+            return set()
+        opening = " ".join(sentence.split()[:OPENING_WORDS])
+        stated = set(_YEAR.findall(opening))
+        if not stated or stated & self._years:
+            return set()
+        return self._years - stated
+
+    def gives_number(self, sentence: str) -> bool:
+        """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
+        if self._unit is not None:
+            return bool(self._unit.search(fold_diacritics(sentence.lower())))
+        return any(ch.isdecimal() for ch in sentence)
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _mentions_month(folded: str, month: int) -> bool:
+    """`tháng 9`, `30/9/2023` or `09/2023`."""
+    pattern = rf"thang\s*0?{month}(?!\d)|(?<!\d)(?:\d{{1,2}}/)?0?{month}/(?:19|20)\d\d"
+    return bool(re.search(pattern, folded))
+
+
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")

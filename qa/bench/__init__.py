@@ -1,0 +1,1 @@
+"""Speed and memory: the seed-corpus and synthetic benchmarks, and OCR quality."""

@@ -1,0 +1,1 @@
+"""The command line (`qa …`): one module per command group over the library."""

@@ -1,0 +1,1 @@
+"""Scoring against the gold set: relevance, metrics, answers, reports, BEIR, tuning."""

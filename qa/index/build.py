@@ -1,0 +1,347 @@
+"""Build the index from a corpus folder, incrementally.
+
+Every build parses all documents (fast), then segments and embeds only chunk texts it has
+not seen before: terms and vectors of the previous index are reused by content hash (and
+embedder id), so a run with no change embeds nothing and a one-document change embeds only
+that document's new chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from qa.index.chunk import chunk_documents
+from qa.config import Settings
+from qa.ingest.corpus_files import CorpusFile
+from qa.index.dense import DenseIndex
+from qa.text.diacritics import DiacriticRestorer
+from qa.ingest.document import PIPELINE_VERSION, parse_document
+from qa.index.embed import Embedder, load_embedder
+from qa.errors import CorpusError, IndexMissing, IndexStale
+from qa.index.failures import FailedFile, failed_file, failures_to_manifest
+from qa.index.folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
+from qa.ingest.loaders import CATALOG_NAME, iter_corpus
+from qa.index.lexical import LexicalIndex
+from qa.models import Chunk, ParsedDocument
+from qa.search.register import Register
+from qa.ingest.scan import Scanner
+from qa.ingest.scan.cache import OcrCache
+from qa.index.segment import Lexicon, Segmenter
+from qa.index.sentences import (
+    EmbeddedSentences,
+    embed_sentences,
+    previous_sentence_vectors,
+    write_sentences,
+)
+from qa.index.store import (
+    FORMAT_VERSION,
+    MANIFEST,
+    REGISTER,
+    TERMS,
+    chunk_to_row,
+    document_to_row,
+    load_vectors,
+    read_jsonl,
+    read_manifest,
+    write_json,
+    write_jsonl,
+)
+
+log = logging.getLogger(__name__)
+CHUNK_SETTINGS = ("chunk_min_words", "chunk_max_words", "chunk_overlap_words")
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI and the benchmark."""
+
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    sentences: int = 0  # sentence vectors stored
+    sentences_embedded: int = 0  # of which embedded by this build (the rest reused)
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    errors: list[FailedFile] = field(default_factory=list)  # files left out, kept in the manifest
+    warnings: list[str] = field(default_factory=list)  # indexed, with scanned pages skipped
+    ocr_pages: int = 0  # pages Tesseract read (pages found in the OCR cache not counted)
+    ocr_seconds: float = 0.0
+
+
+def embed_input(chunk: Chunk) -> str:
+    """What the embedder sees: the section path gives a short passage its topic."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
+def lexical_input(chunk: Chunk, title: str) -> str:
+    """What BM25 sees: the document title and section path tell which report and topic."""
+    return f"{title}\n{chunk.section}\n{chunk.text}"
+
+
+def catalog_hash(corpus: Path) -> str:
+    """Metadata edits (titles, dates) make an index stale just like text edits."""
+    path = corpus / CATALOG_NAME
+    if not path.exists():
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def load_corpus(
+    corpus: Path,
+    settings: Settings | None = None,
+    progress: bool = False,
+    on_file: Callable[[str], None] | None = None,
+    scanner: Scanner | None = None,
+) -> tuple[list[ParsedDocument], list[FailedFile]]:
+    """Parsed documents and a record (path, reason, fingerprint) per file that did not load.
+
+    Files are read and parsed one at a time; the progress bar (and `on_file`) names the file.
+    Problems with single scanned pages of a file that did load are `scanner.warnings`.
+    """
+    docs: list[ParsedDocument] = []
+    errors: list[FailedFile] = []
+    with tqdm(desc="reading", unit="file", disable=not progress) as bar:
+
+        def show(file: CorpusFile, position: int, total: int) -> None:
+            bar.total = total
+            bar.set_postfix_str(file.doc_id)
+            if on_file is not None:
+                on_file(file.doc_id)
+
+        for item in iter_corpus(corpus, settings, show, scanner):
+            if isinstance(item, CorpusError):
+                errors.append(failed_file(item, corpus))
+            else:
+                docs.append(parse_document(item))
+            bar.update()
+    if not docs:
+        raise CorpusError(f"no readable document in {corpus}: " + "; ".join(map(str, errors)))
+    return docs, errors
+
+
+def _previous(
+    index_dir: Path, embedder_id: str, lexicon: str
+) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+    """Cached terms by chunk hash and vectors by embed-input hash from the current index.
+
+    Terms are reused only under the same lexicon, vectors only under the same embedder.
+    """
+    try:
+        manifest = read_manifest(index_dir)
+        rows = read_jsonl(index_dir / "chunks.jsonl")
+        terms = read_jsonl(index_dir / TERMS)
+        vectors = load_vectors(index_dir)
+    except (IndexMissing, IndexStale, OSError, ValueError):
+        return {}, {}
+    if manifest.get("lexicon") != lexicon:
+        terms = []  # other abbreviations or stopwords: every passage is segmented again
+    term_cache = {
+        row["hash"]: [*t["terms"], "\x00", *t["folded"]]
+        for row, t in zip(rows, terms, strict=False)
+    }
+    if manifest["embedder"]["id"] != embedder_id or len(vectors) != len(rows):
+        return term_cache, {}
+    return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
+
+
+def build_index(
+    corpus: Path,
+    index_dir: Path,
+    embedder: Embedder | str,
+    settings: Settings | None = None,
+    progress: bool = True,
+    on_progress: Callable[[float, str], None] | None = None,
+) -> BuildReport:
+    """Parse, chunk, segment, embed and write the index atomically; return what was done.
+
+    Refuses a folder that is not ours to replace (UnsafeIndexFolder) and waits at most
+    `Settings.build_wait_seconds` for another build of the same index (IndexBusy).
+    """
+    settings = settings or Settings()
+    check_index_target(index_dir, corpus)
+    index_dir = index_dir.resolve()  # a symlinked index is rebuilt where it points
+    with build_lock(index_dir, settings.build_wait_seconds):
+        remove_leftovers(index_dir)
+        return _build_locked(corpus, index_dir, embedder, settings, progress, on_progress)
+
+
+def _build_locked(
+    corpus: Path,
+    index_dir: Path,
+    embedder: Embedder | str,
+    settings: Settings,
+    progress: bool,
+    on_progress: Callable[[float, str], None] | None,
+) -> BuildReport:
+    """The build itself, run while holding the index's lock."""
+    started = time.perf_counter()
+    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    report = BuildReport()
+    notify = on_progress or (lambda fraction, message: None)
+    notify(0.02, "Đọc và chuẩn hoá tài liệu")
+    scanner = Scanner(settings, OcrCache.load(index_dir), progress=progress)
+    docs, report.errors = load_corpus(
+        corpus,
+        settings,
+        progress,
+        lambda doc_id: notify(0.02, f"Đọc và chuẩn hoá: {doc_id}"),
+        scanner,
+    )
+    report.warnings = scanner.warnings
+    report.ocr_pages, report.ocr_seconds = scanner.pages_read, scanner.ocr_seconds
+    chunks = chunk_documents(docs, settings)
+    if not chunks:
+        raise CorpusError(f"no text to index in {corpus}")
+    lexicon = Lexicon.for_corpus(corpus)
+    segmenter = Segmenter(lexicon)
+    term_cache, vector_cache = _previous(index_dir, model.id, lexicon.fingerprint)
+    titles = {d.meta.doc_id: d.meta.title for d in docs}
+    lexical_texts = [lexical_input(c, titles[c.doc_id]) for c in chunks]
+    hashes = [content_hash(t) for t in lexical_texts]
+    embed_hashes = [content_hash(embed_input(c)) for c in chunks]
+
+    notify(0.1, "Tách từ")
+    terms: list[list[str]] = []
+    folded: list[list[str]] = []
+    for text, key in zip(lexical_texts, hashes, strict=True):
+        cached = term_cache.get(key)
+        if cached is None:
+            cached = [*segmenter.terms(text), "\x00", *segmenter.folded_terms(text)]
+        split = cached.index("\x00")
+        terms.append(cached[:split])
+        folded.append(cached[split + 1 :])
+
+    missing = sorted({h for h in embed_hashes if h not in vector_cache})
+    inputs = {h: embed_input(c) for c, h in zip(chunks, embed_hashes, strict=True)}
+    embed_started = time.perf_counter()
+    batches = range(0, len(missing), settings.embed_batch)
+    for done, first in enumerate(
+        tqdm(batches, desc="embedding", disable=not progress or not missing)
+    ):
+        keys = missing[first : first + settings.embed_batch]
+        for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
+            vector_cache[key] = vector
+        notify(0.15 + 0.4 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
+    sentences = embed_sentences(
+        chunks,
+        model,
+        previous_sentence_vectors(index_dir, model.id),
+        settings.embed_batch,
+        progress,
+        lambda fraction: notify(0.55 + 0.4 * fraction, "Tạo vector câu"),
+    )
+    report.embed_seconds = time.perf_counter() - embed_started
+    built = _Built(
+        docs=docs,
+        chunks=chunks,
+        hashes=hashes,
+        embed_hashes=embed_hashes,
+        terms=terms,
+        folded=folded,
+        vectors=np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32),
+        lexicon=lexicon,
+        sentences=sentences,
+        register=Register.for_corpus(corpus).counted(d.text for d in docs),
+    )
+
+    notify(0.96, "Ghi chỉ mục")
+    with atomic_index_dir(index_dir) as tmp:
+        _write(tmp, built, settings)
+        scanner.cache.save(tmp)
+        report.seconds = time.perf_counter() - started
+        write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
+    report.documents, report.chunks = len(docs), len(chunks)
+    report.embedded, report.reused = len(missing), len(chunks) - len(missing)
+    report.sentences, report.sentences_embedded = len(sentences.spans), sentences.embedded
+    notify(1.0, "Xong")
+    return report
+
+
+@dataclass(frozen=True)
+class _Built:
+    """Everything a build computed, row-aligned with `chunks`, ready to be written."""
+
+    docs: list[ParsedDocument]
+    chunks: list[Chunk]
+    hashes: list[str]
+    embed_hashes: list[str]
+    terms: list[list[str]]
+    folded: list[list[str]]
+    vectors: np.ndarray
+    lexicon: Lexicon
+    sentences: EmbeddedSentences
+    register: Register
+
+
+def _write(folder: Path, built: _Built, settings: Settings) -> None:
+    write_jsonl(
+        folder / "documents.jsonl",
+        [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in built.docs],
+    )
+    rows = [
+        {**chunk_to_row(c, h), "embed_hash": e}
+        for c, h, e in zip(built.chunks, built.hashes, built.embed_hashes, strict=True)
+    ]
+    write_jsonl(folder / "chunks.jsonl", rows)
+    write_jsonl(
+        folder / TERMS,
+        [{"terms": t, "folded": f} for t, f in zip(built.terms, built.folded, strict=True)],
+    )
+    np.save(folder / "vectors.npy", built.vectors, allow_pickle=False)
+    DenseIndex.build(built.vectors, settings.hnsw_above).save(folder / "dense.faiss")
+    LexicalIndex.build(built.terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
+    LexicalIndex.build(built.folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
+    restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
+    write_json(folder / "restorer.json", restorer.to_json())
+    write_json(folder / "lexicon.json", built.lexicon.to_json())
+    write_json(folder / REGISTER, built.register.to_json())
+    write_sentences(folder, built.sentences, settings.hnsw_above)
+
+
+def _manifest(
+    corpus: Path, built: _Built, model: Embedder, settings: Settings, report: BuildReport
+) -> dict[str, Any]:
+    per_doc: dict[str, int] = {}
+    for chunk in built.chunks:
+        per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+    return {
+        "format": FORMAT_VERSION,
+        "pipeline": PIPELINE_VERSION,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(report.seconds, 2),
+        "corpus": str(corpus.resolve()),
+        "catalog": catalog_hash(corpus),
+        "lexicon": built.lexicon.fingerprint,
+        "register": built.register.fingerprint,
+        "embedder": {"id": model.id, "dim": int(model.dim)},
+        "settings": asdict(settings),
+        "failed": failures_to_manifest(report.errors),
+        "documents": {
+            d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
+            for d in built.docs
+        },
+        "counts": {
+            "documents": len(built.docs),
+            "chunks": len(built.chunks),
+            "sentences": len(built.sentences.spans),
+            "footnotes": sum(len(d.footnotes) for d in built.docs),
+        },
+    }

@@ -1,0 +1,164 @@
+"""Turn Vietnamese text into search terms.
+
+Accented terms: underthesea word segmentation (`khu_công_nghiệp`), the one tone-mark
+convention, lower case, stopwords dropped, abbreviations and their long forms made one term
+(`KCN Hải Long` and `Khu công nghiệp Hải Long` → `kcn hải_long`), numbers and codes kept whole
+(`47.411`, `7,72%`, `29-NQ/TW`, `1004/QĐ-TTg`, `QL.37`).
+
+Folded terms: the same text without diacritics as syllables and syllable pairs
+(`hai`, `long`, `hai_long`), so a query typed without diacritics — or OCR text that lost
+them — still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError
+from qa.text.normalize import clean_text, fold_diacritics
+from qa.text.syllable import is_valid_syllable, normalize_tone_marks
+from qa.index.vi_tokenizers import word_tokenize
+
+_CODE = re.compile(
+    r"(?<![\w.,/-])(?:\d+(?:[.,]\d+)*%?|(?:[^\W_]+[./-])+[^\W_]+)(?![\w/-])", re.UNICODE
+)
+_WORD = re.compile(r"[^\W_]")
+_SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?")
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+CORPUS_ABBREVIATIONS = "abbreviations.toml"
+
+
+def _is_code(token: str) -> bool:
+    return any(ch.isdigit() for ch in token) or "/" in token or bool(re.search(r"\.\w", token))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Abbreviations (ABBR → long forms) and stopwords.
+
+    Bundled in `qa/data/`; a corpus can add its own in `<corpus>/abbreviations.toml` (same
+    format). The index stores the lexicon it was built with, and search uses exactly that one.
+    """
+
+    abbreviations: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+
+    @classmethod
+    def load(cls, abbreviations: Path | None = None) -> Lexicon:
+        """The bundled lexicon, extended (not replaced) by a user's abbreviation file."""
+        data = resources.files("qa") / "data"
+        table = dict(
+            tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))["abbreviations"]
+        )
+        if abbreviations is not None:
+            try:
+                extra = tomllib.loads(abbreviations.read_text("utf-8")).get("abbreviations", {})
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot read abbreviations {abbreviations}: {exc}") from exc
+            table.update(extra)
+        stop = (data / "stopwords.txt").read_text("utf-8").splitlines()
+        return cls(
+            {str(k): tuple(str(v) for v in vs) for k, vs in table.items()},
+            frozenset(w.strip() for w in stop if w.strip() and not w.startswith("#")),
+        )
+
+    @classmethod
+    def for_corpus(cls, corpus: Path) -> Lexicon:
+        """The bundled lexicon plus the corpus's own `abbreviations.toml`, if it has one."""
+        extra = corpus / CORPUS_ABBREVIATIONS
+        return cls.load(extra if extra.is_file() else None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "abbreviations": {k: list(v) for k, v in sorted(self.abbreviations.items())},
+            "stopwords": sorted(self.stopwords),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Lexicon:
+        abbreviations = {str(k): tuple(v) for k, v in data["abbreviations"].items()}
+        return cls(abbreviations, frozenset(data["stopwords"]))
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever terms would change: cached terms are reused only when it matches."""
+        encoded = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
+
+
+class Segmenter:
+    """Accented and folded search terms for documents and queries alike."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or Lexicon.load()
+        forms: list[tuple[str, str]] = []
+        for abbr, longs in self.lexicon.abbreviations.items():
+            for long in longs:
+                accented = normalize_tone_marks(clean_text(long)).lower()
+                forms.append((accented, abbr))
+                forms.append((fold_diacritics(accented), abbr))
+        forms.sort(key=lambda pair: -len(pair[0]))
+        self._long_forms = dict(forms)
+        alternatives = "|".join(re.escape(form) for form, _ in forms)
+        self._long_re = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    def canonical_text(self, text: str) -> str:
+        """NFC, one tone convention, long forms replaced by their abbreviation."""
+        text = _SUPERSCRIPTS.sub(" ", normalize_tone_marks(clean_text(text)))
+        return self._long_re.sub(lambda m: f" {self._long_forms[m.group(0).lower()]} ", text)
+
+    def terms(self, text: str) -> list[str]:
+        """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `tiến_độ kcn hải_long`."""
+        text = self.canonical_text(text)
+        result: list[str] = []
+        cursor = 0
+        for match in _CODE.finditer(text):
+            if not _is_code(match.group(0)):
+                continue
+            result.extend(self._words(text[cursor : match.start()]))
+            result.append(match.group(0).lower().rstrip("."))
+            cursor = match.end()
+        result.extend(self._words(text[cursor:]))
+        return result
+
+    def _words(self, text: str) -> list[str]:
+        if not _WORD.search(text):
+            return []
+        words = (w.lower().replace(" ", "_") for w in word_tokenize(text))
+        return [w for w in words if _WORD.search(w) and w not in self.lexicon.stopwords]
+
+    def folded_terms(self, text: str) -> list[str]:
+        """Diacritic-free syllables and adjacent pairs: `"Hải Long"` → `hai long hai_long`.
+
+        Stopwords stay: folding merges them with content words (`đó` and `độ` are both `do`).
+        """
+        syllables = _SYLLABLE.findall(fold_diacritics(self.canonical_text(text)).lower())
+        pairs = [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
+        return syllables + pairs
+
+    def expand_abbreviations(self, text: str) -> str:
+        """For the embedder, which may not know them: `KCN` → `KCN (khu công nghiệp)`.
+
+        Lower-case `kcn`, `grdp` count too, unless they are Vietnamese words (`tp` is not).
+        """
+
+        def expand(match: re.Match[str]) -> str:
+            word = match.group(0)
+            longs = self.lexicon.abbreviations.get(word.upper())
+            typed_as_abbreviation = word.isupper() or not is_valid_syllable(word)
+            return f"{word} ({longs[0]})" if longs and typed_as_abbreviation else word
+
+        return re.sub(r"(?<!\w)[^\W\d_]{2,6}(?!\w)", expand, text)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (so it was typed with them)."""
+    return fold_diacritics(text) != text

@@ -1,0 +1,169 @@
+"""Sentence vectors: a question meets the one sentence that answers it inside a passage.
+
+A 200-word passage vector averages many topics; `GRDP … ước đạt 47.411 tỷ đồng` may be one
+of ten sentences. Every chunk's sentences are embedded at index time (with the chunk's
+section path, which names their topic) and stored row by row with the chunk row and the
+character span they cover. A passage's dense score then fuses its own similarity with the
+best similarity among its sentences (`Settings.sentence_weight`).
+
+Sentences repeated across overlapping chunks are embedded once: vectors are reused by
+content hash, within a build and from the previous index, like chunk vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from qa.index.chunk import sentence_spans
+from qa.index.dense import DenseIndex
+from qa.index.embed import Embedder
+from qa.errors import QAError
+from qa.models import Chunk, SentenceMatch
+from qa.index.store import (
+    SENTENCE_INDEX,
+    chunk_from_row,
+    load_sentences,
+    read_jsonl,
+    read_manifest,
+    save_sentences,
+)
+
+log = logging.getLogger(__name__)
+MIN_SENTENCE_WORDS = 3  # `Năm 2023.` or a bare heading number says nothing on its own
+
+
+def sentence_input(chunk: Chunk, start: int, end: int) -> str:
+    """What the embedder sees for one sentence: its section path, then the sentence."""
+    sentence = chunk.text[start:end]
+    return f"{chunk.section}\n{sentence}" if chunk.section else sentence
+
+
+def sentence_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def chunk_sentence_rows(chunks: Sequence[Chunk]) -> np.ndarray:
+    """(chunk row, start, end) of every sentence worth embedding, in chunk order (int32)."""
+    rows = [
+        (row, start, end)
+        for row, chunk in enumerate(chunks)
+        for start, end in sentence_spans(chunk.text)
+        if len(chunk.text[start:end].split()) >= MIN_SENTENCE_WORDS
+    ]
+    return np.asarray(rows, dtype=np.int32).reshape(-1, 3)
+
+
+def previous_sentence_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray]:
+    """Vectors of the previous index's sentences by input hash (empty under another embedder
+    or when there is no readable previous index)."""
+    try:
+        if read_manifest(index_dir)["embedder"]["id"] != embedder_id:
+            return {}
+        chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
+        spans, vectors = load_sentences(index_dir)
+    except (QAError, OSError, ValueError, KeyError):
+        return {}
+    cache: dict[str, np.ndarray] = {}
+    for (row, start, end), vector in zip(spans.tolist(), vectors, strict=True):
+        if row < len(chunks):
+            cache[sentence_hash(sentence_input(chunks[row], start, end))] = vector
+    return cache
+
+
+@dataclass(frozen=True)
+class EmbeddedSentences:
+    spans: np.ndarray  # (n, 3) int32: chunk row, start, end
+    vectors: np.ndarray  # (n, dim) float32, L2-normalised
+    embedded: int  # sentences that had to be embedded (not reused)
+
+
+def embed_sentences(
+    chunks: Sequence[Chunk],
+    model: Embedder,
+    cache: dict[str, np.ndarray],
+    batch: int,
+    progress: bool = True,
+    on_batch: Callable[[float], None] | None = None,
+) -> EmbeddedSentences:
+    """Embed every sentence of `chunks` not in `cache` (hash → vector); reuse the rest."""
+    spans = chunk_sentence_rows(chunks)
+    inputs = [sentence_input(chunks[r], s, e) for r, s, e in spans.tolist()]
+    hashes = [sentence_hash(text) for text in inputs]
+    by_hash = dict(zip(hashes, inputs, strict=True))
+    missing = sorted(h for h in by_hash if h not in cache)
+    starts = range(0, len(missing), batch)
+    for done, first in enumerate(tqdm(starts, desc="sentences", disable=not progress)):
+        keys = missing[first : first + batch]
+        for key, vector in zip(keys, model.embed_passages([by_hash[k] for k in keys]), strict=True):
+            cache[key] = vector
+        if on_batch is not None:
+            on_batch((done + 1) / max(1, len(starts)))
+    dim = int(model.dim)
+    vectors = (
+        np.stack([cache[h] for h in hashes]).astype(np.float32)
+        if hashes
+        else np.zeros((0, dim), np.float32)
+    )
+    return EmbeddedSentences(spans, vectors, len(missing))
+
+
+def write_sentences(folder: Path, sentences: EmbeddedSentences, hnsw_above: int) -> None:
+    save_sentences(folder, sentences.spans, sentences.vectors)
+    if len(sentences.vectors):
+        DenseIndex.build(sentences.vectors, hnsw_above).save(folder / SENTENCE_INDEX)
+
+
+class SentenceIndex:
+    """Sentence vectors of a loaded index, searchable, grouped by chunk row."""
+
+    def __init__(
+        self, spans: np.ndarray, vectors: np.ndarray, dense: DenseIndex | None, chunks: int
+    ) -> None:
+        self.spans = spans
+        self.vectors = vectors
+        self._dense = dense
+        rows = spans[:, 0] if len(spans) else np.zeros(0, np.int32)
+        self._first = np.searchsorted(rows, np.arange(chunks + 1), side="left")
+
+    @classmethod
+    def load(cls, folder: Path, chunks: int) -> SentenceIndex:
+        """Spans, vectors (memory-mapped) and their FAISS index; an index without sentences
+        (none had three words) loads empty."""
+        spans, vectors = load_sentences(folder, mmap=True)
+        dense = DenseIndex.load(folder / SENTENCE_INDEX) if len(spans) else None
+        return cls(spans, vectors, dense, chunks)
+
+    def rows_of(self, chunk_rows: np.ndarray) -> np.ndarray:
+        """Sentence rows belonging to the given chunk rows."""
+        parts = [np.arange(self._first[r], self._first[r + 1]) for r in chunk_rows]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def best(self, query: np.ndarray, chunk_row: int) -> SentenceMatch | None:
+        """The chunk's sentence most similar to the query vector (None: no sentence)."""
+        first, last = int(self._first[chunk_row]), int(self._first[chunk_row + 1])
+        if first == last:
+            return None
+        sims = self.vectors[first:last] @ query
+        best = int(np.argmax(sims))
+        _, start, end = self.spans[first + best].tolist()
+        return SentenceMatch(start, end, float(sims[best]))
+
+    def search(
+        self, query: np.ndarray, limit: int, allowed_chunks: np.ndarray | None
+    ) -> dict[int, float]:
+        """Best sentence similarity per chunk row, over the `limit` nearest sentences."""
+        if self._dense is None:
+            return {}
+        allowed = None if allowed_chunks is None else self.rows_of(allowed_chunks)
+        found: dict[int, float] = {}
+        for row, score in self._dense.search(query, limit, allowed):
+            chunk = int(self.spans[row, 0])
+            found[chunk] = max(score, found.get(chunk, -1.0))
+        return found

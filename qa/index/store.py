@@ -1,0 +1,145 @@
+"""The index on disk: plain JSON / JSON Lines / NumPy / FAISS files, never pickle.
+
+index/<name>/
+  manifest.json      format, embedder, settings, one fingerprint per document, counts
+  documents.jsonl    document metadata + normalised text (what chunk spans point into)
+  chunks.jsonl       chunks with provenance and content hashes
+  terms.jsonl.gz     search terms per chunk (only read when rebuilding)
+  vectors.npy        chunk embeddings, float32, L2-normalised, row i = chunk i
+  dense.faiss        FAISS index over vectors.npy (flat inner product or HNSW)
+  bm25/, bm25_folded/  bm25s arrays (accented terms, diacritic-folded terms)
+  restorer.json      corpus spelling for restoring diacritics on queries
+  ocr-cache.jsonl    OCR output by page-image hash (qa.ingest.scan.cache), reused by the next build
+  lexicon.json       abbreviations and stopwords the terms were made with
+  register.json      register lexicon for query expansion (`bắp` → also `ngô`)
+  sentence_spans.npy   int32 (chunk row, start, end) of every sentence, in chunk order
+  sentence_vectors.npy sentence embeddings, float32, row i = sentence i of sentence_spans
+  sentences.faiss    FAISS index over sentence_vectors.npy
+
+A build writes a temporary sibling folder and swaps it in with renames (`qa/index/folder.py`),
+so a failed or interrupted build never leaves a broken index in place.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from qa.errors import IndexMissing, IndexStale
+from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
+
+FORMAT_VERSION = 3
+TERMS = "terms.jsonl.gz"
+MANIFEST = "manifest.json"
+REGISTER = "register.json"
+SENTENCE_SPANS = "sentence_spans.npy"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+SENTENCE_INDEX = "sentences.faiss"
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _open_text(path: Path, mode: str) -> IO[str]:
+    """Plain or gzip-compressed by file name (`terms.jsonl.gz`)."""
+    if path.suffix != ".gz":
+        return path.open(mode, encoding="utf-8")
+    if mode == "w":
+        return gzip.open(path, "wt", encoding="utf-8", compresslevel=5)
+    return gzip.open(path, "rt", encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    with _open_text(path, "w") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with _open_text(path, "r") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def chunk_to_row(chunk: Chunk, text_hash: str) -> dict[str, Any]:
+    row = asdict(chunk)
+    row["footnotes"] = list(chunk.footnotes)
+    row["hash"] = text_hash
+    return row
+
+
+def chunk_from_row(row: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        section=row["section"],
+        page=row.get("page"),
+        footnotes=tuple(row.get("footnotes", ())),
+        footnote=row.get("footnote"),
+    )
+
+
+def document_to_row(
+    meta: DocumentMeta, text: str, footnotes: tuple[Footnote, ...], ocr: OcrReport
+) -> dict[str, Any]:
+    return {
+        "meta": asdict(meta),
+        "text": text,
+        "footnotes": [asdict(f) for f in footnotes],
+        "ocr": {**asdict(ocr), "remaining": list(ocr.remaining)},
+    }
+
+
+def document_meta(row: dict[str, Any]) -> DocumentMeta:
+    return DocumentMeta(**row["meta"])
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest, or IndexMissing / IndexStale with the command that fixes it."""
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise IndexMissing(f"no index at {index_dir}; build it with: qa index --index {index_dir}")
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise IndexStale(
+            f"index at {index_dir} is unreadable ({exc}); rebuild: qa index --index {index_dir}"
+        ) from exc
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexStale(
+            f"index at {index_dir} has format {manifest.get('format')}, this program reads "
+            f"{FORMAT_VERSION}; rebuild: qa index --index {index_dir}"
+        )
+    return manifest
+
+
+def load_vectors(index_dir: Path, mmap: bool = False) -> np.ndarray:
+    vectors: np.ndarray = np.load(
+        index_dir / "vectors.npy", allow_pickle=False, mmap_mode="r" if mmap else None
+    )
+    return vectors
+
+
+def save_sentences(folder: Path, spans: np.ndarray, vectors: np.ndarray) -> None:
+    np.save(folder / SENTENCE_SPANS, np.asarray(spans, dtype=np.int32), allow_pickle=False)
+    np.save(folder / SENTENCE_VECTORS, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+
+
+def load_sentences(folder: Path, mmap: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence spans (chunk row, start, end) and vectors; ValueError when they disagree."""
+    spans: np.ndarray = np.load(folder / SENTENCE_SPANS, allow_pickle=False)
+    vectors: np.ndarray = np.load(
+        folder / SENTENCE_VECTORS, allow_pickle=False, mmap_mode="r" if mmap else None
+    )
+    if spans.ndim != 2 or spans.shape[1] != 3 or len(spans) != len(vectors):
+        raise ValueError(f"sentence files of {folder} disagree ({spans.shape}, {vectors.shape})")
+    return spans, vectors

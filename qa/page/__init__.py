@@ -1,0 +1,1 @@
+"""Parts of the Streamlit page (`app.py`): formatting helpers, the sidebar, the index panel."""

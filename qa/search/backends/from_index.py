@@ -1,0 +1,54 @@
+"""A built index folder and its backends: open the one its manifest names, or fill any
+backend from the folder's documents, chunks, terms and vectors as `qa.index.store` wrote them
+(one `upsert` per document; no text is segmented or embedded again).
+
+The manifest entry (absent = local): `"backend": {"name": "milvus", "uri": "index/default/
+milvus.db" | "http://host:19530", "collection": "qa_default", "dim": 384, "bm25": {…}}`,
+written from `MilvusBackend.manifest_entry()`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from qa.index.store import TERMS, chunk_from_row, document_meta, load_vectors, read_jsonl
+from qa.search.backends.local import LocalBackend
+from qa.search.backends.protocol import ChunkTerms, SearchBackend
+
+
+def fill_from_index(backend: SearchBackend, index_dir: Path) -> int:
+    """Upsert every document of `index_dir` into `backend`; return the passages written."""
+    documents = {
+        r["meta"]["doc_id"]: document_meta(r) for r in read_jsonl(index_dir / "documents.jsonl")
+    }
+    chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
+    terms = [
+        ChunkTerms(tuple(t["terms"]), tuple(t["folded"])) for t in read_jsonl(index_dir / TERMS)
+    ]
+    vectors = load_vectors(index_dir)
+    if not len(chunks) == len(terms) == len(vectors):
+        raise ValueError(f"index at {index_dir} has misaligned chunks, terms and vectors")
+    rows: dict[str, list[int]] = defaultdict(list)
+    for row, chunk in enumerate(chunks):
+        rows[chunk.doc_id].append(row)
+    for doc_id, meta in documents.items():
+        mine = rows.get(doc_id, [])
+        backend.upsert(meta, [chunks[r] for r in mine], [terms[r] for r in mine], vectors[mine])
+    return len(chunks)
+
+
+def open_backend(index_dir: Path, manifest: dict[str, Any]) -> SearchBackend:
+    """The backend an index folder's manifest names, with the build's BM25 settings;
+    Milvus is imported only when named, so the local default never loads pymilvus."""
+    entry = manifest.get("backend") or {"name": "local"}
+    settings = manifest.get("settings", {})
+    k1, b = float(settings.get("bm25_k1", 1.2)), float(settings.get("bm25_b", 0.75))
+    if entry["name"] == "local":
+        return LocalBackend.from_index(index_dir, k1, b, int(settings.get("hnsw_above", 50_000)))
+    if entry["name"] == "milvus":
+        from qa.search.backends.milvus import MilvusBackend
+
+        return MilvusBackend.from_manifest(entry)
+    raise ValueError(f"index at {index_dir} names an unknown backend {entry['name']!r}")

@@ -1,0 +1,330 @@
+"""Query → ranked passages: BM25, dense, or both fused; filters; near-duplicates collapsed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+from qa.config import MAX_QUERY_CHARS, Settings
+from qa.errors import IndexStale, QueryError
+from qa.index.build import catalog_hash
+from qa.index.dense import DenseIndex
+from qa.index.embed import Embedder, load_embedder
+from qa.index.failures import corpus_name, failed_fingerprint, unchanged_failures
+from qa.index.lexical import LexicalIndex
+from qa.index.segment import (
+    CORPUS_ABBREVIATIONS,
+    Lexicon,
+    Segmenter,
+    has_diacritics,
+)
+from qa.index.sentences import SentenceIndex
+from qa.index.store import (
+    REGISTER,
+    chunk_from_row,
+    document_meta,
+    load_vectors,
+    read_jsonl,
+    read_manifest,
+)
+from qa.ingest.corpus_files import scan_corpus
+from qa.ingest.document import PIPELINE_VERSION
+from qa.ingest.loaders import CATALOG_NAME
+from qa.models import Chunk, DocumentMeta, Hit
+from qa.search.backends.local import top_rows
+from qa.search.backends.protocol import Filters
+from qa.search.fusion import reciprocal_rank_fusion, weighted_fusion
+from qa.search.query_limits import LimitedQuery, limit_query
+from qa.search.register import CORPUS_REGISTER, Register, RegisterExpander, expansion_text
+from qa.text.dates import date_span, in_period
+from qa.text.diacritics import DiacriticRestorer
+from qa.text.normalize import fold_diacritics
+
+log = logging.getLogger(__name__)
+MODES = ("bm25", "dense", "hybrid")
+FOLDED_WEIGHT = 0.3  # folded terms still count for accented queries (OCR text lost diacritics)
+
+
+def clean_query(query: str) -> str:
+    """Strip control characters and check length; empty or huge queries are errors."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    if not re.search(r"\w", text):
+        raise QueryError('empty query: type a question, e.g. "tiến độ KCN Hải Long?"')
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    return text
+
+
+class Searcher:
+    """A loaded index: load once, search many times."""
+
+    def __init__(
+        self, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None
+    ) -> None:
+        self.index_dir = index_dir
+        self.manifest = read_manifest(index_dir)
+        self.settings = settings or Settings()  # query time; the build's are in the manifest
+        self._embedder = embedder
+        if embedder is not None and embedder.id != self.manifest["embedder"]["id"]:
+            raise IndexStale(
+                f"index at {index_dir} was built with embedder "
+                f"{self.manifest['embedder']['id']!r}, not {embedder.id!r}; "
+                f"rebuild: qa index --index {index_dir} --embedder {embedder.id}"
+            )
+        try:
+            doc_rows = read_jsonl(index_dir / "documents.jsonl")
+            self.chunks: list[Chunk] = [
+                chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")
+            ]
+            self.lexical = LexicalIndex.load(index_dir / "bm25", len(self.chunks))
+            self.folded = LexicalIndex.load(index_dir / "bm25_folded", len(self.chunks))
+            self.dense = DenseIndex.load(index_dir / "dense.faiss")
+            self.vectors = load_vectors(index_dir, mmap=True)
+            self.sentences: SentenceIndex | None = SentenceIndex.load(index_dir, len(self.chunks))
+            restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
+            lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
+            register = json.loads((index_dir / REGISTER).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise IndexStale(
+                f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"
+            ) from exc
+        self.docs: dict[str, DocumentMeta] = {
+            r["meta"]["doc_id"]: document_meta(r) for r in doc_rows
+        }
+        self._doc_texts: dict[str, str] | None = None  # loaded on first use: a server needn't
+        self.restorer = DiacriticRestorer.from_json(restorer)
+        self.segmenter = Segmenter(Lexicon.from_json(lexicon))
+        self.expander = RegisterExpander(Register.from_json(register), self.segmenter)
+        self._doc_of_row = np.array([c.doc_id for c in self.chunks])
+
+    @property
+    def doc_texts(self) -> dict[str, str]:
+        """Normalised document texts (what chunk spans point into), for context views."""
+        if self._doc_texts is None:
+            rows = read_jsonl(self.index_dir / "documents.jsonl")
+            self._doc_texts = {r["meta"]["doc_id"]: r["text"] for r in rows}
+        return self._doc_texts
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.manifest["embedder"]["id"])
+        return self._embedder
+
+    def check_corpus(self, corpus: Path) -> None:
+        """IndexStale when the corpus folder no longer matches what was indexed."""
+        if not corpus.is_dir():
+            return
+        indexed = {k: v["fingerprint"] for k, v in self.manifest["documents"].items()}
+        failed = unchanged_failures(self.manifest, corpus)  # left out at build, still the same
+        current = {
+            f.doc_id: f"{failed_fingerprint(f.path)}-{PIPELINE_VERSION}"
+            for f in scan_corpus(corpus).files
+            if corpus_name(f.path, corpus) not in failed
+        }
+        changed = sorted(
+            k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k)
+        )
+        if catalog_hash(corpus) != self.manifest.get("catalog", ""):
+            changed.append(CATALOG_NAME)
+        if Lexicon.for_corpus(corpus).fingerprint != self.manifest.get("lexicon"):
+            changed.append(CORPUS_ABBREVIATIONS)
+        if Register.for_corpus(corpus).fingerprint != self.manifest.get("register"):
+            changed.append(CORPUS_REGISTER)
+        if changed:
+            raise IndexStale(
+                f"index at {self.index_dir} is stale: {len(changed)} changed "
+                f"({', '.join(changed[:3])}{'…' if len(changed) > 3 else ''}); "
+                f"update it: qa index --corpus {corpus} --index {self.index_dir}"
+            )
+
+    def matching_documents(self, filters: Filters) -> tuple[str, ...]:
+        """Ids of the documents passing the filters; unknown document ids are errors."""
+        unknown = [d for d in filters.doc_ids if d not in self.docs]
+        if unknown:
+            raise QueryError(f"unknown document id {unknown[0]!r}; see: qa corpus list")
+        for bound in (filters.after, filters.before):
+            if bound is not None and date_span(bound) is None:
+                raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {bound!r}")
+        wanted_kinds = {k.casefold() for k in filters.kinds}
+        return tuple(
+            doc_id
+            for doc_id, meta in sorted(self.docs.items())
+            if (not filters.doc_ids or doc_id in filters.doc_ids)
+            and (not wanted_kinds or meta.kind.casefold() in wanted_kinds)
+            and in_period(meta.date, filters.after, filters.before)
+        )
+
+    def allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        """Row ids passing the filters (None = all rows)."""
+        if filters == Filters():
+            return None
+        keep = self.matching_documents(filters)
+        return np.flatnonzero(np.isin(self._doc_of_row, list(keep)))
+
+    def restored(self, query: str) -> str:
+        """A query typed without any diacritics gets them back from the corpus's spelling."""
+        if not has_diacritics(query) and fold_diacritics(query) == query:
+            return self.restorer.restore(query)
+        return query
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """Accented terms plus folded ones (only folded ones for a query typed without
+        diacritics: `hai long` must not be read as one guess of its accents)."""
+        folded = self.folded.scores(self.segmenter.folded_terms(query))
+        if has_diacritics(query):
+            return self.lexical.scores(self.segmenter.terms(query)) + FOLDED_WEIGHT * folded
+        return folded
+
+    def bm25_ranking(
+        self,
+        query: str,
+        allowed: np.ndarray | None,
+        limit: int,
+        alternatives: tuple[str, ...] = (),
+    ) -> list[tuple[int, float]]:
+        """BM25 of the user's words, plus register alternatives and feedback terms at their
+        lower weights (`Settings.register_weight`, `Settings.prf_weight`)."""
+        scores = self.bm25_scores(query)
+        if alternatives and self.settings.register_weight > 0:
+            # accented terms only: folded `lợn` is `lon`, which is also `lớn` (big)
+            extra = self.lexical.scores(self.segmenter.terms(" ; ".join(alternatives)))
+            scores = scores + self.settings.register_weight * extra
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(scores), dtype=bool)
+            mask[allowed] = True
+            scores = np.where(mask, scores, 0.0)
+        if self.settings.prf_terms > 0 and self.settings.prf_weight > 0:
+            scores = scores + self.settings.prf_weight * self._feedback_scores(query, scores)
+            if mask is not None:
+                scores = np.where(mask, scores, 0.0)
+        top = top_rows(scores, limit)
+        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+
+    def _feedback_scores(self, query: str, scores: np.ndarray) -> np.ndarray:
+        """Pseudo-relevance feedback: BM25 of the salient terms of the first-pass top rows."""
+        rows = [int(r) for r in top_rows(scores, self.settings.prf_docs) if scores[r] > 0]
+        own = set(self.segmenter.terms(self.restored(query)))
+        terms = self.lexical.salient_terms(rows, self.settings.prf_terms, own)
+        return self.lexical.scores(terms) if terms else np.zeros_like(scores)
+
+    def dense_query(self, query: str) -> str:
+        """Restore diacritics on a query typed without them, expand abbreviations."""
+        return self.segmenter.expand_abbreviations(self.restored(query))
+
+    def query_vector(self, query: str, alternatives: tuple[str, ...] = ()) -> np.ndarray:
+        """The query's embedding; with register alternatives, a weighted mean with the
+        expanded query's (`Settings.register_dense_weight`), normalised again."""
+        text = self.dense_query(query)
+        weight = self.settings.register_dense_weight
+        if not alternatives or weight <= 0:
+            return self.embedder.embed_queries([text])[0]
+        plain, expanded = self.embedder.embed_queries([text, expansion_text(text, alternatives)])
+        vector = (1 - weight) * plain + weight * expanded
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+    def dense_ranking(
+        self, vector: np.ndarray, allowed: np.ndarray | None, limit: int
+    ) -> list[tuple[int, float]]:
+        """Passage similarity fused with its best sentence's (`Settings.sentence_weight`):
+        candidates are the nearest passages and the passages of the nearest sentences."""
+        passages = dict(self.dense.search(vector, limit, allowed))
+        weight = self.settings.sentence_weight
+        if weight <= 0 or self.sentences is None:
+            return sorted(passages.items(), key=lambda item: (-item[1], item[0]))
+        best = self.sentences.search(vector, self.settings.sentence_candidates, allowed)
+        scored = []
+        for row in passages.keys() | best.keys():
+            passage = passages.get(row)
+            if passage is None:
+                passage = float(self.vectors[row] @ vector)
+            sentence = best.get(row)
+            if sentence is None:
+                match = self.sentences.best(vector, row)
+                sentence = passage if match is None else match.score
+            scored.append((row, (1 - weight) * passage + weight * sentence))
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[:limit]
+
+    def prepare_query(self, query: str) -> LimitedQuery:
+        """The cleaned query, cut to its key words when long; the faces show the notice."""
+        limit, stopwords = self.settings.query_max_words, self.segmenter.lexicon.stopwords
+        return limit_query(clean_query(query), limit, stopwords)
+
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[Hit]:
+        """The `k` best passages for `query`."""
+        query = self.prepare_query(query).text
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+        if k < 1:
+            raise QueryError("k must be at least 1")
+        allowed = self.allowed_rows(filters or Filters())
+        limit = max(self.settings.candidates, 3 * k)
+        alternatives = self.expander.alternatives(self.restored(query))
+        vector = None
+        rankings = []
+        if mode in ("bm25", "hybrid"):
+            rankings.append(self.bm25_ranking(query, allowed, limit, alternatives))
+        if mode in ("dense", "hybrid"):
+            vector = self.query_vector(query, alternatives)
+            rankings.append(self.dense_ranking(vector, allowed, limit))
+        weights = (1 - self.settings.dense_weight, self.settings.dense_weight)
+        if len(rankings) == 1:
+            fused = rankings[0]
+        elif self.settings.fusion == "weighted":
+            fused = weighted_fusion(rankings, weights)
+        else:
+            fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights)
+        return self._hits(query, self._collapse(fused), k, vector)
+
+    def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Drop a passage that mostly overlaps a better-ranked one of the same document."""
+        kept: list[tuple[int, float]] = []
+        for row, score in ranking:
+            chunk = self.chunks[row]
+            if not any(_overlap(chunk, self.chunks[other]) > 0.5 for other, _ in kept):
+                kept.append((row, score))
+        return kept
+
+    def _hits(
+        self, query: str, ranking: list[tuple[int, float]], k: int, vector: np.ndarray | None
+    ) -> list[Hit]:
+        """Hits with highlight terms and, when a query vector exists, the passage's sentence
+        closest to the question."""
+        words = query_words(query, self.segmenter)
+        hits = []
+        for rank, (row, score) in enumerate(ranking[:k], start=1):
+            chunk = self.chunks[row]
+            folded = fold_diacritics(chunk.text).lower()
+            terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
+            sentence = None
+            if vector is not None and self.sentences is not None:
+                sentence = self.sentences.best(vector, row)
+            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms, sentence))
+        return hits
+
+
+def _overlap(a: Chunk, b: Chunk) -> float:
+    if a.doc_id != b.doc_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(0, shared) / max(1, min(a.end - a.start, b.end - b.start))
+
+
+def query_words(query: str, segmenter: Segmenter) -> tuple[str, ...]:
+    """Surface forms to highlight: the query's words and multi-word terms, plus long forms
+    of its abbreviations (`KCN` → also `khu công nghiệp`)."""
+    words = {w.replace("_", " ") for w in segmenter.terms(query)}
+    for abbr, longs in segmenter.lexicon.abbreviations.items():
+        if abbr.lower() in words:
+            words.update(longs)
+    return tuple(sorted((w for w in words if len(w) > 1), key=len, reverse=True))

@@ -1,0 +1,1 @@
+"""Shared Vietnamese text tools: NFC and tone marks, syllables, diacritics, dates, numbers."""

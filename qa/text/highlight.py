@@ -1,0 +1,55 @@
+"""Find and mark query terms in passages, ignoring case and diacritics (for CLI and page)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from qa.text.normalize import fold_diacritics
+
+
+def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Non-overlapping spans of `terms` in `text`; `hai long` finds `Hải Long`.
+
+    Folding keeps string length for Vietnamese letters (one code point each in NFC), so
+    spans found in the folded text are valid in the original.
+    """
+    folded = fold_diacritics(text).lower()
+    if len(folded) != len(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for term in sorted(terms, key=len, reverse=True):
+        needle = fold_diacritics(term).lower().strip()
+        if not needle:
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
+            if all(match.end() <= s or match.start() >= e for s, e in spans):
+                spans.append((match.start(), match.end()))
+    return sorted(spans)
+
+
+def mark(
+    text: str, terms: Sequence[str], wrap: Callable[[str], str], escape: Callable[[str], str] = str
+) -> str:
+    """`text` with each term occurrence wrapped, the rest passed through `escape`."""
+    out: list[str] = []
+    cursor = 0
+    for start, end in term_spans(text, terms):
+        out.append(escape(text[cursor:start]))
+        out.append(wrap(escape(text[start:end])))
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return "".join(out)
+
+
+def snippet(text: str, terms: Sequence[str], words: int = 40) -> str:
+    """About `words` words of `text` around its first matched term, with `…` where cut."""
+    spans = term_spans(text, terms)
+    tokens = list(re.finditer(r"\S+", text))
+    if len(tokens) <= words:
+        return " ".join(t.group(0) for t in tokens)
+    first = spans[0][0] if spans else 0
+    centre = next((i for i, t in enumerate(tokens) if t.end() > first), 0)
+    start = max(0, min(centre - words // 3, len(tokens) - words))
+    piece = " ".join(t.group(0) for t in tokens[start : start + words])
+    return ("…" if start > 0 else "") + piece + ("…" if start + words < len(tokens) else "")
