@@ -33,7 +33,6 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path, size: int) -> LexicalIndex:
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
         retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
         return cls(retriever, size)
 
