@@ -41,6 +41,8 @@ def test_seed_keys_and_positive_figures(result: dict[str, Any]) -> None:
     for name in (*MODES, "ask"):
         assert seed["p50_ms"][name] > 0 and seed["p95_ms"][name] >= seed["p50_ms"][name]
     assert seed["queries"] == 6
+    ratio = seed["p50_ms"]["ask"] / seed["embed_query_p50_ms"]
+    assert abs(seed["ask_vs_embedding"] - ratio) < 0.01  # the printed budget figure is this ratio
 
 
 def test_synthetic_keys_and_positive_figures(result: dict[str, Any]) -> None:
@@ -66,6 +68,7 @@ def test_outputs_are_json_and_text(result: dict[str, Any]) -> None:
     assert json.loads(bench_json(result))["machine"]["nproc"] >= 1
     text = bench_text(result)
     assert "ours/naive" in text and "passages/s" in text
+    assert f"query embedding p50 = {result['seed']['ask_vs_embedding']:.2f}" in text
 
 
 def test_percentiles_in_milliseconds() -> None:

@@ -70,6 +70,9 @@ def bench_text(result: dict[str, Any]) -> str:
         lines.append(
             f"  {name:<7} p50 {s['p50_ms'][name]:8.2f} ms   p95 {s['p95_ms'][name]:8.2f} ms"
         )
+    lines.append(
+        f"  ask p50 / query embedding p50 = {s['ask_vs_embedding']:.2f} (budget: at most 3)"
+    )
     if "synthetic" in result:
         y = result["synthetic"]
         built = y["compose_s"] + y["write_s"] + y["bm25_build_s"] + y["dense_build_s"]

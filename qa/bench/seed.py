@@ -37,10 +37,13 @@ def latency(searcher: Searcher, questions: Sequence[str], progress: bool = False
             runs[mode] += timed(partial(searcher.search, question, k=SEARCH_K, mode=mode))
         runs["ask"] += timed(partial(_ask, searcher, question, settings))
         embed += timed(partial(searcher.embedder.embed_queries, [question]))
+    p50 = {name: percentile_ms(values, 50) for name, values in runs.items()}
+    embed_p50 = percentile_ms(embed, 50)
     return {
         "queries": len(questions),
-        "embed_query_p50_ms": percentile_ms(embed, 50),
-        "p50_ms": {name: percentile_ms(values, 50) for name, values in runs.items()},
+        "embed_query_p50_ms": embed_p50,
+        "ask_vs_embedding": round(p50["ask"] / max(embed_p50, 1e-9), 2),
+        "p50_ms": p50,
         "p95_ms": {name: percentile_ms(values, 95) for name, values in runs.items()},
     }
 
