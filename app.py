@@ -23,6 +23,7 @@ from qa.models import Hit
 from qa.page.index_panel import ensure_searcher
 from qa.page.sidebar import MODES, sidebar
 from qa.page.support import (
+    EXAMPLES,
     LATEST_HINT,
     SORT_ORDERS,
     anchor_id,
@@ -49,13 +50,6 @@ LLM = LLMConfig.from_env()  # QA_LLM_URL + QA_LLM_MODEL, read once, exactly as `
 # The rebuild button only where allowed (`make app` on a workstation): a served page is not a
 # place from which any visitor may tie up the machine.
 ALLOW_REBUILD = os.environ.get("QA_ALLOW_REBUILD", "").lower() in ("1", "true", "yes")
-EXAMPLES = (
-    "tiến độ KCN Hải Long?",
-    "GRDP 9 tháng năm 2023 tăng bao nhiêu?",
-    "mục tiêu tỷ lệ đô thị hóa đến năm 2030",
-    "sản lượng thủy sản tháng 01 năm 2024",
-    "thu ngân sách năm 2023",
-)
 
 
 @st.cache_resource(show_spinner=False)

@@ -45,6 +45,14 @@ LATEST_HINT = (
     "câu trả lời này (không phải văn bản mới nhất của cả kho)."
 )
 SORT_ORDERS = {"rank": "Độ liên quan", "newest": "Ngày ↓", "oldest": "Ngày ↑"}
+# Offered as buttons on an empty page; tests/test_examples.py checks each one's answer.
+EXAMPLES = (
+    "tiến độ KCN Hải Long?",
+    "GRDP 9 tháng năm 2023 tăng bao nhiêu?",
+    "mục tiêu tỷ lệ đô thị hóa đến năm 2030",
+    "sản lượng thủy sản tháng 01 năm 2024",
+    "thu ngân sách năm 2023",
+)
 
 
 def html_text(text: str) -> str:
