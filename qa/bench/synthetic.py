@@ -51,6 +51,7 @@ from qa.index.store import (
     write_jsonl,
 )
 from qa.models import Chunk, DocumentMeta, OcrReport
+from qa.search.backends.protocol import LexicalQuery
 from qa.search.searcher import MODES, Searcher
 
 CHUNK_WORDS = (150, 200)
@@ -217,9 +218,10 @@ def measure_search(
             runs[mode] += timed(partial(searcher.search, question, k=SEARCH_K, mode=mode))
     ours = []
     for tokens in query_terms:
-        ours += timed(partial(top_k, searcher.lexical.scores, tokens), repeat=5)
+        query = LexicalQuery(accented=tuple(tokens))
+        ours += timed(partial(searcher.backend.lexical, query, SEARCH_K), repeat=5)
     return {
-        "hnsw": searcher.dense.is_hnsw,
+        "hnsw": searcher.backend.stats().get("dense_index") == "hnsw",
         "p50_ms": {m: percentile_ms(v, 50) for m, v in runs.items()},
         "p95_ms": {m: percentile_ms(v, 95) for m, v in runs.items()},
         "bm25_scoring_p50_ms": percentile_ms(ours, 50),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -77,6 +77,18 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)  # indexed, with scanned pages skipped
     ocr_pages: int = 0  # pages Tesseract read (pages found in the OCR cache not counted)
     ocr_seconds: float = 0.0
+    backend: dict[str, Any] = field(default_factory=dict)  # the manifest's entry; {} = local
+
+
+class Publisher(Protocol):
+    """A search backend a build also fills (`qa.search.backends.publish.MilvusTarget`)."""
+
+    def check(self, index_dir: Path) -> None:
+        """Raise a QAError before any work when the backend cannot be used."""
+
+    def publish(self, folder: Path, previous: dict[str, Any]) -> dict[str, Any]:
+        """Sync the backend from the index files in `folder` (the previous manifest says
+        what it already holds); return the manifest's `backend` entry."""
 
 
 def embed_input(chunk: Chunk) -> str:
@@ -162,6 +174,14 @@ def _previous(
     return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
 
 
+def _previous_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest of the index being replaced ({} when there is none to read)."""
+    try:
+        return read_manifest(index_dir)
+    except (IndexMissing, IndexStale):
+        return {}
+
+
 def build_index(
     corpus: Path,
     index_dir: Path,
@@ -169,18 +189,25 @@ def build_index(
     settings: Settings | None = None,
     progress: bool = True,
     on_progress: Callable[[float, str], None] | None = None,
+    publisher: Publisher | None = None,
 ) -> BuildReport:
     """Parse, chunk, segment, embed and write the index atomically; return what was done.
+    With a `publisher`, the new index files are also synced into that backend before the
+    folder is swapped in (a failed sync leaves the previous index in place).
 
     Refuses a folder that is not ours to replace (UnsafeIndexFolder) and waits at most
     `Settings.build_wait_seconds` for another build of the same index (IndexBusy).
     """
     settings = settings or Settings()
     check_index_target(index_dir, corpus)
+    if publisher is not None:
+        publisher.check(index_dir)
     index_dir = index_dir.resolve()  # a symlinked index is rebuilt where it points
     with build_lock(index_dir, settings.build_wait_seconds):
         remove_leftovers(index_dir)
-        return _build_locked(corpus, index_dir, embedder, settings, progress, on_progress)
+        return _build_locked(
+            corpus, index_dir, embedder, settings, progress, on_progress, publisher
+        )
 
 
 def _build_locked(
@@ -190,6 +217,7 @@ def _build_locked(
     settings: Settings,
     progress: bool,
     on_progress: Callable[[float, str], None] | None,
+    publisher: Publisher | None,
 ) -> BuildReport:
     """The build itself, run while holding the index's lock."""
     started = time.perf_counter()
@@ -266,6 +294,9 @@ def _build_locked(
     with atomic_index_dir(index_dir) as tmp:
         _write(tmp, built, settings)
         scanner.cache.save(tmp)
+        if publisher is not None:
+            notify(0.98, "Đồng bộ chỉ mục sang Milvus")
+            report.backend = publisher.publish(tmp, _previous_manifest(index_dir))
         report.seconds = time.perf_counter() - started
         write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)
@@ -338,6 +369,7 @@ def _manifest(
             d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
             for d in built.docs
         },
+        **({"backend": report.backend} if report.backend else {}),
         "counts": {
             "documents": len(built.docs),
             "chunks": len(built.chunks),
