@@ -78,6 +78,7 @@ def test_percentiles_in_milliseconds() -> None:
     assert percentile_ms([], 50) == 0.0
 
 
+@pytest.mark.slow
 def test_milvus_is_timed_next_to_local_on_the_same_synthetic_passages(
     built_index: BuiltIndex,
 ) -> None:
