@@ -23,7 +23,6 @@ from tqdm import tqdm
 from qa.index.chunk import chunk_documents
 from qa.config import Settings
 from qa.ingest.corpus_files import CorpusFile
-from qa.index.dense import DenseIndex
 from qa.text.diacritics import DiacriticRestorer
 from qa.ingest.document import PIPELINE_VERSION, parse_document
 from qa.index.embed import Embedder, load_embedder
@@ -31,7 +30,6 @@ from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.index.failures import FailedFile, failed_file, failures_to_manifest
 from qa.index.folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
 from qa.ingest.loaders import CATALOG_NAME, iter_corpus
-from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
 from qa.search.register import Register
 from qa.ingest.scan import Scanner
@@ -41,20 +39,18 @@ from qa.index.sentences import (
     EmbeddedSentences,
     embed_sentences,
     previous_sentence_vectors,
-    write_sentences,
 )
 from qa.index.store import (
     FORMAT_VERSION,
-    MANIFEST,
-    REGISTER,
     TERMS,
+    IndexContent,
     chunk_to_row,
     document_to_row,
     load_vectors,
     read_jsonl,
     read_manifest,
-    write_json,
-    write_jsonl,
+    write_index,
+    write_manifest,
 )
 
 log = logging.getLogger(__name__)
@@ -298,7 +294,7 @@ def _build_locked(
             notify(0.98, "Đồng bộ chỉ mục sang Milvus")
             report.backend = publisher.publish(tmp, _previous_manifest(index_dir))
         report.seconds = time.perf_counter() - started
-        write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
+        write_manifest(tmp, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)
     report.embedded, report.reused = len(missing), len(chunks) - len(missing)
     report.sentences, report.sentences_embedded = len(sentences.spans), sentences.embedded
@@ -323,28 +319,23 @@ class _Built:
 
 
 def _write(folder: Path, built: _Built, settings: Settings) -> None:
-    write_jsonl(
-        folder / "documents.jsonl",
-        [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in built.docs],
-    )
     rows = [
         {**chunk_to_row(c, h), "embed_hash": e}
         for c, h, e in zip(built.chunks, built.hashes, built.embed_hashes, strict=True)
     ]
-    write_jsonl(folder / "chunks.jsonl", rows)
-    write_jsonl(
-        folder / TERMS,
-        [{"terms": t, "folded": f} for t, f in zip(built.terms, built.folded, strict=True)],
+    content = IndexContent(
+        document_rows=[document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in built.docs],
+        chunk_rows=rows,
+        terms=built.terms,
+        folded=built.folded,
+        vectors=built.vectors,
+        sentence_spans=built.sentences.spans,
+        sentence_vectors=built.sentences.vectors,
+        restorer=DiacriticRestorer.from_texts(d.text for d in built.docs).to_json(),
+        lexicon=built.lexicon.to_json(),
+        register=built.register.to_json(),
     )
-    np.save(folder / "vectors.npy", built.vectors, allow_pickle=False)
-    DenseIndex.build(built.vectors, settings.hnsw_above).save(folder / "dense.faiss")
-    LexicalIndex.build(built.terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
-    LexicalIndex.build(built.folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
-    restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
-    write_json(folder / "restorer.json", restorer.to_json())
-    write_json(folder / "lexicon.json", built.lexicon.to_json())
-    write_json(folder / REGISTER, built.register.to_json())
-    write_sentences(folder, built.sentences, settings.hnsw_above)
+    write_index(folder, content, settings.bm25_k1, settings.bm25_b, settings.hnsw_above)
 
 
 def _manifest(

@@ -32,7 +32,6 @@ from qa.index.store import (
     load_sentences,
     read_jsonl,
     read_manifest,
-    save_sentences,
 )
 
 log = logging.getLogger(__name__)
@@ -112,12 +111,6 @@ def embed_sentences(
         else np.zeros((0, dim), np.float32)
     )
     return EmbeddedSentences(spans, vectors, len(missing))
-
-
-def write_sentences(folder: Path, sentences: EmbeddedSentences, hnsw_above: int) -> None:
-    save_sentences(folder, sentences.spans, sentences.vectors)
-    if len(sentences.vectors):
-        DenseIndex.build(sentences.vectors, hnsw_above).save(folder / SENTENCE_INDEX)
 
 
 class SentenceIndex:
