@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -82,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--index", type=Path, default=Path("index/default"))
     parser.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"))
     args = parser.parse_args(argv)
+    logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # Milvus Lite's probe noise
     sys.stdout.write(json.dumps(compare(args.index, args.gold), ensure_ascii=False) + "\n")
 
 

@@ -135,8 +135,17 @@ class Searcher:
 
     def _rows(self, ranking: Ranking) -> list[tuple[int, float]]:
         """A backend's (chunk id, score) list as rows of `self.chunks` (ties then break by
-        corpus order, as fusion expects)."""
-        return [(self._row[chunk_id], score) for chunk_id, score in ranking]
+        corpus order, as fusion expects). A passage this index folder does not hold (a
+        Milvus collection synced by a build that then failed) is left out, with a warning."""
+        unknown = [chunk_id for chunk_id, _ in ranking if chunk_id not in self._row]
+        if unknown:
+            log.warning(
+                "backend returned %d passage(s) not in %s; rebuild: qa index --index %s",
+                len(unknown),
+                self.index_dir,
+                self.index_dir,
+            )
+        return [(self._row[c], score) for c, score in ranking if c in self._row]
 
     def restored(self, query: str) -> str:
         """A query typed without any diacritics gets them back from the corpus's spelling."""
