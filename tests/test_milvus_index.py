@@ -83,6 +83,15 @@ def test_a_milvus_index_answers_like_the_local_one_and_follows_the_corpus(
     code, out, _ = _run(capsys, "search", "Hải Long", "--index", str(remote), "--json")
     assert code == 0 and all(h["doc_id"] != gone for h in json.loads(out)["hits"])
 
+    edited = corpus / DOCUMENTS[2]
+    edited.write_text(edited.read_text("utf-8") + "\n\nKè đê biển Thụy Xuân hoàn thành.\n", "utf-8")
+    code, out, _ = _run(capsys, "index", "--corpus", str(corpus), "--index", str(remote), "--quiet")
+    assert code == 0 and "upserted 1 document(s), removed 0" in out
+    code, out, _ = _run(
+        capsys, "search", "kè đê biển Thụy Xuân", "--index", str(remote), "--json", "--mode", "bm25"
+    )
+    assert code == 0 and json.loads(out)["hits"][0]["doc_id"] == edited.stem
+
 
 def test_bad_milvus_targets_are_one_line_errors_and_leave_no_index(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -9,8 +9,8 @@ is removed, the rest is not touched. What was synced is recorded in the manifest
 
 The sync runs on the new folder before it replaces the old one: if Milvus fails, the build
 fails with one line, and the previous index folder stays in place (the collection may hold
-some of the new documents; the next build upserts the rest, since the previous manifest's
-signatures no longer match).
+some of the new documents; the next build sees its passage count differ from the manifest's
+and fills it again).
 
 A Milvus Lite URI is a `.db` path; a relative one is resolved against the current directory
 at build time and recorded absolute, so `--index DIR` works from any directory. It must not
@@ -105,14 +105,19 @@ class MilvusTarget:
 def sync(backend: MilvusBackend, folder: Path, before: dict[str, Any]) -> dict[str, Any]:
     """Upsert the changed documents, remove the gone ones; the new manifest entry.
 
-    The previous entry's signatures count only for the same collection still holding the
-    passages they describe; otherwise the collection is emptied and filled again.
+    The previous entry's signatures count only for the same collection (same vector size and
+    BM25 parameters, fixed at its creation) still holding the passages they describe;
+    otherwise the collection is emptied and filled again.
     """
     entry = backend.manifest_entry()
-    same = all(before.get(key) == entry[key] for key in ("name", "uri", "collection", "dim"))
+    kept = ("name", "uri", "collection", "dim", "bm25")
+    same = all(before.get(key) == entry[key] for key in kept)
     synced: dict[str, str] = dict(before.get("documents", {})) if same else {}
     if synced and backend.stats()["chunks"] != before.get("chunks"):
-        log.warning("Milvus collection %s changed outside qa index: filling it again", entry)
+        log.warning(
+            "Milvus collection %s no longer matches the index: filling it again",
+            entry["collection"],
+        )
         synced = {}
     if not synced:
         backend.clear()
