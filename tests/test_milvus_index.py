@@ -110,3 +110,18 @@ def test_bad_milvus_targets_are_one_line_errors_and_leave_no_index(
         )
         assert code != 0 and message in err and err.count("\n") == 1, (options, err)
         assert not index.exists()
+
+
+def test_searching_a_milvus_index_whose_server_is_down_is_one_line(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = tmp_path / "index"
+    assert _run(capsys, "index", "--corpus", str(corpus), "--index", str(index), "--quiet")[0] == 0
+    manifest = read_manifest(index)
+    manifest["backend"] = {"name": "milvus", "uri": "http://127.0.0.1:9", "collection": "x"}
+    manifest["backend"] |= {"dim": CountingEmbedder.dim}
+    (index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    for command in ("search", "ask"):
+        code, out, err = _run(capsys, command, "Hải Long", "--index", str(index))
+        assert code != 0 and out == "", command
+        assert err.startswith("error: Milvus at 'http://127.0.0.1:9'") and err.count("\n") == 1
