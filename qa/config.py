@@ -36,9 +36,6 @@ class Settings:
     sentence_candidates: int = 200  # nearest sentences whose passages join the dense candidates
     register_weight: float = 0.7  # BM25 weight of register alternatives (`bắp` → `ngô`)
     register_dense_weight: float = 0.5  # expanded query's share of the query vector
-    prf_docs: int = 3  # pseudo-relevance feedback: first-pass BM25 rows read
-    prf_terms: int = 0  # their salient terms added to BM25 (0 = off)
-    prf_weight: float = 0.2  # weight of those terms
     hnsw_above: int = 50_000
     embed_batch: int = 32
     abstain_below: float = 0.35  # on the abstention model's probability (eval/README.md)

@@ -41,3 +41,8 @@ class IndexBusy(QAError):
 
 class EmbedderError(QAError):
     """An embedding backend cannot be loaded (unknown id, missing package, missing model)."""
+
+
+class BackendError(QAError):
+    """The search backend an index names cannot be reached or refuses the index's data
+    (a Milvus server down, a bad URI)."""

@@ -26,7 +26,6 @@ from qa.search.backends.from_index import open_backend as open_backend_of
 from qa.search.backends.local import LocalBackend
 from qa.search.backends.milvus import MilvusBackend, filter_expression, quote, term_token
 from qa.search.backends.protocol import ChunkTerms, Filters, SearchBackend, lexical_query
-from qa.search.searcher import FOLDED_WEIGHT as RETRIEVE_FOLDED_WEIGHT
 from qa.search.searcher import Searcher
 
 if TYPE_CHECKING:
@@ -268,25 +267,24 @@ def test_docstring_examples_hold() -> None:
     assert doctest.testmod(qa.search.backends.milvus).failed == 0
 
 
-def test_backends_opened_from_a_built_index_rank_as_the_searcher(
+def test_a_searcher_on_milvus_ranks_as_one_on_the_local_files(
     built_index: BuiltIndex, tmp_path: Path
 ) -> None:
-    """LocalBackend over the index files ranks exactly as Searcher; Milvus filled from the
-    same files puts the same passage first."""
-    searcher = Searcher(built_index.index)
-    local = open_backend_of(built_index.index, searcher.manifest)
-    assert isinstance(local, LocalBackend)
-    milvus = MilvusBackend(str(tmp_path / "index.db"), "index", searcher.embedder.dim)
-    assert fill_from_index(milvus, built_index.index) == len(searcher.chunks)
-    assert local.stats()["chunks"] == milvus.stats()["chunks"] == len(searcher.chunks)
+    """The local backend opened from the index files holds every passage; a `Searcher`
+    over Milvus filled from the same files puts the same passage first in every mode and
+    returns the same dense top 5 (the same vectors, exact search at this size)."""
+    local = Searcher(built_index.index)
+    opened = open_backend_of(built_index.index, local.manifest)
+    assert isinstance(opened, LocalBackend)
+    milvus = MilvusBackend(str(tmp_path / "index.db"), "index", local.embedder.dim)
+    assert fill_from_index(milvus, built_index.index) == len(local.chunks)
+    assert opened.stats()["chunks"] == milvus.stats()["chunks"] == len(local.chunks)
+    on_milvus = Searcher(built_index.index, embedder=local.embedder, backend=milvus)
     for query in QUERIES:
-        expected = [searcher.chunks[r].chunk_id for r, _ in searcher.bm25_ranking(query, None, 10)]
-        terms = lexical_query(query, searcher.segmenter, RETRIEVE_FOLDED_WEIGHT)
-        assert [c for c, _ in local.lexical(terms, 10)] == expected, query
-        assert milvus.lexical(terms, 10)[0][0] == expected[0], query
-        vector = searcher.query_vector(query)
-        # passage vectors only: sentence-vector fusion happens above the backend, in Searcher
-        dense = [searcher.chunks[r].chunk_id for r, _ in searcher.dense.search(vector, 10, None)]
-        assert [c for c, _ in local.dense(vector, 10)] == dense, query
-        assert [c for c, _ in milvus.dense(vector, 10)] == dense, query
+        for mode in ("bm25", "dense", "hybrid"):
+            ours = [h.chunk.chunk_id for h in local.search(query, 5, mode)]
+            theirs = [h.chunk.chunk_id for h in on_milvus.search(query, 5, mode)]
+            assert theirs[0] == ours[0], (query, mode)
+            if mode == "dense":
+                assert theirs == ours, query
     milvus.close()

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from helpers import CountingEmbedder
 
+from qa.bench.backends import backends_text
+from qa.bench.backends import bench as bench_backends
 from qa.bench.measure import percentile_ms
 from qa.bench.run import bench_json, bench_text, run_bench
 from qa.config import Settings
+
+if TYPE_CHECKING:
+    from conftest import BuiltIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("bm25", "dense", "hybrid")
@@ -74,3 +79,20 @@ def test_outputs_are_json_and_text(result: dict[str, Any]) -> None:
 def test_percentiles_in_milliseconds() -> None:
     assert percentile_ms([0.001, 0.002, 0.003], 50) == 2.0
     assert percentile_ms([], 50) == 0.0
+
+
+@pytest.mark.slow
+def test_milvus_is_timed_next_to_local_on_the_same_synthetic_passages(
+    built_index: BuiltIndex,
+) -> None:
+    results = bench_backends(built_index.index, 300, ROOT / "eval" / "gold.jsonl", max_queries=5)
+    assert [r["backend"] for r in results] == ["local", "milvus"]
+    for r in results:
+        assert r["passages"] == 300 and r["python_peak_mb"] > 0
+        for side in ("lexical", "dense"):
+            assert 0 < r[f"{side}_p50_ms"] <= r[f"{side}_p95_ms"], (r["backend"], side)
+    milvus = results[1]
+    assert milvus["dense_vs_local"]["overlap@10"] >= 0.9  # the same vectors, exact at 300
+    assert 0 <= milvus["lexical_vs_local"]["overlap@10"] <= 1
+    table = backends_text(results)
+    assert table.splitlines()[1].startswith("local") and "milvus dense vs local" in table

@@ -11,6 +11,7 @@ import pytest
 from helpers import CountingEmbedder
 
 from qa.index.build import build_index, load_corpus
+from qa.index.freshness import check_corpus
 from qa.ingest.corpus_files import bare_id, scan_corpus
 from qa.search.searcher import Filters, Searcher
 
@@ -113,7 +114,9 @@ def test_doc_filter_and_freshness_work_with_folder_and_nfd_ids(tmp_path: Path) -
     embedder = CountingEmbedder()
     build_index(corpus, tmp_path / "index", embedder, progress=False)
     searcher = Searcher(tmp_path / "index", embedder=embedder)
-    searcher.check_corpus(corpus)  # the ids of the scan are the ids of the index: fresh
+    check_corpus(
+        searcher.index_dir, searcher.manifest, corpus
+    )  # the ids of the scan are the ids of the index: fresh
     assert sorted(searcher.docs) == ["2023/nghị quyết", "dup", "dup.md"]
     for doc_id in searcher.docs:
         hits = searcher.search("tăng trưởng kinh tế", 5, filters=Filters(doc_ids=(doc_id,)))

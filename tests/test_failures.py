@@ -16,6 +16,8 @@ from qa.cli.main import main
 from qa.errors import IndexStale
 from qa.index.build import build_index
 from qa.index.failures import FailedFile, file_fingerprint
+from qa.index.freshness import check_corpus
+from qa.index.store import read_manifest
 from qa.search.searcher import Searcher
 
 TESTS = Path(__file__).resolve().parent
@@ -40,16 +42,18 @@ def test_a_failed_file_is_remembered_and_blocks_no_search(corpus: Path, tmp_path
     )
 
     searcher = Searcher(index, embedder=embedder)
-    searcher.check_corpus(corpus)  # an unchanged failure is not staleness
+    check_corpus(
+        searcher.index_dir, searcher.manifest, corpus
+    )  # an unchanged failure is not staleness
     assert searcher.search("lúa vụ Xuân", 1)[0].doc.doc_id == "b"
 
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 still not a pdf, but another one")
     with pytest.raises(IndexStale, match="broken"):
-        searcher.check_corpus(corpus)  # edited: worth another try
+        check_corpus(searcher.index_dir, searcher.manifest, corpus)  # edited: worth another try
     build_index(corpus, index, embedder, progress=False)
-    Searcher(index, embedder=embedder).check_corpus(corpus)
+    check_corpus(index, read_manifest(index), corpus)
     (corpus / "broken.pdf").unlink()
-    Searcher(index, embedder=embedder).check_corpus(corpus)  # gone: nothing to add
+    check_corpus(index, read_manifest(index), corpus)  # gone: nothing to add
 
 
 def test_corpus_list_shows_what_failed_and_why(

@@ -11,6 +11,8 @@ from helpers import CountingEmbedder
 
 from qa.errors import IndexMissing, IndexStale
 from qa.index.build import build_index
+from qa.index.freshness import check_corpus
+from qa.index.store import read_manifest
 from qa.search.searcher import Searcher
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
@@ -80,12 +82,12 @@ def test_stale_and_mismatched_indexes_are_detected(corpus: Path, tmp_path: Path)
         Searcher(index)
     build_index(corpus, index, embedder, progress=False)
     searcher = Searcher(index, embedder=embedder)
-    searcher.check_corpus(corpus)  # fresh: no error
+    check_corpus(searcher.index_dir, searcher.manifest, corpus)  # fresh: no error
 
     doc = corpus / "002_a6a4f491796d81bf.txt"
     doc.write_text(doc.read_text(encoding="utf-8") + "\nthêm\n", "utf-8")
     with pytest.raises(IndexStale, match=r"002_a6a4f491796d81bf.*qa index"):
-        searcher.check_corpus(corpus)
+        check_corpus(searcher.index_dir, searcher.manifest, corpus)
 
     other = CountingEmbedder()
     other.id = "another-model"
@@ -131,7 +133,7 @@ def test_corpus_abbreviations_are_used_and_tracked(tmp_path: Path) -> None:
         '[abbreviations]\n"ĐHYD" = ["đại học y dược"]\n', encoding="utf-8"
     )
     with pytest.raises(IndexStale, match=r"abbreviations\.toml"):
-        Searcher(tmp_path / "index", embedder=embedder).check_corpus(corpus)
+        check_corpus(tmp_path / "index", read_manifest(tmp_path / "index"), corpus)
     build_index(corpus, tmp_path / "index", embedder, progress=False)
     hits = Searcher(tmp_path / "index", embedder=embedder).search("ĐHYD tuyển sinh", 2, "bm25")
     assert hits and hits[0].doc.doc_id == "a"

@@ -1,8 +1,10 @@
-"""BM25 over terms: scores, and the salient terms pseudo-relevance feedback adds."""
+"""BM25 over terms: a saved index scores as the built one; unknown terms score nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import numpy as np
 
 from qa.index.lexical import LexicalIndex
 
@@ -13,18 +15,16 @@ TERMS = [
 ]
 
 
-def test_salient_terms_come_from_the_given_rows_and_skip_the_query(tmp_path: Path) -> None:
+def test_a_loaded_index_scores_as_the_built_one(tmp_path: Path) -> None:
     index = LexicalIndex.build(TERMS, 1.2, 0.75)
     index.save(tmp_path / "bm25")
     loaded = LexicalIndex.load(tmp_path / "bm25", len(TERMS))
-    terms = loaded.salient_terms([0, 1], 3, exclude={"lúa"})
-    assert len(terms) == 3 and "lúa" not in terms
-    assert set(terms) <= {"sản_lượng", "vụ_mùa", "năng_suất", "tạ/ha"}
-    assert "năng_suất" in terms  # in both rows, so it weighs most
-    assert set(loaded.salient_terms([2], 5, exclude=set())) == {"kcn", "hải_long", "khởi_công"}
+    scores = loaded.scores(["lúa", "vụ_mùa"])
+    assert np.allclose(scores, index.scores(["lúa", "vụ_mùa"]))
+    assert scores[0] > scores[1] > 0 and scores[2] == 0  # vụ_mùa only in the first row
 
 
-def test_no_rows_or_no_count_means_no_feedback() -> None:
+def test_unknown_or_empty_terms_score_zero_everywhere() -> None:
     index = LexicalIndex.build(TERMS, 1.2, 0.75)
-    assert index.salient_terms([], 3, set()) == []
-    assert index.salient_terms([0], 0, set()) == []
+    assert not index.scores(["ngô", ""]).any()
+    assert index.scores([]).shape == (len(TERMS),)

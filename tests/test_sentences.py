@@ -7,12 +7,8 @@ from pathlib import Path
 import numpy as np
 from helpers import CountingEmbedder
 
-from qa.index.sentences import (
-    SentenceIndex,
-    chunk_sentence_rows,
-    embed_sentences,
-    write_sentences,
-)
+from qa.index.sentences import SentenceIndex, chunk_sentence_rows, embed_sentences
+from qa.index.store import write_sentence_files
 from qa.models import Chunk
 
 TEXT = (
@@ -48,12 +44,13 @@ def test_sentences_are_embedded_once_and_reused_by_hash(tmp_path: Path) -> None:
 def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
     embedder = CountingEmbedder()
     built = embed_sentences(CHUNKS, embedder, {}, batch=8, progress=False)
-    write_sentences(tmp_path, built, hnsw_above=1000)
-    index = SentenceIndex.load(tmp_path, len(CHUNKS))
+    write_sentence_files(tmp_path, built.spans, built.vectors, hnsw_above=1000)
+    index = SentenceIndex.load(tmp_path, [c.doc_id for c in CHUNKS])
     query = embedder.embed_queries(["thu ngân sách nhà nước ước đạt bao nhiêu"])[0]
     match = index.best(query, 0)
     assert match is not None
     assert TEXT[match.start : match.end].startswith("Thu ngân sách nhà nước")
-    found = index.search(query, limit=10, allowed_chunks=None)
+    found = index.search(query, limit=10)
     assert set(found) == {0, 1} and found[0] == max(found.values())
-    assert set(index.search(query, limit=10, allowed_chunks=np.array([1]))) == {1}
+    assert set(index.search(query, limit=10, documents={"b"})) == {1}
+    assert index.search(query, limit=10, documents=set()) == {}

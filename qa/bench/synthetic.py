@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -36,21 +35,23 @@ from qa.bench.measure import (
 )
 from qa.config import Settings
 from qa.index.chunk import sentence_spans
-from qa.index.dense import DenseIndex
 from qa.index.embed import Embedder, load_embedder
-from qa.index.lexical import LexicalIndex
 from qa.index.segment import Segmenter
-from qa.index.sentences import EmbeddedSentences, write_sentences
 from qa.index.store import (
-    MANIFEST,
-    TERMS,
+    LEXICON,
+    REGISTER,
+    RESTORER,
+    IndexContent,
     chunk_to_row,
     document_to_row,
     load_vectors,
-    write_json,
-    write_jsonl,
+    read_json,
+    read_manifest,
+    write_index,
+    write_manifest,
 )
 from qa.models import Chunk, DocumentMeta, OcrReport
+from qa.search.backends.protocol import LexicalQuery
 from qa.search.searcher import MODES, Searcher
 
 CHUNK_WORDS = (150, 200)
@@ -135,11 +136,9 @@ def compose_synthetic(
 def write_synthetic_index(
     corpus: SyntheticCorpus, folder: Path, model: Embedder, settings: Settings, seed_index: Path
 ) -> dict[str, float]:
-    """The index layout `Searcher` reads, corpus-wide files copied from the seed index;
-    returns seconds spent per part."""
+    """The index layout `Searcher` reads (written by `qa.index.store.write_index`), corpus-wide
+    files (restorer, lexicon, register) taken from the seed index; seconds spent per part."""
     folder.mkdir(parents=True)
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
     docs, chunk_rows = [], []
     for first in range(0, len(corpus.texts), CHUNKS_PER_DOCUMENT):
         doc_id = f"syn{first // CHUNKS_PER_DOCUMENT:05d}"
@@ -152,31 +151,25 @@ def write_synthetic_index(
             offset += len(text) + 2
         meta = DocumentMeta(doc_id, f"Synthetic {doc_id}", None, "synthetic", "", "")
         docs.append(document_to_row(meta, "\n\n".join(parts), (), OcrReport()))
-    write_jsonl(folder / "documents.jsonl", docs)
-    write_jsonl(folder / "chunks.jsonl", chunk_rows)
-    write_jsonl(
-        folder / TERMS,
-        [{"terms": t, "folded": f} for t, f in zip(corpus.terms, corpus.folded, strict=True)],
-    )
-    seconds["write_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    LexicalIndex.build(corpus.terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
-    LexicalIndex.build(corpus.folded, settings.bm25_k1, settings.bm25_b).save(
-        folder / "bm25_folded"
-    )
-    seconds["bm25_build_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    np.save(folder / "vectors.npy", corpus.vectors, allow_pickle=False)
-    DenseIndex.build(corpus.vectors, settings.hnsw_above).save(folder / "dense.faiss")
     # one sentence row per passage (its own vector): the sentence search path runs at full
     # size without holding ~4 sentence vectors per synthetic passage in memory
     spans = np.asarray([(row, 0, len(t)) for row, t in enumerate(corpus.texts)], np.int32)
-    write_sentences(folder, EmbeddedSentences(spans, corpus.vectors, 0), settings.hnsw_above)
-    seconds["dense_build_s"] = time.perf_counter() - started
-    for extra in seed_index.glob("*.json"):  # restorer, lexicon, …: corpus-wide, kept as is
-        if extra.name != MANIFEST:
-            shutil.copyfile(extra, folder / extra.name)
-    manifest = json.loads((seed_index / MANIFEST).read_text(encoding="utf-8"))
+    corpus_wide = {name: read_json(seed_index / name) for name in (RESTORER, LEXICON, REGISTER)}
+    content = IndexContent(
+        document_rows=docs,
+        chunk_rows=chunk_rows,
+        terms=corpus.terms,
+        folded=corpus.folded,
+        vectors=corpus.vectors,
+        sentence_spans=spans,
+        sentence_vectors=corpus.vectors,
+        restorer=corpus_wide[RESTORER],
+        lexicon=corpus_wide[LEXICON],
+        register=corpus_wide[REGISTER],
+    )
+    seconds: dict[str, float] = {}
+    write_index(folder, content, settings.bm25_k1, settings.bm25_b, settings.hnsw_above, seconds)
+    manifest = read_manifest(seed_index)
     manifest.update(
         corpus="synthetic",
         catalog="",
@@ -185,7 +178,8 @@ def write_synthetic_index(
         documents={},
         counts={"documents": len(docs), "chunks": len(chunk_rows), "footnotes": 0},
     )
-    write_json(folder / MANIFEST, manifest)
+    manifest.pop("backend", None)  # the synthetic index is searched locally
+    write_manifest(folder, manifest)
     return seconds
 
 
@@ -217,9 +211,10 @@ def measure_search(
             runs[mode] += timed(partial(searcher.search, question, k=SEARCH_K, mode=mode))
     ours = []
     for tokens in query_terms:
-        ours += timed(partial(top_k, searcher.lexical.scores, tokens), repeat=5)
+        query = LexicalQuery(accented=tuple(tokens))
+        ours += timed(partial(searcher.backend.lexical, query, SEARCH_K), repeat=5)
     return {
-        "hnsw": searcher.dense.is_hnsw,
+        "hnsw": searcher.backend.stats().get("dense_index") == "hnsw",
         "p50_ms": {m: percentile_ms(v, 50) for m, v in runs.items()},
         "p95_ms": {m: percentile_ms(v, 95) for m, v in runs.items()},
         "bm25_scoring_p50_ms": percentile_ms(ours, 50),

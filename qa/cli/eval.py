@@ -121,7 +121,18 @@ def register_bench(
         ),
     )
     parser.add_argument(
-        "--synthetic", type=int, default=100_000, metavar="N", help="synthetic passages (0: skip)"
+        "--synthetic",
+        type=int,
+        default=None,
+        metavar="N",
+        help="synthetic passages (0: skip; default 100000, or 2000 with --backend milvus)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("local", "milvus"),
+        default="local",
+        help="milvus: lexical/dense latency and memory of Milvus Lite next to the local "
+        "backend, both holding the --index passages or N synthetic ones (default: %(default)s)",
     )
     parser.add_argument(
         "--corpus", type=Path, default=DEFAULT_CORPUS, help="seed corpus (built cold in a temp dir)"
@@ -130,7 +141,8 @@ def register_bench(
         "--index",
         type=Path,
         default=None,
-        help="measure warm latency on this existing index instead of the fresh build",
+        help="measure warm latency on this existing index instead of the fresh build "
+        "(--backend milvus: the index whose passages both hold; default index/default)",
     )
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="questions to time")
     parser.add_argument(
@@ -192,12 +204,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
         return 0
     from qa.index.embed import load_embedder
+    from qa.index.freshness import check_corpus
     from qa.search.searcher import Searcher
 
     embedder = load_embedder(args.embedder) if args.embedder else None
     searcher = Searcher(args.index, embedder=embedder, settings=settings)
     if args.corpus is not None and args.corpus.is_dir():
-        searcher.check_corpus(args.corpus)
+        check_corpus(searcher.index_dir, searcher.manifest, args.corpus)
     if args.fit_abstention is not None:
         return _fit_abstention(searcher, args.gold, args.fit_abstention)
     report = run_eval(
@@ -231,12 +244,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ocr = run_ocr_bench(args.corpus, args.ocr, settings_from_args(args))
         sys.stdout.write(json.dumps(ocr, indent=1) + "\n" if args.json else ocr_bench_text(ocr))
         return 0
-    if args.synthetic < 0:
+    if args.synthetic is not None and args.synthetic < 0:
         raise ConfigError("--synthetic must be 0 (skip) or a number of passages")
+    if args.backend == "milvus":
+        return _bench_backends(args)
+    synthetic = 100_000 if args.synthetic is None else args.synthetic
     index = args.index if args.index is not None and args.index.exists() else None
     result = run_bench(
         args.corpus,
-        args.synthetic,
+        synthetic,
         args.embedder,
         gold=args.gold,
         index_dir=index,
@@ -244,4 +260,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         progress=not args.json and sys.stderr.isatty(),
     )
     sys.stdout.write(bench_json(result) if args.json else bench_text(result))
+    return 0
+
+
+def _bench_backends(args: argparse.Namespace) -> int:
+    """`qa bench --backend milvus`: both backends over the same passages, side by side."""
+    from qa.bench.backends import MILVUS_SYNTHETIC, backends_text, bench
+    from qa.index.store import read_manifest
+
+    index = args.index or DEFAULT_INDEX
+    read_manifest(index)  # a missing or stale index: one line, before any child process
+    synthetic = MILVUS_SYNTHETIC if args.synthetic is None else args.synthetic
+    results = bench(index, synthetic, args.gold)
+    sys.stdout.write(json.dumps(results, indent=1) + "\n" if args.json else backends_text(results))
     return 0

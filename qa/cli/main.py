@@ -54,11 +54,12 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _searcher(args: argparse.Namespace) -> Any:
+    from qa.index.freshness import check_corpus
     from qa.search.searcher import Searcher
 
     searcher = Searcher(args.index, settings=settings_from_args(args))
     corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
-    searcher.check_corpus(corpus)
+    check_corpus(searcher.index_dir, searcher.manifest, corpus)
     failed = sorted(searcher.manifest.get("failed", {}))
     if failed:
         out(
@@ -129,9 +130,16 @@ def _each(
 
 def cmd_index(args: argparse.Namespace) -> int:
     from qa.index.build import build_index
+    from qa.search.backends.publish import target_for
 
     corpus = args.corpus or DEFAULT_CORPUS
-    report = build_index(corpus, args.index, args.embedder, settings_with_ocr(args), not args.quiet)
+    settings = settings_with_ocr(args)
+    target = target_for(
+        args.index, args.backend, args.uri, args.collection, settings.bm25_k1, settings.bm25_b
+    )
+    report = build_index(
+        corpus, args.index, args.embedder, settings, not args.quiet, publisher=target
+    )
     for failed in report.errors:
         out(f"warning: skipped {corpus / failed.path}: {failed.reason}", sys.stderr)
     for warning in report.warnings:
@@ -146,6 +154,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         + (f", {rate:.1f} passages/s" if report.embedded else "")
         + ")"
     )
+    if report.backend:
+        b, synced = report.backend, report.backend["last_sync"]
+        out(
+            f"Milvus collection {b['collection']} at {b['uri']}: {b['chunks']} passages "
+            f"(upserted {synced['upserted']} document(s), removed {synced['removed']})"
+        )
     return 1 if report.errors else 0
 
 
@@ -243,6 +257,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="e5-small | sentence-transformers:<name-or-path> (default: %(default)s)",
     )
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument(
+        "--backend",
+        choices=("local", "milvus"),
+        default=None,
+        help="where passages are searched: local files, or also a Milvus collection "
+        "(default: what the index already uses; local for a new one)",
+    )
+    index.add_argument(
+        "--uri", help="Milvus: a .db file (Milvus Lite, embedded) or http://host:19530"
+    )
+    index.add_argument(
+        "--collection", help="Milvus collection (default: qa_ + the index folder's name)"
+    )
     add_ocr_option(index)
     index.set_defaults(func=cmd_index)
 
@@ -299,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not args.verbose:
         logging.getLogger("bm25s").setLevel(logging.ERROR)
+        # Milvus Lite serves gRPC in this process and logs each call it does not implement
+        # (pymilvus probes a few) as an ERROR with a traceback; the calls we make succeed
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         out("error: --k must be at least 1", sys.stderr)
         return 2

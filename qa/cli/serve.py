@@ -48,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from qa.api import ApiOptions, create_app, is_loopback
+    from qa.index.freshness import check_corpus
     from qa.search.searcher import Searcher
 
     api_key = os.environ.get("QA_API_KEY") or None
@@ -61,7 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.max_concurrent < 1:
         raise ConfigError("--max-concurrent must be at least 1")
     searcher = Searcher(args.index, settings=settings_from_args(args))
-    searcher.check_corpus(args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS)))
+    corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
+    check_corpus(searcher.index_dir, searcher.manifest, corpus)
     searcher.embedder  # noqa: B018 - load the model before the first request, not during it
     from qa.answer.llm import LLMConfig
 

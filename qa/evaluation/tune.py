@@ -41,7 +41,6 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "+register": {"sentence_weight": 0.0},
     "+sentences": {"register_weight": 0.0, "register_dense_weight": 0.0},
     "+register +sentences": {},
-    "+register +sentences +prf": {"prf_terms": 5},
 }
 FUSION_GRID: list[dict[str, Any]] = [
     {"fusion": fusion, "dense_weight": weight, "rrf_k": k, "sentence_weight": sentence}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -23,7 +23,6 @@ from tqdm import tqdm
 from qa.index.chunk import chunk_documents
 from qa.config import Settings
 from qa.ingest.corpus_files import CorpusFile
-from qa.index.dense import DenseIndex
 from qa.text.diacritics import DiacriticRestorer
 from qa.ingest.document import PIPELINE_VERSION, parse_document
 from qa.index.embed import Embedder, load_embedder
@@ -31,7 +30,6 @@ from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.index.failures import FailedFile, failed_file, failures_to_manifest
 from qa.index.folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
 from qa.ingest.loaders import CATALOG_NAME, iter_corpus
-from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, ParsedDocument
 from qa.search.register import Register
 from qa.ingest.scan import Scanner
@@ -41,20 +39,18 @@ from qa.index.sentences import (
     EmbeddedSentences,
     embed_sentences,
     previous_sentence_vectors,
-    write_sentences,
 )
 from qa.index.store import (
     FORMAT_VERSION,
-    MANIFEST,
-    REGISTER,
     TERMS,
+    IndexContent,
     chunk_to_row,
     document_to_row,
     load_vectors,
     read_jsonl,
     read_manifest,
-    write_json,
-    write_jsonl,
+    write_index,
+    write_manifest,
 )
 
 log = logging.getLogger(__name__)
@@ -77,6 +73,18 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)  # indexed, with scanned pages skipped
     ocr_pages: int = 0  # pages Tesseract read (pages found in the OCR cache not counted)
     ocr_seconds: float = 0.0
+    backend: dict[str, Any] = field(default_factory=dict)  # the manifest's entry; {} = local
+
+
+class Publisher(Protocol):
+    """A search backend a build also fills (`qa.search.backends.publish.MilvusTarget`)."""
+
+    def check(self, index_dir: Path) -> None:
+        """Raise a QAError before any work when the backend cannot be used."""
+
+    def publish(self, folder: Path, previous: dict[str, Any]) -> dict[str, Any]:
+        """Sync the backend from the index files in `folder` (the previous manifest says
+        what it already holds); return the manifest's `backend` entry."""
 
 
 def embed_input(chunk: Chunk) -> str:
@@ -162,6 +170,14 @@ def _previous(
     return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
 
 
+def _previous_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest of the index being replaced ({} when there is none to read)."""
+    try:
+        return read_manifest(index_dir)
+    except (IndexMissing, IndexStale):
+        return {}
+
+
 def build_index(
     corpus: Path,
     index_dir: Path,
@@ -169,18 +185,25 @@ def build_index(
     settings: Settings | None = None,
     progress: bool = True,
     on_progress: Callable[[float, str], None] | None = None,
+    publisher: Publisher | None = None,
 ) -> BuildReport:
     """Parse, chunk, segment, embed and write the index atomically; return what was done.
+    With a `publisher`, the new index files are also synced into that backend before the
+    folder is swapped in (a failed sync leaves the previous index in place).
 
     Refuses a folder that is not ours to replace (UnsafeIndexFolder) and waits at most
     `Settings.build_wait_seconds` for another build of the same index (IndexBusy).
     """
     settings = settings or Settings()
     check_index_target(index_dir, corpus)
+    if publisher is not None:
+        publisher.check(index_dir)
     index_dir = index_dir.resolve()  # a symlinked index is rebuilt where it points
     with build_lock(index_dir, settings.build_wait_seconds):
         remove_leftovers(index_dir)
-        return _build_locked(corpus, index_dir, embedder, settings, progress, on_progress)
+        return _build_locked(
+            corpus, index_dir, embedder, settings, progress, on_progress, publisher
+        )
 
 
 def _build_locked(
@@ -190,6 +213,7 @@ def _build_locked(
     settings: Settings,
     progress: bool,
     on_progress: Callable[[float, str], None] | None,
+    publisher: Publisher | None,
 ) -> BuildReport:
     """The build itself, run while holding the index's lock."""
     started = time.perf_counter()
@@ -266,8 +290,11 @@ def _build_locked(
     with atomic_index_dir(index_dir) as tmp:
         _write(tmp, built, settings)
         scanner.cache.save(tmp)
+        if publisher is not None:
+            notify(0.98, "Đồng bộ chỉ mục sang Milvus")
+            report.backend = publisher.publish(tmp, _previous_manifest(index_dir))
         report.seconds = time.perf_counter() - started
-        write_json(tmp / MANIFEST, _manifest(corpus, built, model, settings, report))
+        write_manifest(tmp, _manifest(corpus, built, model, settings, report))
     report.documents, report.chunks = len(docs), len(chunks)
     report.embedded, report.reused = len(missing), len(chunks) - len(missing)
     report.sentences, report.sentences_embedded = len(sentences.spans), sentences.embedded
@@ -292,28 +319,23 @@ class _Built:
 
 
 def _write(folder: Path, built: _Built, settings: Settings) -> None:
-    write_jsonl(
-        folder / "documents.jsonl",
-        [document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in built.docs],
-    )
     rows = [
         {**chunk_to_row(c, h), "embed_hash": e}
         for c, h, e in zip(built.chunks, built.hashes, built.embed_hashes, strict=True)
     ]
-    write_jsonl(folder / "chunks.jsonl", rows)
-    write_jsonl(
-        folder / TERMS,
-        [{"terms": t, "folded": f} for t, f in zip(built.terms, built.folded, strict=True)],
+    content = IndexContent(
+        document_rows=[document_to_row(d.meta, d.text, d.footnotes, d.ocr) for d in built.docs],
+        chunk_rows=rows,
+        terms=built.terms,
+        folded=built.folded,
+        vectors=built.vectors,
+        sentence_spans=built.sentences.spans,
+        sentence_vectors=built.sentences.vectors,
+        restorer=DiacriticRestorer.from_texts(d.text for d in built.docs).to_json(),
+        lexicon=built.lexicon.to_json(),
+        register=built.register.to_json(),
     )
-    np.save(folder / "vectors.npy", built.vectors, allow_pickle=False)
-    DenseIndex.build(built.vectors, settings.hnsw_above).save(folder / "dense.faiss")
-    LexicalIndex.build(built.terms, settings.bm25_k1, settings.bm25_b).save(folder / "bm25")
-    LexicalIndex.build(built.folded, settings.bm25_k1, settings.bm25_b).save(folder / "bm25_folded")
-    restorer = DiacriticRestorer.from_texts(d.text for d in built.docs)
-    write_json(folder / "restorer.json", restorer.to_json())
-    write_json(folder / "lexicon.json", built.lexicon.to_json())
-    write_json(folder / REGISTER, built.register.to_json())
-    write_sentences(folder, built.sentences, settings.hnsw_above)
+    write_index(folder, content, settings.bm25_k1, settings.bm25_b, settings.hnsw_above)
 
 
 def _manifest(
@@ -338,6 +360,7 @@ def _manifest(
             d.meta.doc_id: {"fingerprint": d.fingerprint, "chunks": per_doc.get(d.meta.doc_id, 0)}
             for d in built.docs
         },
+        **({"backend": report.backend} if report.backend else {}),
         "counts": {
             "documents": len(built.docs),
             "chunks": len(built.chunks),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,6 @@ from qa.index.store import (
     load_sentences,
     read_jsonl,
     read_manifest,
-    save_sentences,
 )
 
 log = logging.getLogger(__name__)
@@ -114,31 +113,35 @@ def embed_sentences(
     return EmbeddedSentences(spans, vectors, len(missing))
 
 
-def write_sentences(folder: Path, sentences: EmbeddedSentences, hnsw_above: int) -> None:
-    save_sentences(folder, sentences.spans, sentences.vectors)
-    if len(sentences.vectors):
-        DenseIndex.build(sentences.vectors, hnsw_above).save(folder / SENTENCE_INDEX)
-
-
 class SentenceIndex:
-    """Sentence vectors of a loaded index, searchable, grouped by chunk row."""
+    """Sentence vectors of a loaded index, searchable, grouped by chunk row.
+
+    A local file of the index folder whatever the search backend: it is read by chunk row
+    (`chunk_docs[row]` is the document of chunk row `row`, as in chunks.jsonl), and filters
+    reach it as the set of admitted document ids.
+    """
 
     def __init__(
-        self, spans: np.ndarray, vectors: np.ndarray, dense: DenseIndex | None, chunks: int
+        self,
+        spans: np.ndarray,
+        vectors: np.ndarray,
+        dense: DenseIndex | None,
+        chunk_docs: Sequence[str],
     ) -> None:
         self.spans = spans
         self.vectors = vectors
         self._dense = dense
+        self._chunk_docs = np.asarray(chunk_docs)
         rows = spans[:, 0] if len(spans) else np.zeros(0, np.int32)
-        self._first = np.searchsorted(rows, np.arange(chunks + 1), side="left")
+        self._first = np.searchsorted(rows, np.arange(len(chunk_docs) + 1), side="left")
 
     @classmethod
-    def load(cls, folder: Path, chunks: int) -> SentenceIndex:
+    def load(cls, folder: Path, chunk_docs: Sequence[str]) -> SentenceIndex:
         """Spans, vectors (memory-mapped) and their FAISS index; an index without sentences
         (none had three words) loads empty."""
         spans, vectors = load_sentences(folder, mmap=True)
         dense = DenseIndex.load(folder / SENTENCE_INDEX) if len(spans) else None
-        return cls(spans, vectors, dense, chunks)
+        return cls(spans, vectors, dense, chunk_docs)
 
     def rows_of(self, chunk_rows: np.ndarray) -> np.ndarray:
         """Sentence rows belonging to the given chunk rows."""
@@ -156,12 +159,16 @@ class SentenceIndex:
         return SentenceMatch(start, end, float(sims[best]))
 
     def search(
-        self, query: np.ndarray, limit: int, allowed_chunks: np.ndarray | None
+        self, query: np.ndarray, limit: int, documents: Collection[str] | None = None
     ) -> dict[int, float]:
-        """Best sentence similarity per chunk row, over the `limit` nearest sentences."""
+        """Best sentence similarity per chunk row, over the `limit` nearest sentences of the
+        given documents (None: all)."""
         if self._dense is None:
             return {}
-        allowed = None if allowed_chunks is None else self.rows_of(allowed_chunks)
+        allowed = None
+        if documents is not None:
+            chunk_rows = np.flatnonzero(np.isin(self._chunk_docs, list(documents)))
+            allowed = self.rows_of(chunk_rows)
         found: dict[int, float] = {}
         for row, score in self._dense.search(query, limit, allowed):
             chunk = int(self.spans[row, 0])

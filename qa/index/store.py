@@ -1,7 +1,8 @@
 """The index on disk: plain JSON / JSON Lines / NumPy / FAISS files, never pickle.
 
 index/<name>/
-  manifest.json      format, embedder, settings, one fingerprint per document, counts
+  manifest.json      format, embedder, settings, one fingerprint per document, counts,
+                     the search backend when not local (`backend`: Milvus URI, collection)
   documents.jsonl    document metadata + normalised text (what chunk spans point into)
   chunks.jsonl       chunks with provenance and content hashes
   terms.jsonl.gz     search terms per chunk (only read when rebuilding)
@@ -16,6 +17,9 @@ index/<name>/
   sentence_vectors.npy sentence embeddings, float32, row i = sentence i of sentence_spans
   sentences.faiss    FAISS index over sentence_vectors.npy
 
+`write_index` writes all of it but the manifest (`write_manifest`, last) and the OCR cache, for a
+build and for the synthetic benchmark alike.
+
 A build writes a temporary sibling folder and swaps it in with renames (`qa/index/folder.py`),
 so a failed or interrupted build never leaves a broken index in place.
 """
@@ -24,20 +28,25 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
 from qa.errors import IndexMissing, IndexStale
+from qa.index.dense import DenseIndex
+from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
 
 FORMAT_VERSION = 3
 TERMS = "terms.jsonl.gz"
 MANIFEST = "manifest.json"
 REGISTER = "register.json"
+RESTORER = "restorer.json"
+LEXICON = "lexicon.json"
 SENTENCE_SPANS = "sentence_spans.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 SENTENCE_INDEX = "sentences.faiss"
@@ -54,6 +63,10 @@ def _open_text(path: Path, mode: str) -> IO[str]:
     if mode == "w":
         return gzip.open(path, "wt", encoding="utf-8", compresslevel=5)
     return gzip.open(path, "rt", encoding="utf-8")
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -134,6 +147,15 @@ def save_sentences(folder: Path, spans: np.ndarray, vectors: np.ndarray) -> None
     np.save(folder / SENTENCE_VECTORS, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
 
 
+def write_sentence_files(
+    folder: Path, spans: np.ndarray, vectors: np.ndarray, hnsw_above: int
+) -> None:
+    """Sentence spans, vectors and their FAISS index (none when no sentence was kept)."""
+    save_sentences(folder, spans, vectors)
+    if len(vectors):
+        DenseIndex.build(vectors, hnsw_above).save(folder / SENTENCE_INDEX)
+
+
 def load_sentences(folder: Path, mmap: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Sentence spans (chunk row, start, end) and vectors; ValueError when they disagree."""
     spans: np.ndarray = np.load(folder / SENTENCE_SPANS, allow_pickle=False)
@@ -143,3 +165,56 @@ def load_sentences(folder: Path, mmap: bool = False) -> tuple[np.ndarray, np.nda
     if spans.ndim != 2 or spans.shape[1] != 3 or len(spans) != len(vectors):
         raise ValueError(f"sentence files of {folder} disagree ({spans.shape}, {vectors.shape})")
     return spans, vectors
+
+
+@dataclass(frozen=True)
+class IndexContent:
+    """Everything an index folder holds but its manifest and OCR cache, row-aligned with
+    `chunk_rows` (terms, folded terms, vectors; sentence spans point at chunk rows)."""
+
+    document_rows: list[dict[str, Any]]  # `document_to_row`
+    chunk_rows: list[dict[str, Any]]  # `chunk_to_row`, plus what a build keeps (embed_hash)
+    terms: list[list[str]]
+    folded: list[list[str]]
+    vectors: np.ndarray
+    sentence_spans: np.ndarray
+    sentence_vectors: np.ndarray
+    restorer: dict[str, Any]
+    lexicon: dict[str, Any]
+    register: dict[str, Any]
+
+
+def write_index(
+    folder: Path,
+    content: IndexContent,
+    k1: float,
+    b: float,
+    hnsw_above: int,
+    seconds: dict[str, float] | None = None,
+) -> None:
+    """Write every index file of `content` into `folder` (the BM25 and FAISS indexes built
+    here); `seconds` receives the time spent writing rows, building BM25 and dense indexes."""
+    spent = seconds if seconds is not None else {}
+    started = time.perf_counter()
+    write_jsonl(folder / "documents.jsonl", content.document_rows)
+    write_jsonl(folder / "chunks.jsonl", content.chunk_rows)
+    rows = zip(content.terms, content.folded, strict=True)
+    write_jsonl(folder / TERMS, [{"terms": t, "folded": f} for t, f in rows])
+    write_json(folder / RESTORER, content.restorer)
+    write_json(folder / LEXICON, content.lexicon)
+    write_json(folder / REGISTER, content.register)
+    spent["write_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    LexicalIndex.build(content.terms, k1, b).save(folder / "bm25")
+    LexicalIndex.build(content.folded, k1, b).save(folder / "bm25_folded")
+    spent["bm25_build_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    np.save(folder / "vectors.npy", content.vectors, allow_pickle=False)
+    DenseIndex.build(content.vectors, hnsw_above).save(folder / "dense.faiss")
+    write_sentence_files(folder, content.sentence_spans, content.sentence_vectors, hnsw_above)
+    spent["dense_build_s"] = time.perf_counter() - started
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """The manifest, written last: an index folder is complete once it exists."""
+    write_json(folder / MANIFEST, manifest)

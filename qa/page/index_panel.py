@@ -21,8 +21,10 @@ from streamlit.delta_generator import DeltaGenerator
 from qa.config import DEFAULT_EMBEDDER
 from qa.errors import IndexMissing, IndexStale, QAError
 from qa.index.build import build_index
+from qa.index.freshness import check_corpus
 from qa.index.store import read_manifest
 from qa.page.support import format_built_at
+from qa.search.backends.publish import target_for
 from qa.search.searcher import Searcher
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ def embedder_id(index_dir: Path) -> str:
 
 def index_is_fresh(index_dir: Path, corpus_dir: Path) -> bool:
     try:
-        Searcher(index_dir).check_corpus(corpus_dir)
+        check_corpus(index_dir, read_manifest(index_dir), corpus_dir)
     except (IndexMissing, IndexStale):
         return False
     return True
@@ -67,7 +69,12 @@ def rebuild_index(
             bar.empty()
             return "Chỉ mục đã được xây dựng ở phiên khác."
         report = build_index(
-            corpus_dir, index_dir, embedder_id(index_dir), progress=False, on_progress=on_progress
+            corpus_dir,
+            index_dir,
+            embedder_id(index_dir),
+            progress=False,
+            on_progress=on_progress,
+            publisher=target_for(index_dir, None, None, None),  # a Milvus index stays one
         )
     finally:
         _BUILD_LOCK.release()
@@ -86,7 +93,7 @@ def ensure_searcher(load: Callable[[str], Searcher], index_dir: Path, corpus_dir
     try:
         searcher = load(str(index_dir))
         if not st.session_state.get("corpus_checked"):
-            searcher.check_corpus(corpus_dir)
+            check_corpus(searcher.index_dir, searcher.manifest, corpus_dir)
             st.session_state.corpus_checked = True
         return searcher
     except IndexMissing:

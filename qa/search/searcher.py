@@ -6,23 +6,15 @@ import json
 import logging
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from qa.config import MAX_QUERY_CHARS, Settings
 from qa.errors import IndexStale, QueryError
-from qa.index.build import catalog_hash
-from qa.index.dense import DenseIndex
 from qa.index.embed import Embedder, load_embedder
-from qa.index.failures import corpus_name, failed_fingerprint, unchanged_failures
-from qa.index.lexical import LexicalIndex
-from qa.index.segment import (
-    CORPUS_ABBREVIATIONS,
-    Lexicon,
-    Segmenter,
-    has_diacritics,
-)
+from qa.index.segment import Lexicon, Segmenter, has_diacritics
 from qa.index.sentences import SentenceIndex
 from qa.index.store import (
     REGISTER,
@@ -32,16 +24,20 @@ from qa.index.store import (
     read_jsonl,
     read_manifest,
 )
-from qa.ingest.corpus_files import scan_corpus
-from qa.ingest.document import PIPELINE_VERSION
-from qa.ingest.loaders import CATALOG_NAME
 from qa.models import Chunk, DocumentMeta, Hit
-from qa.search.backends.local import top_rows
-from qa.search.backends.protocol import Filters
+from qa.search.backends.from_index import open_backend
+from qa.search.backends.protocol import (
+    NO_FILTERS,
+    Filters,
+    LexicalQuery,
+    Ranking,
+    SearchBackend,
+    lexical_query,
+)
 from qa.search.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.search.query_limits import LimitedQuery, limit_query
-from qa.search.register import CORPUS_REGISTER, Register, RegisterExpander, expansion_text
-from qa.text.dates import date_span, in_period
+from qa.search.register import Register, RegisterExpander, expansion_text
+from qa.text.dates import date_span
 from qa.text.diacritics import DiacriticRestorer
 from qa.text.normalize import fold_diacritics
 
@@ -62,10 +58,20 @@ def clean_query(query: str) -> str:
 
 
 class Searcher:
-    """A loaded index: load once, search many times."""
+    """A loaded index: load once, search many times.
+
+    Passages are ranked by the index's `SearchBackend` (the manifest names it: the local
+    bm25s + FAISS files, or a Milvus collection); this class does the query work (cleaning,
+    diacritics, register alternatives, query vector), fuses the rankings with the local
+    sentence vectors and turns chunk ids into hits.
+    """
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None
+        self,
+        index_dir: Path,
+        embedder: Embedder | None = None,
+        settings: Settings | None = None,
+        backend: SearchBackend | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.manifest = read_manifest(index_dir)
@@ -82,14 +88,13 @@ class Searcher:
             self.chunks: list[Chunk] = [
                 chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")
             ]
-            self.lexical = LexicalIndex.load(index_dir / "bm25", len(self.chunks))
-            self.folded = LexicalIndex.load(index_dir / "bm25_folded", len(self.chunks))
-            self.dense = DenseIndex.load(index_dir / "dense.faiss")
             self.vectors = load_vectors(index_dir, mmap=True)
-            self.sentences: SentenceIndex | None = SentenceIndex.load(index_dir, len(self.chunks))
+            chunk_docs = [c.doc_id for c in self.chunks]
+            self.sentences: SentenceIndex | None = SentenceIndex.load(index_dir, chunk_docs)
             restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
             lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
             register = json.loads((index_dir / REGISTER).read_text(encoding="utf-8"))
+            self.backend = backend or open_backend(index_dir, self.manifest)
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise IndexStale(
                 f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"
@@ -101,7 +106,7 @@ class Searcher:
         self.restorer = DiacriticRestorer.from_json(restorer)
         self.segmenter = Segmenter(Lexicon.from_json(lexicon))
         self.expander = RegisterExpander(Register.from_json(register), self.segmenter)
-        self._doc_of_row = np.array([c.doc_id for c in self.chunks])
+        self._row = {c.chunk_id: row for row, c in enumerate(self.chunks)}
 
     @property
     def doc_texts(self) -> dict[str, str]:
@@ -117,56 +122,30 @@ class Searcher:
             self._embedder = load_embedder(self.manifest["embedder"]["id"])
         return self._embedder
 
-    def check_corpus(self, corpus: Path) -> None:
-        """IndexStale when the corpus folder no longer matches what was indexed."""
-        if not corpus.is_dir():
-            return
-        indexed = {k: v["fingerprint"] for k, v in self.manifest["documents"].items()}
-        failed = unchanged_failures(self.manifest, corpus)  # left out at build, still the same
-        current = {
-            f.doc_id: f"{failed_fingerprint(f.path)}-{PIPELINE_VERSION}"
-            for f in scan_corpus(corpus).files
-            if corpus_name(f.path, corpus) not in failed
-        }
-        changed = sorted(
-            k for k in current.keys() | indexed.keys() if current.get(k) != indexed.get(k)
-        )
-        if catalog_hash(corpus) != self.manifest.get("catalog", ""):
-            changed.append(CATALOG_NAME)
-        if Lexicon.for_corpus(corpus).fingerprint != self.manifest.get("lexicon"):
-            changed.append(CORPUS_ABBREVIATIONS)
-        if Register.for_corpus(corpus).fingerprint != self.manifest.get("register"):
-            changed.append(CORPUS_REGISTER)
-        if changed:
-            raise IndexStale(
-                f"index at {self.index_dir} is stale: {len(changed)} changed "
-                f"({', '.join(changed[:3])}{'…' if len(changed) > 3 else ''}); "
-                f"update it: qa index --corpus {corpus} --index {self.index_dir}"
-            )
-
     def matching_documents(self, filters: Filters) -> tuple[str, ...]:
-        """Ids of the documents passing the filters; unknown document ids are errors."""
+        """Ids of the documents passing the filters; unknown document ids and dates that
+        are not ISO are errors."""
         unknown = [d for d in filters.doc_ids if d not in self.docs]
         if unknown:
             raise QueryError(f"unknown document id {unknown[0]!r}; see: qa corpus list")
         for bound in (filters.after, filters.before):
             if bound is not None and date_span(bound) is None:
                 raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {bound!r}")
-        wanted_kinds = {k.casefold() for k in filters.kinds}
-        return tuple(
-            doc_id
-            for doc_id, meta in sorted(self.docs.items())
-            if (not filters.doc_ids or doc_id in filters.doc_ids)
-            and (not wanted_kinds or meta.kind.casefold() in wanted_kinds)
-            and in_period(meta.date, filters.after, filters.before)
-        )
+        return tuple(doc_id for doc_id, meta in sorted(self.docs.items()) if filters.admits(meta))
 
-    def allowed_rows(self, filters: Filters) -> np.ndarray | None:
-        """Row ids passing the filters (None = all rows)."""
-        if filters == Filters():
-            return None
-        keep = self.matching_documents(filters)
-        return np.flatnonzero(np.isin(self._doc_of_row, list(keep)))
+    def _rows(self, ranking: Ranking) -> list[tuple[int, float]]:
+        """A backend's (chunk id, score) list as rows of `self.chunks` (ties then break by
+        corpus order, as fusion expects). A passage this index folder does not hold (a
+        Milvus collection synced by a build that then failed) is left out, with a warning."""
+        unknown = [chunk_id for chunk_id, _ in ranking if chunk_id not in self._row]
+        if unknown:
+            log.warning(
+                "backend returned %d passage(s) not in %s; rebuild: qa index --index %s",
+                len(unknown),
+                self.index_dir,
+                self.index_dir,
+            )
+        return [(self._row[c], score) for c, score in ranking if c in self._row]
 
     def restored(self, query: str) -> str:
         """A query typed without any diacritics gets them back from the corpus's spelling."""
@@ -174,46 +153,22 @@ class Searcher:
             return self.restorer.restore(query)
         return query
 
-    def bm25_scores(self, query: str) -> np.ndarray:
+    def lexical_query(self, query: str, alternatives: tuple[str, ...] = ()) -> LexicalQuery:
         """Accented terms plus folded ones (only folded ones for a query typed without
-        diacritics: `hai long` must not be read as one guess of its accents)."""
-        folded = self.folded.scores(self.segmenter.folded_terms(query))
-        if has_diacritics(query):
-            return self.lexical.scores(self.segmenter.terms(query)) + FOLDED_WEIGHT * folded
-        return folded
+        diacritics: `hai long` must not be read as one guess of its accents), and register
+        alternatives at `Settings.register_weight`."""
+        lexical = lexical_query(query, self.segmenter, FOLDED_WEIGHT)
+        if not alternatives or self.settings.register_weight <= 0:
+            return lexical
+        expansion = tuple(self.segmenter.terms(" ; ".join(alternatives)))
+        return replace(lexical, expansion=expansion, expansion_weight=self.settings.register_weight)
 
     def bm25_ranking(
-        self,
-        query: str,
-        allowed: np.ndarray | None,
-        limit: int,
-        alternatives: tuple[str, ...] = (),
+        self, query: str, filters: Filters, limit: int, alternatives: tuple[str, ...] = ()
     ) -> list[tuple[int, float]]:
-        """BM25 of the user's words, plus register alternatives and feedback terms at their
-        lower weights (`Settings.register_weight`, `Settings.prf_weight`)."""
-        scores = self.bm25_scores(query)
-        if alternatives and self.settings.register_weight > 0:
-            # accented terms only: folded `lợn` is `lon`, which is also `lớn` (big)
-            extra = self.lexical.scores(self.segmenter.terms(" ; ".join(alternatives)))
-            scores = scores + self.settings.register_weight * extra
-        mask = None
-        if allowed is not None:
-            mask = np.zeros(len(scores), dtype=bool)
-            mask[allowed] = True
-            scores = np.where(mask, scores, 0.0)
-        if self.settings.prf_terms > 0 and self.settings.prf_weight > 0:
-            scores = scores + self.settings.prf_weight * self._feedback_scores(query, scores)
-            if mask is not None:
-                scores = np.where(mask, scores, 0.0)
-        top = top_rows(scores, limit)
-        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
-
-    def _feedback_scores(self, query: str, scores: np.ndarray) -> np.ndarray:
-        """Pseudo-relevance feedback: BM25 of the salient terms of the first-pass top rows."""
-        rows = [int(r) for r in top_rows(scores, self.settings.prf_docs) if scores[r] > 0]
-        own = set(self.segmenter.terms(self.restored(query)))
-        terms = self.lexical.salient_terms(rows, self.settings.prf_terms, own)
-        return self.lexical.scores(terms) if terms else np.zeros_like(scores)
+        """The backend's BM25 ranking of the query (see `lexical_query`)."""
+        ranking = self.backend.lexical(self.lexical_query(query, alternatives), limit, filters)
+        return self._rows(ranking)
 
     def dense_query(self, query: str) -> str:
         """Restore diacritics on a query typed without them, expand abbreviations."""
@@ -231,15 +186,16 @@ class Searcher:
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def dense_ranking(
-        self, vector: np.ndarray, allowed: np.ndarray | None, limit: int
+        self, vector: np.ndarray, filters: Filters, limit: int
     ) -> list[tuple[int, float]]:
         """Passage similarity fused with its best sentence's (`Settings.sentence_weight`):
         candidates are the nearest passages and the passages of the nearest sentences."""
-        passages = dict(self.dense.search(vector, limit, allowed))
+        passages = dict(self._rows(self.backend.dense(vector, limit, filters)))
         weight = self.settings.sentence_weight
         if weight <= 0 or self.sentences is None:
             return sorted(passages.items(), key=lambda item: (-item[1], item[0]))
-        best = self.sentences.search(vector, self.settings.sentence_candidates, allowed)
+        documents = None if filters == NO_FILTERS else self.matching_documents(filters)
+        best = self.sentences.search(vector, self.settings.sentence_candidates, documents)
         scored = []
         for row in passages.keys() | best.keys():
             passage = passages.get(row)
@@ -267,16 +223,18 @@ class Searcher:
             raise QueryError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
         if k < 1:
             raise QueryError("k must be at least 1")
-        allowed = self.allowed_rows(filters or Filters())
+        filters = filters or NO_FILTERS
+        if filters != NO_FILTERS:
+            self.matching_documents(filters)  # unknown ids, bad dates: a QueryError here
         limit = max(self.settings.candidates, 3 * k)
         alternatives = self.expander.alternatives(self.restored(query))
         vector = None
         rankings = []
         if mode in ("bm25", "hybrid"):
-            rankings.append(self.bm25_ranking(query, allowed, limit, alternatives))
+            rankings.append(self.bm25_ranking(query, filters, limit, alternatives))
         if mode in ("dense", "hybrid"):
             vector = self.query_vector(query, alternatives)
-            rankings.append(self.dense_ranking(vector, allowed, limit))
+            rankings.append(self.dense_ranking(vector, filters, limit))
         weights = (1 - self.settings.dense_weight, self.settings.dense_weight)
         if len(rankings) == 1:
             fused = rankings[0]

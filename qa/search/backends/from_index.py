@@ -2,27 +2,40 @@
 backend from the folder's documents, chunks, terms and vectors as `qa.index.store` wrote them
 (one `upsert` per document; no text is segmented or embedded again).
 
-The manifest entry (absent = local): `"backend": {"name": "milvus", "uri": "index/default/
-milvus.db" | "http://host:19530", "collection": "qa_default", "dim": 384, "bm25": {…}}`,
-written from `MilvusBackend.manifest_entry()`.
+The manifest entry (absent = local): `"backend": {"name": "milvus", "uri": "/abs/path/
+index/default.milvus.db" | "http://host:19530", "collection": "qa_default", "dim": 384,
+"bm25": {…}, "documents": {doc id: signature}, …}`, written by `qa.search.backends.publish`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from qa.index.store import TERMS, chunk_from_row, document_meta, load_vectors, read_jsonl
+from qa.models import Chunk, DocumentMeta
 from qa.search.backends.local import LocalBackend
 from qa.search.backends.protocol import ChunkTerms, SearchBackend
 
 
-def fill_from_index(backend: SearchBackend, index_dir: Path) -> int:
-    """Upsert every document of `index_dir` into `backend`; return the passages written."""
-    documents = {
-        r["meta"]["doc_id"]: document_meta(r) for r in read_jsonl(index_dir / "documents.jsonl")
-    }
+@dataclass(frozen=True)
+class DocumentPassages:
+    """One document as a backend's `upsert` takes it."""
+
+    meta: DocumentMeta
+    chunks: list[Chunk]
+    terms: list[ChunkTerms]
+    vectors: np.ndarray
+
+
+def documents_in(index_dir: Path) -> Iterator[DocumentPassages]:
+    """Every document of an index folder with its row-aligned passages, terms and vectors."""
+    documents = [document_meta(r) for r in read_jsonl(index_dir / "documents.jsonl")]
     chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
     terms = [
         ChunkTerms(tuple(t["terms"]), tuple(t["folded"])) for t in read_jsonl(index_dir / TERMS)
@@ -33,10 +46,20 @@ def fill_from_index(backend: SearchBackend, index_dir: Path) -> int:
     rows: dict[str, list[int]] = defaultdict(list)
     for row, chunk in enumerate(chunks):
         rows[chunk.doc_id].append(row)
-    for doc_id, meta in documents.items():
-        mine = rows.get(doc_id, [])
-        backend.upsert(meta, [chunks[r] for r in mine], [terms[r] for r in mine], vectors[mine])
-    return len(chunks)
+    for meta in documents:
+        mine = rows.get(meta.doc_id, [])
+        yield DocumentPassages(
+            meta, [chunks[r] for r in mine], [terms[r] for r in mine], vectors[mine]
+        )
+
+
+def fill_from_index(backend: SearchBackend, index_dir: Path) -> int:
+    """Upsert every document of `index_dir` into `backend`; return the passages written."""
+    written = 0
+    for doc in documents_in(index_dir):
+        backend.upsert(doc.meta, doc.chunks, doc.terms, doc.vectors)
+        written += len(doc.chunks)
+    return written
 
 
 def open_backend(index_dir: Path, manifest: dict[str, Any]) -> SearchBackend:
@@ -48,7 +71,7 @@ def open_backend(index_dir: Path, manifest: dict[str, Any]) -> SearchBackend:
     if entry["name"] == "local":
         return LocalBackend.from_index(index_dir, k1, b, int(settings.get("hnsw_above", 50_000)))
     if entry["name"] == "milvus":
-        from qa.search.backends.milvus import MilvusBackend
+        from qa.search.backends.milvus import open_milvus
 
-        return MilvusBackend.from_manifest(entry)
+        return open_milvus(entry)
     raise ValueError(f"index at {index_dir} names an unknown backend {entry['name']!r}")

@@ -143,6 +143,8 @@ class LocalBackend:
         scores = query.folded_weight * folded.scores(list(query.folded))
         if query.accented:
             scores = accented.scores(list(query.accented)) + scores
+        if query.expansion and query.expansion_weight > 0:
+            scores = scores + query.expansion_weight * accented.scores(list(query.expansion))
         allowed = self.allowed_rows(filters)
         if allowed is not None:
             mask = np.zeros(len(scores), dtype=bool)
@@ -159,9 +161,11 @@ class LocalBackend:
         return [(ids[r], s) for r, s in index.search(vector, k, self.allowed_rows(filters))]
 
     def stats(self) -> dict[str, Any]:
+        dense = self._dense
         return {
             "backend": "local",
             "index": str(self._index_dir) if self._index_dir else None,
             "documents": len(self.documents),
             "chunks": len(self._rows.chunk_ids),
+            "dense_index": None if dense is None else ("hnsw" if dense.is_hnsw else "flat"),
         }

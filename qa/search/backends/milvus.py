@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pymilvus import DataType, Function, FunctionType, MilvusClient
+from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 
+from qa.errors import BackendError
 from qa.models import Chunk, DocumentMeta
 from qa.search.backends.protocol import (
     NO_FILTERS,
@@ -61,7 +62,6 @@ def client_uri(uri: str) -> str:
     path = Path(uri).expanduser().resolve()
     if path.suffix != ".db":
         raise ValueError(f"a Milvus Lite URI is a file ending in .db, got {uri!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     return str(path)
 
 
@@ -159,6 +159,8 @@ class MilvusBackend:
             raise ValueError(f"collection names are letters, digits, _: got {collection!r}")
         self.uri, self.collection, self.dim = client_uri(uri), collection, dim
         self.k1, self.b = k1, b
+        if not is_server_uri(self.uri):
+            Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
         self.client = MilvusClient(uri=self.uri, token=token)
         if not self.client.has_collection(collection):
             self._create()
@@ -236,6 +238,13 @@ class MilvusBackend:
     def remove(self, doc_id: str) -> None:
         self.client.delete(self.collection, filter=f"doc_id == {quote(doc_id)}")
 
+    def clear(self) -> None:
+        """Drop every passage (the collection is made again, empty): the first sync of an
+        index into a collection starts from nothing."""
+        self.client.drop_collection(self.collection)
+        self._create()
+        self.client.load_collection(self.collection)
+
     def _search(
         self, data: list[Any], field: str, metric: str, k: int, filters: Filters
     ) -> Ranking:
@@ -255,10 +264,14 @@ class MilvusBackend:
     def lexical(self, query: LexicalQuery, k: int, filters: Filters = NO_FILTERS) -> Ranking:
         depth = max(LEXICAL_DEPTH, 3 * k)
         fused: dict[str, float] = {}
-        sides = (("accented", query.accented, 1.0), ("folded", query.folded, query.folded_weight))
+        sides = (
+            ("accented", query.accented, 1.0),
+            ("folded", query.folded, query.folded_weight),
+            ("accented", query.expansion, query.expansion_weight),
+        )
         for name, terms, weight in sides:
             text = _terms_text(terms)
-            if not text or weight == 0:
+            if not text or weight <= 0:
                 continue
             for chunk_id, score in self._search([text], f"{name}_bm25", "BM25", depth, filters):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * score
@@ -308,3 +321,18 @@ class MilvusBackend:
 
     def close(self) -> None:
         self.client.close()
+
+
+def open_milvus(entry: dict[str, Any], token: str = "") -> MilvusBackend:
+    """The backend a manifest entry names, or BackendError with the reason in one line
+    (server down, a URI Milvus refuses, a collection made for another vector size)."""
+    try:
+        return MilvusBackend.from_manifest(entry, token)
+    except (MilvusException, ValueError, OSError) as exc:
+        raise BackendError(f"Milvus at {entry.get('uri')!r}: {_reason(exc)}") from exc
+
+
+def _reason(exc: Exception) -> str:
+    """A pymilvus error as one short line (its messages span lines and repeat the code)."""
+    text = getattr(exc, "message", "") or str(exc)
+    return " ".join(text.split())[:300]

@@ -56,15 +56,20 @@ class ChunkTerms:
 
 @dataclass(frozen=True)
 class LexicalQuery:
-    """score = BM25(accented terms) + folded_weight × BM25(folded terms).
+    """score = BM25(accented) + folded_weight × BM25(folded) + expansion_weight ×
+    BM25(expansion), the last over accented terms too.
 
     A query typed without diacritics has no accented terms and folded weight 1; one typed
     with them still counts folded terms a little, since OCR text lost its diacritics.
+    `expansion` holds the register alternatives (`bắp` → also `ngô`), accented only: folded
+    `lợn` is `lon`, which is also `lớn` (big).
     """
 
     accented: tuple[str, ...] = ()
     folded: tuple[str, ...] = ()
     folded_weight: float = 1.0
+    expansion: tuple[str, ...] = ()
+    expansion_weight: float = 0.0
 
 
 @runtime_checkable
