@@ -25,15 +25,12 @@ class Settings:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     rrf_k: int = 60
-    fusion: str = (
-        "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split (qa.evaluation.tune)
-    )
-    dense_weight: float = (
-        0.5  # dense share in fusion; chosen by CV on the tune split (qa.evaluation.tune)
-    )
+    fusion: str = "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split
+    dense_weight: float = 0.5  # dense share in fusion; chosen by CV (qa.evaluation.tune)
     candidates: int = 50
     sentence_weight: float = 0.3  # best sentence's share of a passage's dense score
     sentence_candidates: int = 200  # nearest sentences whose passages join the dense candidates
+    folded_weight: float = 0.3  # BM25 on folded terms for accented queries (OCR lost accents)
     register_weight: float = 0.7  # BM25 weight of register alternatives (`bắp` → `ngô`)
     register_dense_weight: float = 0.5  # expanded query's share of the query vector
     hnsw_above: int = 50_000

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from conftest import BuiltIndex
 
 PER_DOCUMENT = 20
-FOLDED_WEIGHT = 0.3
+FOLDED_WEIGHT = Settings().folded_weight
 QUERIES = [
     "tiến độ KCN Hải Long",
     "tien do khu cong nghiep Hai Long",

@@ -43,7 +43,6 @@ from qa.text.normalize import fold_diacritics
 
 log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "hybrid")
-FOLDED_WEIGHT = 0.3  # folded terms still count for accented queries (OCR text lost diacritics)
 
 
 def clean_query(query: str) -> str:
@@ -157,7 +156,7 @@ class Searcher:
         """Accented terms plus folded ones (only folded ones for a query typed without
         diacritics: `hai long` must not be read as one guess of its accents), and register
         alternatives at `Settings.register_weight`."""
-        lexical = lexical_query(query, self.segmenter, FOLDED_WEIGHT)
+        lexical = lexical_query(query, self.segmenter, self.settings.folded_weight)
         if not alternatives or self.settings.register_weight <= 0:
             return lexical
         expansion = tuple(self.segmenter.terms(" ; ".join(alternatives)))
