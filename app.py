@@ -20,7 +20,7 @@ from qa.answer.llm import LLMConfig
 from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
 from qa.errors import QAError, QueryError
 from qa.models import Hit
-from qa.page.index_panel import ensure_searcher
+from qa.page.index_panel import BACKEND_TOKEN, ensure_searcher
 from qa.page.sidebar import MODES, sidebar
 from qa.page.support import (
     EXAMPLES,
@@ -55,7 +55,7 @@ ALLOW_REBUILD = os.environ.get("QA_ALLOW_REBUILD", "").lower() in ("1", "true", 
 @st.cache_resource(show_spinner=False)
 def load_searcher(index_dir: str) -> Searcher:
     """The loaded index, once per process; the embedder is warmed so no question waits for it."""
-    searcher = Searcher(Path(index_dir))
+    searcher = Searcher(Path(index_dir), backend_token=BACKEND_TOKEN)
     ask_question(searcher, "tiến độ KCN Hải Long?", k=3)
     return searcher
 

@@ -13,6 +13,8 @@ DEFAULT_EMBEDDER = "e5-small"
 DEFAULT_INDEX = Path("index/default")
 DEFAULT_CORPUS = Path("corpus")
 MAX_QUERY_CHARS = 2000
+# a Milvus server's token (`user:password` or an API key): read by the faces, never stored
+MILVUS_TOKEN_ENV = "QA_MILVUS_TOKEN"
 
 
 @dataclass(frozen=True)

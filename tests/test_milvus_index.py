@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pymilvus
 import pytest
 from helpers import CountingEmbedder
 
@@ -14,7 +15,7 @@ import qa.index.build
 import qa.search.searcher
 from qa.cli.main import main
 from qa.index.store import read_manifest
-from qa.search.backends.milvus import open_milvus
+from qa.search.backends.milvus import MilvusBackend, open_milvus
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 DOCUMENTS = ("001_aee8520f9b3d1a4c.txt", "002_a6a4f491796d81bf.txt", "004_75266ca73367f016.txt")
@@ -125,3 +126,42 @@ def test_searching_a_milvus_index_whose_server_is_down_is_one_line(
         code, out, err = _run(capsys, command, "Hải Long", "--index", str(index))
         assert code != 0 and out == "", command
         assert err.startswith("error: Milvus at 'http://127.0.0.1:9'") and err.count("\n") == 1
+
+
+def test_a_milvus_servers_token_comes_from_the_environment_and_is_never_written(
+    corpus: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tokens: list[str] = []
+
+    class Client:  # a server that accepts the connection check
+        def __init__(self, uri: str, token: str = "") -> None:
+            tokens.append(token)
+
+        def close(self) -> None:
+            pass
+
+    def refuse(entry: dict[str, object], token: str = "") -> MilvusBackend:
+        tokens.append(token)
+        raise ValueError("authentication failed")
+
+    monkeypatch.setattr(pymilvus, "MilvusClient", Client)
+    monkeypatch.setattr(MilvusBackend, "from_manifest", staticmethod(refuse))
+    monkeypatch.setenv("QA_MILVUS_TOKEN", "root:Milvus")
+    index = tmp_path / "index"
+    code, _, err = _run(
+        capsys, "index", "--corpus", str(corpus), "--index", str(index), "--quiet",
+        "--backend", "milvus", "--uri", "http://milvus.example:19530",
+    )  # fmt: skip
+    assert code != 0 and "authentication failed" in err and not index.exists()
+    assert tokens == ["root:Milvus", "root:Milvus"]  # the check, then the sync
+
+    assert _run(capsys, "index", "--corpus", str(corpus), "--index", str(index), "--quiet")[0] == 0
+    manifest = read_manifest(index)
+    manifest["backend"] = {"name": "milvus", "uri": "http://milvus.example:19530"}
+    (index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    code, _, err = _run(capsys, "search", "Hải Long", "--index", str(index))
+    assert code != 0 and "authentication failed" in err and tokens[-1] == "root:Milvus"
+    assert not any("root:Milvus" in p.read_text("utf-8") for p in index.glob("*.json"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer.abstention import DEFAULT_MODEL
-from qa.cli.options import add_settings_option, settings_from_args
+from qa.cli.options import add_settings_option, backend_token, settings_from_args
 from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER, DEFAULT_INDEX
 from qa.errors import ConfigError
 from qa.evaluation.run import (
@@ -208,7 +208,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from qa.search.searcher import Searcher
 
     embedder = load_embedder(args.embedder) if args.embedder else None
-    searcher = Searcher(args.index, embedder=embedder, settings=settings)
+    searcher = Searcher(
+        args.index, embedder=embedder, settings=settings, backend_token=backend_token()
+    )
     if args.corpus is not None and args.corpus.is_dir():
         check_corpus(searcher.index_dir, searcher.manifest, args.corpus)
     if args.fit_abstention is not None:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from qa.cli.options import (
     add_index_options,
     add_ocr_option,
+    backend_token,
     out,
     settings_from_args,
     settings_with_ocr,
@@ -57,7 +58,9 @@ def _searcher(args: argparse.Namespace) -> Any:
     from qa.index.freshness import check_corpus
     from qa.search.searcher import Searcher
 
-    searcher = Searcher(args.index, settings=settings_from_args(args))
+    searcher = Searcher(
+        args.index, settings=settings_from_args(args), backend_token=backend_token()
+    )
     corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
     check_corpus(searcher.index_dir, searcher.manifest, corpus)
     failed = sorted(searcher.manifest.get("failed", {}))
@@ -135,7 +138,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     corpus = args.corpus or DEFAULT_CORPUS
     settings = settings_with_ocr(args)
     target = target_for(
-        args.index, args.backend, args.uri, args.collection, settings.bm25_k1, settings.bm25_b
+        args.index,
+        args.backend,
+        args.uri,
+        args.collection,
+        settings.bm25_k1,
+        settings.bm25_b,
+        backend_token(),
     )
     report = build_index(
         corpus, args.index, args.embedder, settings, not args.quiet, publisher=target

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from qa.config import DEFAULT_INDEX, Settings
+from qa.config import DEFAULT_INDEX, MILVUS_TOKEN_ENV, Settings
 
 
 def add_settings_option(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +26,11 @@ def settings_from_args(args: argparse.Namespace) -> Settings | None:
     """The settings named by `--settings`, or None for the defaults."""
     path = getattr(args, "settings", None)
     return Settings.from_toml(path) if path else None
+
+
+def backend_token() -> str:
+    """`QA_MILVUS_TOKEN`, for an index kept on a Milvus server that wants credentials."""
+    return os.environ.get(MILVUS_TOKEN_ENV, "")
 
 
 def out(text: str = "", stream: TextIO | None = None) -> None:

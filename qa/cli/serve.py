@@ -10,7 +10,7 @@ import logging
 import os
 from pathlib import Path
 
-from qa.cli.options import add_index_options, settings_from_args
+from qa.cli.options import add_index_options, backend_token, settings_from_args
 from qa.config import DEFAULT_CORPUS
 from qa.errors import ConfigError
 
@@ -61,7 +61,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConfigError(f"--port must be 1–65535, got {args.port}")
     if args.max_concurrent < 1:
         raise ConfigError("--max-concurrent must be at least 1")
-    searcher = Searcher(args.index, settings=settings_from_args(args))
+    searcher = Searcher(
+        args.index, settings=settings_from_args(args), backend_token=backend_token()
+    )
     corpus = args.corpus or Path(searcher.manifest.get("corpus", DEFAULT_CORPUS))
     check_corpus(searcher.index_dir, searcher.manifest, corpus)
     searcher.embedder  # noqa: B018 - load the model before the first request, not during it

@@ -11,6 +11,7 @@ lock says the same). The rebuild button is shown only where the face allows it
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from qa.config import DEFAULT_EMBEDDER
+from qa.config import DEFAULT_EMBEDDER, MILVUS_TOKEN_ENV
 from qa.errors import IndexMissing, IndexStale, QAError
 from qa.index.build import build_index
 from qa.index.freshness import check_corpus
@@ -30,6 +31,7 @@ from qa.search.searcher import Searcher
 log = logging.getLogger(__name__)
 _BUILD_LOCK = threading.Lock()
 BUILD_RUNNING = "Một lần xây dựng chỉ mục khác đang chạy; chưa bắt đầu lần mới."
+BACKEND_TOKEN = os.environ.get(MILVUS_TOKEN_ENV, "")  # read once, as `qa` reads it
 
 
 def embedder_id(index_dir: Path) -> str:
@@ -74,7 +76,9 @@ def rebuild_index(
             embedder_id(index_dir),
             progress=False,
             on_progress=on_progress,
-            publisher=target_for(index_dir, None, None, None),  # a Milvus index stays one
+            publisher=target_for(
+                index_dir, None, None, None, token=BACKEND_TOKEN
+            ),  # a Milvus index stays one
         )
     finally:
         _BUILD_LOCK.release()

@@ -71,6 +71,7 @@ class Searcher:
         embedder: Embedder | None = None,
         settings: Settings | None = None,
         backend: SearchBackend | None = None,
+        backend_token: str = "",
     ) -> None:
         self.index_dir = index_dir
         self.manifest = read_manifest(index_dir)
@@ -93,7 +94,7 @@ class Searcher:
             restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
             lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
             register = json.loads((index_dir / REGISTER).read_text(encoding="utf-8"))
-            self.backend = backend or open_backend(index_dir, self.manifest)
+            self.backend = backend or open_backend(index_dir, self.manifest, backend_token)
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise IndexStale(
                 f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"

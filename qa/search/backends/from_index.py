@@ -62,9 +62,10 @@ def fill_from_index(backend: SearchBackend, index_dir: Path) -> int:
     return written
 
 
-def open_backend(index_dir: Path, manifest: dict[str, Any]) -> SearchBackend:
+def open_backend(index_dir: Path, manifest: dict[str, Any], token: str = "") -> SearchBackend:
     """The backend an index folder's manifest names, with the build's BM25 settings;
-    Milvus is imported only when named, so the local default never loads pymilvus."""
+    Milvus is imported only when named, so the local default never loads pymilvus.
+    `token` authenticates to a Milvus server (never stored in the manifest)."""
     entry = manifest.get("backend") or {"name": "local"}
     settings = manifest.get("settings", {})
     k1, b = float(settings.get("bm25_k1", 1.2)), float(settings.get("bm25_b", 0.75))
@@ -73,5 +74,5 @@ def open_backend(index_dir: Path, manifest: dict[str, Any]) -> SearchBackend:
     if entry["name"] == "milvus":
         from qa.search.backends.milvus import open_milvus
 
-        return open_milvus(entry)
+        return open_milvus(entry, token)
     raise ValueError(f"index at {index_dir} names an unknown backend {entry['name']!r}")

@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,7 @@ class MilvusTarget:
     collection: str
     k1: float = 1.2
     b: float = 0.75
+    token: str = field(default="", repr=False)  # a server's credentials, never written
 
     def check(self, index_dir: Path) -> None:
         """Fail before the build's work: a URI that is neither a server nor a `.db` file,
@@ -81,7 +82,7 @@ class MilvusTarget:
             )
         if is_server_uri(uri):
             try:
-                MilvusClient(uri=uri).close()
+                MilvusClient(uri=uri, token=self.token).close()
             except MilvusException as exc:
                 raise BackendError(f"Milvus at {self.uri}: {exc.message}") from exc
 
@@ -93,7 +94,9 @@ class MilvusTarget:
 
         dim = int(load_vectors(folder, mmap=True).shape[1])
         entry = {"name": "milvus", "uri": client_uri(self.uri), "collection": self.collection}
-        backend = open_milvus({**entry, "dim": dim, "bm25": {"k1": self.k1, "b": self.b}})
+        backend = open_milvus(
+            {**entry, "dim": dim, "bm25": {"k1": self.k1, "b": self.b}}, self.token
+        )
         try:
             return sync(backend, folder, previous.get("backend") or {})
         except MilvusException as exc:
@@ -147,6 +150,7 @@ def target_for(
     collection: str | None,
     k1: float = 1.2,
     b: float = 0.75,
+    token: str = "",
 ) -> MilvusTarget | None:
     """`--backend/--uri/--collection` as a publish target (None: local files only). With none
     of them, what the index's manifest names is kept, so a plain `qa index` (or the page's
@@ -158,7 +162,7 @@ def target_for(
             named = {}
         if named.get("name") != "milvus":
             return None
-        return MilvusTarget(named["uri"], named["collection"], k1, b)
+        return MilvusTarget(named["uri"], named["collection"], k1, b, token)
     backend = backend or "local"
     if backend not in BACKENDS:
         raise ConfigError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
@@ -168,4 +172,4 @@ def target_for(
         return None
     if not uri:
         raise ConfigError("--backend milvus needs --uri (a .db file, or http://host:19530)")
-    return MilvusTarget(uri, collection or default_collection(index_dir), k1, b)
+    return MilvusTarget(uri, collection or default_collection(index_dir), k1, b, token)
