@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer import ABSTAIN_TEXT, compose_answer
+from qa.config import Settings
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.segment import Segmenter
 
@@ -176,3 +177,14 @@ def test_a_question_the_passages_do_not_share_words_with_is_never_answered(
     assert off_topic.abstained and off_topic.confidence == 0.0
     on_topic = compose_answer("tiến độ KCN Hải Long", HITS, segmenter, model=sure)  # type: ignore[arg-type]
     assert not on_topic.abstained and on_topic.confidence == pytest.approx(0.99)
+
+
+def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
+    first = _hit(1, "x", "2024-01", "Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp.")
+    second = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")
+    question, sure = "kim ngạch xuất khẩu bao nhiêu", _Sure()
+    both = compose_answer(question, [first, second], segmenter, model=sure)  # type: ignore[arg-type]
+    assert [c.doc_id for c in both.citations] == ["y"]
+    one_passage = Settings().updated({"answer_passages_read": 1})
+    only_first = compose_answer(question, [first, second], segmenter, one_passage, sure)  # type: ignore[arg-type]
+    assert only_first.abstained  # the one passage read does not speak of exports
