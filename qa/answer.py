@@ -254,12 +254,15 @@ def compose_answer(
     segmenter: Segmenter,
     settings: Settings | None = None,
     model: AbstentionModel | None = None,
+    alternatives: tuple[str, ...] = (),
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
     the abstention model's probability is below `settings.abstain_below`, or when the best
-    sentence covers less than `settings.min_coverage` of the question's weighted terms."""
+    sentence covers less than `settings.min_coverage` of the question's weighted terms.
+    `alternatives`: the documents' words for the user's (`qa.register`), weighed
+    `settings.answer_register_weight`."""
     settings = settings or Settings()
-    asked = analyse(question, segmenter)
+    asked = analyse(question, segmenter, alternatives, settings.answer_register_weight)
     judge = SentenceJudge(asked, segmenter)
     candidates = sorted(
         (_best_line(asked, judge, s, settings) for s in _sentences(hits, judge, settings)),

@@ -35,7 +35,11 @@ def ask(
     """Answer `question` from the `k` best passages; with `llm`, let a model phrase it."""
     query = searcher.prepare_query(question)  # a long question is cut to its key words
     hits = searcher.search(query.text, k, mode, filters)
-    extractive = compose_answer(question, hits, searcher.segmenter, settings or searcher.settings)
+    alternatives = searcher.expander.alternatives(searcher.restored(query.text))
+    settings = settings or searcher.settings
+    extractive = compose_answer(
+        question, hits, searcher.segmenter, settings, alternatives=alternatives
+    )
     if query.notice:
         extractive = replace(extractive, notice=query.notice)
     if llm is None:

@@ -49,6 +49,7 @@ class Settings:
     answer_list_line_words: int = 80  # `gồm những gì`: the whole enumeration…
     answer_list_line_clauses: int = 12  # …of up to this many clauses
     answer_rank_bonus: float = 0.15  # ÷ passage rank: the search's order breaks near ties
+    answer_register_weight: float = 1.0  # a register alternative vs. a word of the question
     answer_number_missing_factor: float = 0.5  # `bao nhiêu` answered by a line with no figure
     answer_kind_bonus: float = 0.15  # the line has what the kind asks (a figure, date, body…)
     answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
