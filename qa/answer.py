@@ -193,11 +193,13 @@ def _best_line(
 
 
 def _features(
-    asked: Question, best: _Candidate, hits: list[Hit], judge: SentenceJudge
+    asked: Question, candidates: list[_Candidate], hits: list[Hit], judge: SentenceJudge
 ) -> dict[str, float]:
-    """The evidence features the abstention model reads (see `qa.abstention.FEATURES`)."""
-    top = hits[0]
-    return {
+    """The evidence features the abstention model reads (see `qa.abstention.FEATURES`);
+    `sentence_similarity` only when the search gave sentence cosines (dense modes)."""
+    best, top = candidates[0], hits[0]
+    other = next((c.score for c in candidates[1:] if c.quote != best.quote), 0.0)
+    features = {
         "sentence_coverage": best.sentence_coverage,
         "line_coverage": best.line_coverage,
         "has_keys": float(bool(asked.keys)),
@@ -205,7 +207,13 @@ def _features(
         "period_agrees": float(best.agrees),
         "passage_coverage": judge.coverage(top.chunk.text, _context(top)),
         "rank_prior": 1.0 / best.hit.rank,
+        "margin": best.score - other,
     }
+    text = best.hit.chunk.text
+    cosines = [m.score for m in best.hit.sentences if text[m.start : m.end].strip() == best.quote]
+    if cosines:
+        features["sentence_similarity"] = cosines[0]
+    return features
 
 
 def _words(text: str) -> list[str]:
@@ -270,7 +278,7 @@ def compose_answer(
     )
     if not candidates:
         return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)
-    features = _features(asked, candidates[0], hits, judge)
+    features = _features(asked, candidates, hits, judge)
     model = model or load_model(settings.abstention_model)
     # the model ranks answers; it cannot vouch for one whose sentence shares almost no word
     # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term

@@ -6,7 +6,7 @@ import pytest
 
 from qa.answer import ABSTAIN_TEXT, compose_answer
 from qa.config import Settings
-from qa.models import Chunk, DocumentMeta, Hit
+from qa.models import Chunk, DocumentMeta, Hit, SentenceMatch
 from qa.segment import Segmenter
 
 
@@ -188,3 +188,20 @@ def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
     one_passage = Settings().updated({"answer_passages_read": 1})
     only_first = compose_answer(question, [first, second], segmenter, one_passage, sure)  # type: ignore[arg-type]
     assert only_first.abstained  # the one passage read does not speak of exports
+
+
+def test_features_carry_the_margin_and_the_quoted_sentences_cosine(segmenter: Segmenter) -> None:
+    answering = "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%."
+    text = f"{answering} Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp."
+    chunk = Chunk("x:0", "x", text, 0, len(text), "I")
+    meta = DocumentMeta("x", "Báo cáo", "2024-01", "báo cáo", "UBND", "x.txt")
+    end = len(answering)
+    cosines = (SentenceMatch(0, end, 0.91), SentenceMatch(end + 1, len(text), 0.84))
+    hit = Hit(1, 1.0, chunk, meta, (), None, cosines)
+    clear = compose_answer("kim ngạch xuất khẩu bao nhiêu", [hit], segmenter)
+    assert clear.features["sentence_similarity"] == pytest.approx(0.91)
+    twice = f"{answering} Kim ngạch xuất khẩu đạt 170 triệu USD, tăng 11%."
+    rival = Chunk("y:0", "y", twice, 0, len(twice), "I")
+    close = compose_answer("kim ngạch xuất khẩu bao nhiêu", [Hit(1, 1.0, rival, meta)], segmenter)
+    assert "sentence_similarity" not in close.features  # BM25 alone: no sentence cosines
+    assert clear.features["margin"] > close.features["margin"] >= 0.0

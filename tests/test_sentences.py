@@ -57,3 +57,16 @@ def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
     found = index.search(query, limit=10, allowed_chunks=None)
     assert set(found) == {0, 1} and found[0] == max(found.values())
     assert set(index.search(query, limit=10, allowed_chunks=np.array([1]))) == {1}
+
+
+def test_every_sentence_of_a_chunk_gets_its_cosine(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    write_sentences(tmp_path, embed_sentences(CHUNKS, embedder, {}, 8, False), hnsw_above=1000)
+    index = SentenceIndex.load(tmp_path, len(CHUNKS))
+    query = embedder.embed_queries(["khu công nghiệp Hải Long đã khởi công chưa"])[0]
+    matches = index.matches(query, 0)
+    assert [TEXT[m.start : m.end][:14] for m in matches] == [
+        "Tổng sản phẩm ", "Thu ngân sách ", "Khu công nghiệ",
+    ]  # fmt: skip
+    assert max(matches, key=lambda m: m.score) == index.best(query, 0)
+    assert matches[2].score > matches[0].score
