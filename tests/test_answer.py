@@ -205,3 +205,24 @@ def test_features_carry_the_margin_and_the_quoted_sentences_cosine(segmenter: Se
     close = compose_answer("kim ngạch xuất khẩu bao nhiêu", [Hit(1, 1.0, rival, meta)], segmenter)
     assert "sentence_similarity" not in close.features  # BM25 alone: no sentence cosines
     assert clear.features["margin"] > close.features["margin"] >= 0.0
+
+
+def test_register_alternatives_bring_the_documents_words_to_the_answer(
+    segmenter: Segmenter,
+) -> None:
+    text = (
+        "Đến nay, toàn tỉnh có 300 trường học các cấp đạt chuẩn quốc gia. Năm học 2023-2024, "
+        "tỉnh có 106 trường THCS, 39 trường THPT và 8 trung tâm giáo dục nghề nghiệp."
+    )
+    hits = [_hit(1, "r", "2023-09", text)]
+    question, sure = "tỉnh có mấy trường cấp 3", _Sure()
+    plain = compose_answer(question, hits, segmenter, model=sure)  # type: ignore[arg-type]
+    assert "39 trường THPT" not in plain.text
+    expanded = compose_answer(
+        question,
+        hits,
+        segmenter,
+        model=sure,
+        alternatives=("trung học phổ thông",),  # type: ignore[arg-type]
+    )
+    assert "39 trường THPT" in expanded.text
