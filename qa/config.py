@@ -37,10 +37,31 @@ class Settings:
     register_dense_weight: float = 0.5  # expanded query's share of the query vector
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.35  # on the abstention model's probability (eval/README.md)
+    abstain_below: float = 0.45  # on the abstention model's probability (eval/README.md)
     min_coverage: float = 0.3  # below this share of the question's terms: never an answer
     abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
     query_max_words: int = 32  # longer queries keep their first 32 distinct content words
+    # The answer composer (qa/answer/compose.py); chosen on the tune split (eval/README.md)
+    answer_passages_read: int = 5  # top passages whose sentences can answer
+    answer_sentences_cut: int = 12  # only the best sentences are cut into clause windows
+    answer_max_line_words: int = 40  # an answer line is a clause window of at most this many
+    answer_window_clauses: int = 8  # clauses per window (`Thu … 5.120 tỷ đồng, tăng 8,3%`)
+    answer_list_line_words: int = 80  # `gồm những gì`: the whole enumeration…
+    answer_list_line_clauses: int = 12  # …of up to this many clauses
+    answer_rank_bonus: float = 0.15  # ÷ passage rank: the search's order breaks near ties
+    answer_register_weight: float = 1.0  # a register alternative vs. a word of the question
+    answer_number_missing_factor: float = 0.5  # `bao nhiêu` answered by a line with no figure
+    answer_kind_bonus: float = 0.15  # the line has what the kind asks (a figure, date, body…)
+    answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
+    answer_ocr_penalty: float = 0.5  # per share of invalid syllables left after repair
+    answer_word_penalty: float = 0.003  # per word of the line: shorter wins ties (lists: longer)
+    answer_novelty_weight: float = 0.3  # a line must say what the question did not (`Năm 2022`)
+    answer_novel_words: int = 5  # new words for full novelty credit
+    answer_plan_doc_bonus: float = 0.1  # a target is best read in the plan that sets it
+    answer_period_penalty: float = 0.15  # a figure for another year or period than asked
+    answer_second_line_floor: float = 0.9  # a second line needs this share of the best score
+    answer_timeline_lines: int = 3  # status: at most one line per document date, this many
+    answer_timeline_floor: float = 0.75  # share of the best score a timeline line needs
     llm_deadline_seconds: float = 20.0  # whole LLM call (connect, send, read), not per read
     build_wait_seconds: float = 10.0  # how long a build waits for another build of its index
     # Size guard per file, checked before reading (README "Corpus"). The largest seed report is

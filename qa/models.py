@@ -124,6 +124,7 @@ class Hit:
     doc: DocumentMeta
     terms: tuple[str, ...] = ()  # query terms found in the passage, for highlighting
     sentence: SentenceMatch | None = None  # closest sentence to the question (dense modes)
+    sentences: tuple[SentenceMatch, ...] = ()  # all its sentences' cosines (dense modes)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.compose import ABSTAIN_TEXT, compose_answer
+from qa.config import Settings
 from qa.index.segment import Segmenter
-from qa.models import Chunk, DocumentMeta, Hit
+from qa.models import Chunk, DocumentMeta, Hit, SentenceMatch
 
 
 def _hit(rank: int, doc_id: str, date: str, text: str) -> Hit:
@@ -176,3 +177,52 @@ def test_a_question_the_passages_do_not_share_words_with_is_never_answered(
     assert off_topic.abstained and off_topic.confidence == 0.0
     on_topic = compose_answer("tiến độ KCN Hải Long", HITS, segmenter, model=sure)  # type: ignore[arg-type]
     assert not on_topic.abstained and on_topic.confidence == pytest.approx(0.99)
+
+
+def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
+    first = _hit(1, "x", "2024-01", "Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp.")
+    second = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")
+    question, sure = "kim ngạch xuất khẩu bao nhiêu", _Sure()
+    both = compose_answer(question, [first, second], segmenter, model=sure)  # type: ignore[arg-type]
+    assert [c.doc_id for c in both.citations] == ["y"]
+    one_passage = Settings().updated({"answer_passages_read": 1})
+    only_first = compose_answer(question, [first, second], segmenter, one_passage, sure)  # type: ignore[arg-type]
+    assert only_first.abstained  # the one passage read does not speak of exports
+
+
+def test_features_carry_the_margin_and_the_quoted_sentences_cosine(segmenter: Segmenter) -> None:
+    answering = "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%."
+    text = f"{answering} Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp."
+    chunk = Chunk("x:0", "x", text, 0, len(text), "I")
+    meta = DocumentMeta("x", "Báo cáo", "2024-01", "báo cáo", "UBND", "x.txt")
+    end = len(answering)
+    cosines = (SentenceMatch(0, end, 0.91), SentenceMatch(end + 1, len(text), 0.84))
+    hit = Hit(1, 1.0, chunk, meta, (), None, cosines)
+    clear = compose_answer("kim ngạch xuất khẩu bao nhiêu", [hit], segmenter)
+    assert clear.features["sentence_similarity"] == pytest.approx(0.91)
+    twice = f"{answering} Kim ngạch xuất khẩu đạt 170 triệu USD, tăng 11%."
+    rival = Chunk("y:0", "y", twice, 0, len(twice), "I")
+    close = compose_answer("kim ngạch xuất khẩu bao nhiêu", [Hit(1, 1.0, rival, meta)], segmenter)
+    assert "sentence_similarity" not in close.features  # BM25 alone: no sentence cosines
+    assert clear.features["margin"] > close.features["margin"] >= 0.0
+
+
+def test_register_alternatives_bring_the_documents_words_to_the_answer(
+    segmenter: Segmenter,
+) -> None:
+    text = (
+        "Đến nay, toàn tỉnh có 300 trường học các cấp đạt chuẩn quốc gia. Năm học 2023-2024, "
+        "tỉnh có 106 trường THCS, 39 trường THPT và 8 trung tâm giáo dục nghề nghiệp."
+    )
+    hits = [_hit(1, "r", "2023-09", text)]
+    question, sure = "tỉnh có mấy trường cấp 3", _Sure()
+    plain = compose_answer(question, hits, segmenter, model=sure)  # type: ignore[arg-type]
+    assert "39 trường THPT" not in plain.text
+    expanded = compose_answer(
+        question,
+        hits,
+        segmenter,
+        model=sure,
+        alternatives=("trung học phổ thông",),  # type: ignore[arg-type]
+    )
+    assert "39 trường THPT" in expanded.text

@@ -88,3 +88,29 @@ def test_text_that_lost_diacritics_counts_less(segmenter: Segmenter) -> None:
     clean = judge.coverage("sản lượng thủy sản ước đạt 21,9 nghìn tấn")
     damaged = judge.coverage("sản lượng thủy sản ước đạt 21,9 nghìn tân")
     assert damaged < clean == pytest.approx(1.0)
+
+
+def test_spoken_units_percent_and_money(segmenter: Segmenter) -> None:
+    percent = SentenceJudge(analyse("bao nhiêu phần trăm dân tập thể dục", segmenter), segmenter)
+    assert percent.gives_number("số người tập luyện thể dục thể thao thường xuyên ước đạt 36%")
+    assert not percent.gives_number("thu hút 12.450 người tham gia tập luyện")
+    money = SentenceJudge(analyse("mua thuốc hết tổng cộng bao nhiêu tiền", segmenter), segmenter)
+    assert money.gives_number("102 gói thầu mua sắm thuốc (với tổng giá trị 1.020,7 tỷ đồng)")
+    assert not money.gives_number("đấu thầu 102 gói thầu mua sắm thuốc, hóa chất, vật tư y tế")
+
+
+def test_an_abbreviated_long_form_matches_inside_a_sentence(segmenter: Segmenter) -> None:
+    judge = SentenceJudge(analyse("Tổng giá trị sản xuất ước đạt bao nhiêu", segmenter), segmenter)
+    sentence = "Tổng giá trị sản xuất ước đạt 141.336 tỷ đồng, tăng 7% so với cùng kỳ năm 2022"
+    assert judge.coverage(sentence) == pytest.approx(1.0)
+
+
+def test_register_alternatives_stand_in_for_the_users_words(segmenter: Segmenter) -> None:
+    question, sentence = "tỉnh có mấy trường cấp 3", "toàn tỉnh có 106 trường THCS, 39 trường THPT"
+    plain = SentenceJudge(analyse(question, segmenter), segmenter)
+    expanded = analyse(question, segmenter, ("trung học phổ thông",), 1.0)
+    assert expanded.alternatives == {"thpt": 1.0}  # compared in the documents' short form
+    helped = SentenceJudge(expanded, segmenter)
+    assert plain.coverage(sentence) < helped.coverage(sentence) <= 1.0
+    unrelated = "Tổ chức Kỳ thi chọn học sinh giỏi cấp tỉnh lớp 12"
+    assert helped.coverage(unrelated) == pytest.approx(plain.coverage(unrelated))

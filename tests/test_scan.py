@@ -1,4 +1,4 @@
-"""qa/scan: which pages need OCR, Tesseract on rendered Vietnamese pages, the OCR cache, and
+"""qa/ingest/scan: which pages need OCR, Tesseract on rendered Vietnamese pages, the OCR cache, and
 one-line errors for the broken files a scan folder can hold."""
 
 from __future__ import annotations

@@ -54,3 +54,17 @@ def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
     assert set(found) == {0, 1} and found[0] == max(found.values())
     assert set(index.search(query, limit=10, documents={"b"})) == {1}
     assert index.search(query, limit=10, documents=set()) == {}
+
+
+def test_every_sentence_of_a_chunk_gets_its_cosine(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    built = embed_sentences(CHUNKS, embedder, {}, batch=8, progress=False)
+    write_sentence_files(tmp_path, built.spans, built.vectors, hnsw_above=1000)
+    index = SentenceIndex.load(tmp_path, [c.doc_id for c in CHUNKS])
+    query = embedder.embed_queries(["khu công nghiệp Hải Long đã khởi công chưa"])[0]
+    matches = index.matches(query, 0)
+    assert [TEXT[m.start : m.end][:14] for m in matches] == [
+        "Tổng sản phẩm ", "Thu ngân sách ", "Khu công nghiệ",
+    ]  # fmt: skip
+    assert max(matches, key=lambda m: m.score) == index.best(query, 0)
+    assert matches[2].score > matches[0].score

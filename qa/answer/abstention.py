@@ -28,6 +28,8 @@ FEATURES = (
     "period_agrees",  # the evidence is for the asked year and period
     "passage_coverage",  # question terms in the top passage as a whole
     "rank_prior",  # 1 / rank of the passage holding the answer
+    "margin",  # composer score of the best line minus the best line of another sentence
+    "sentence_similarity",  # cosine of the quoted sentence's vector to the question's
 )  # names/codes the evidence misses and OCR damage act inside the coverages and the choice
 DEFAULT_MODEL = DATA_DIR / "abstention.json"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.abstention import FEATURES, AbstentionModel
-from qa.answer.compose import compose_answer
+from qa.answer.ask import ask
 from qa.evaluation.answer_stats import ReliabilityBin, expected_calibration_error, reliability_bins
 from qa.evaluation.answers import AskResult, answer_correct
 from qa.evaluation.gold import load_gold
@@ -49,13 +49,13 @@ def neutral_model() -> AbstentionModel:
 def collect(
     searcher: Searcher, gold_path: Path, split: str = "tune"
 ) -> tuple[list[dict[str, float]], list[AskResult]]:
-    """Features and results (right or not) of every question of `split`, never abstaining."""
+    """Features and results (right or not) of every question of `split`, never abstaining:
+    through `ask`, as `qa ask` and `qa eval` answer them."""
     never = replace(searcher.settings, abstain_below=-1.0)
     model = neutral_model()
     features, results = [], []
     for item in (i for i in load_gold(gold_path) if i.split == split):
-        hits = searcher.search(item.question, 5, "hybrid")
-        answer = compose_answer(item.question, hits, searcher.segmenter, never, model)
+        answer = ask(searcher, item.question, k=5, mode="hybrid", settings=never, model=model)
         features.append(dict(answer.features))
         right = item.answer is not None and answer_correct(item.answer, answer)
         cited = len(answer.citations)

@@ -16,6 +16,7 @@ from qa.config import Settings
 from qa.text.numbers import unsupported_numbers
 
 if TYPE_CHECKING:
+    from qa.answer.abstention import AbstentionModel
     from qa.answer.llm import LLMConfig
     from qa.search.searcher import Filters, Searcher
 
@@ -31,11 +32,15 @@ def ask(
     filters: Filters | None = None,
     settings: Settings | None = None,
     llm: LLMConfig | None = None,
+    model: AbstentionModel | None = None,
 ) -> Answer:
-    """Answer `question` from the `k` best passages; with `llm`, let a model phrase it."""
+    """Answer `question` from the `k` best passages; with `llm`, let a model phrase it.
+    `model`: the abstention model (default: `settings.abstention_model`)."""
     query = searcher.prepare_query(question)  # a long question is cut to its key words
     hits = searcher.search(query.text, k, mode, filters)
-    extractive = compose_answer(question, hits, searcher.segmenter, settings or searcher.settings)
+    alternatives = searcher.expander.alternatives(searcher.restored(query.text))
+    settings = settings or searcher.settings
+    extractive = compose_answer(question, hits, searcher.segmenter, settings, model, alternatives)
     if query.notice:
         extractive = replace(extractive, notice=query.notice)
     if llm is None:

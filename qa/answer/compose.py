@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qa.answer.abstention import AbstentionModel, load_model
-from qa.answer.clauses import MAX_WINDOW_CLAUSES, invalid_counts, split_clauses, windows
+from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
 from qa.answer.periods import Period, evidence_period, neighbour
 from qa.answer.question import Prepared, Question, SentenceJudge, analyse
@@ -27,21 +27,6 @@ from qa.text.normalize import fold_diacritics
 from qa.text.numbers import numbers
 
 ABSTAIN_TEXT = "Không tìm thấy thông tin đủ tin cậy trong tài liệu."
-PASSAGES_READ = 5
-SENTENCES_CUT = 12  # only the best sentences are cut into clause windows
-MAX_LINE_WORDS = 40
-LIST_LINE_WORDS = 80
-LIST_LINE_CLAUSES = 12  # `gồm những gì`: the whole enumeration
-NUMBER_MISSING_FACTOR = 0.5  # a `bao nhiêu` question answered by a line without the figure
-KIND_BONUS = 0.15
-URGING_PENALTY = 0.2  # `chỉ đạo đẩy nhanh…` does not say how far a project has got
-OCR_PENALTY = 0.5  # per share of invalid syllables left after repair
-WORD_PENALTY = 0.003  # per word of the answer line: shorter lines win ties (lists: longer)
-NOVELTY_WEIGHT = 0.3  # a line must say something the question did not (`Năm 2022` is no answer)
-NOVEL_WORDS = 5  # new words for full novelty credit
-PLAN_DOC_BONUS = 0.1  # a target is best read in the resolution or plan that sets it
-PERIOD_PENALTY = 0.15  # a figure for another year or period than the one asked
-TIMELINE_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -128,10 +113,12 @@ def _context(hit: Hit) -> str:
     return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section}"
 
 
-def _sentences(hits: list[Hit], judge: SentenceJudge) -> list[tuple[float, Hit, str, Prepared]]:
+def _sentences(
+    hits: list[Hit], judge: SentenceJudge, settings: Settings
+) -> list[tuple[float, Hit, str, Prepared]]:
     """(coverage, hit, sentence, prepared context) of the top passages, best first."""
     found = []
-    for hit in hits[:PASSAGES_READ]:
+    for hit in hits[: settings.answer_passages_read]:
         text = hit.chunk.text
         context = judge.prepare(_context(hit))
         for start, end in sentence_spans(text):
@@ -140,18 +127,21 @@ def _sentences(hits: list[Hit], judge: SentenceJudge) -> list[tuple[float, Hit, 
                 continue
             coverage = judge.coverage_of([judge.prepare(quote), context], quote)
             found.append((coverage, hit, quote, context))
-    found.sort(key=lambda item: -item[0] - 0.15 / item[1].rank)
-    return found[:SENTENCES_CUT]
+    found.sort(key=lambda item: -item[0] - settings.answer_rank_bonus / item[1].rank)
+    return found[: settings.answer_sentences_cut]
 
 
 def _best_line(
     asked: Question,
     judge: SentenceJudge,
     sentence: tuple[float, Hit, str, Prepared],
+    settings: Settings,
 ) -> _Candidate:
     """The clause window of a sentence that answers best, scored with its sentence."""
     coverage, hit, quote, context = sentence
-    limit = LIST_LINE_WORDS if asked.kind == "list" else MAX_LINE_WORDS
+    is_list = asked.kind == "list"
+    limit = settings.answer_list_line_words if is_list else settings.answer_max_line_words
+    most = settings.answer_list_line_clauses if is_list else settings.answer_window_clauses
     wants_number = asked.wants_number or asked.kind == "number"
     asked_words = set(_words(asked.text))
     asked_numbers = set(numbers(asked.text))
@@ -160,9 +150,7 @@ def _best_line(
     around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     best: tuple[float, str, float, bool] | None = None
-    for window in windows(
-        quote, clauses, limit, LIST_LINE_CLAUSES if asked.kind == "list" else MAX_WINDOW_CLAUSES
-    ):
+    for window in windows(quote, clauses, limit, most):
         line = quote[window.start : window.end]
         own = judge.coverage_from([*parts[window.first : window.last + 1], around], line)
         # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
@@ -171,18 +159,18 @@ def _best_line(
         new_figure = any(n not in asked_numbers for n in numbers(line))
         gives = wants_number and new_figure and judge.gives_number(line)
         if wants_number and not gives:
-            line_coverage *= NUMBER_MISSING_FACTOR
+            line_coverage *= settings.answer_number_missing_factor
         kind_match = fulfils(asked.kind, line, gives)
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
         novel = sum(1 for w in _words(line) if w not in asked_words)
         score = (
             line_coverage
-            + NOVELTY_WEIGHT * min(1.0, novel / NOVEL_WORDS)
-            + KIND_BONUS * kind_match
-            - URGING_PENALTY * (asked.kind == "status" and urges(line))
-            - OCR_PENALTY * damage
-            - WORD_PENALTY * len(line.split()) * (-1 if asked.kind == "list" else 1)
+            + settings.answer_novelty_weight * min(1.0, novel / settings.answer_novel_words)
+            + settings.answer_kind_bonus * kind_match
+            - settings.answer_urging_penalty * (asked.kind == "status" and urges(line))
+            - settings.answer_ocr_penalty * damage
+            - settings.answer_word_penalty * len(line.split()) * (-1 if is_list else 1)
         )
         if best is None or score > best[0]:
             best = (score, line, line_coverage, kind_match)
@@ -194,9 +182,9 @@ def _best_line(
     score = (
         0.5 * coverage
         + 0.5 * line_score
-        + 0.15 / hit.rank
-        + PLAN_DOC_BONUS * (asked.kind == "plan" and plan_document(hit.doc.kind))
-        - PERIOD_PENALTY * (not agrees)
+        + settings.answer_rank_bonus / hit.rank
+        + settings.answer_plan_doc_bonus * (asked.kind == "plan" and plan_document(hit.doc.kind))
+        - settings.answer_period_penalty * (not agrees)
     )
     key = frozenset(fold_diacritics(line).lower().split())
     return _Candidate(
@@ -205,11 +193,13 @@ def _best_line(
 
 
 def _features(
-    asked: Question, best: _Candidate, hits: list[Hit], judge: SentenceJudge
+    asked: Question, candidates: list[_Candidate], hits: list[Hit], judge: SentenceJudge
 ) -> dict[str, float]:
-    """The evidence features the abstention model reads (see `qa.answer.abstention.FEATURES`)."""
-    top = hits[0]
-    return {
+    """The evidence features the abstention model reads (see `qa.answer.abstention.FEATURES`);
+    `sentence_similarity` only when the search gave sentence cosines (dense modes)."""
+    best, top = candidates[0], hits[0]
+    other = next((c.score for c in candidates[1:] if c.quote != best.quote), 0.0)
+    features = {
         "sentence_coverage": best.sentence_coverage,
         "line_coverage": best.line_coverage,
         "has_keys": float(bool(asked.keys)),
@@ -217,7 +207,13 @@ def _features(
         "period_agrees": float(best.agrees),
         "passage_coverage": judge.coverage(top.chunk.text, _context(top)),
         "rank_prior": 1.0 / best.hit.rank,
+        "margin": best.score - other,
     }
+    text = best.hit.chunk.text
+    cosines = [m.score for m in best.hit.sentences if text[m.start : m.end].strip() == best.quote]
+    if cosines:
+        features["sentence_similarity"] = cosines[0]
+    return features
 
 
 def _words(text: str) -> list[str]:
@@ -229,13 +225,14 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / max(1, len(a | b)) > 0.6
 
 
-def _chosen(asked: Question, candidates: list[_Candidate]) -> list[_Candidate]:
+def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -> list[_Candidate]:
     """Status: the best line of each document date (a timeline); otherwise the best line,
     plus a second one when it is nearly as good and says something else."""
     best = candidates[0]
     chosen = [best]
-    lines = TIMELINE_LINES if asked.kind == "status" else 2
-    floor = 0.75 if asked.kind == "status" else 0.9
+    status = asked.kind == "status"
+    lines = settings.answer_timeline_lines if status else 2
+    floor = settings.answer_timeline_floor if status else settings.answer_second_line_floor
     for candidate in candidates[1:]:
         if len(chosen) == lines or candidate.score < floor * best.score:
             break
@@ -265,20 +262,23 @@ def compose_answer(
     segmenter: Segmenter,
     settings: Settings | None = None,
     model: AbstentionModel | None = None,
+    alternatives: tuple[str, ...] = (),
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
     the abstention model's probability is below `settings.abstain_below`, or when the best
-    sentence covers less than `settings.min_coverage` of the question's weighted terms."""
+    sentence covers less than `settings.min_coverage` of the question's weighted terms.
+    `alternatives`: the documents' words for the user's (`qa.search.register`), weighed
+    `settings.answer_register_weight`."""
     settings = settings or Settings()
-    asked = analyse(question, segmenter)
+    asked = analyse(question, segmenter, alternatives, settings.answer_register_weight)
     judge = SentenceJudge(asked, segmenter)
     candidates = sorted(
-        (_best_line(asked, judge, sentence) for sentence in _sentences(hits, judge)),
+        (_best_line(asked, judge, s, settings) for s in _sentences(hits, judge, settings)),
         key=lambda c: -c.score,
     )
     if not candidates:
         return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)
-    features = _features(asked, candidates[0], hits, judge)
+    features = _features(asked, candidates, hits, judge)
     model = model or load_model(settings.abstention_model)
     # the model ranks answers; it cannot vouch for one whose sentence shares almost no word
     # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
@@ -287,7 +287,7 @@ def compose_answer(
     confidence = model.probability(features) if covered else 0.0
     if confidence < settings.abstain_below:
         return Answer(question, (), True, (), tuple(hits), confidence, None, asked.kind, features)
-    chosen = _chosen(asked, candidates)
+    chosen = _chosen(asked, candidates, settings)
     timeline = len({c.hit.doc.date for c in chosen}) > 1  # the newest is the last line
     citations, lines = [], []
     for n, candidate in enumerate(chosen, start=1):

@@ -29,6 +29,7 @@ MISSING_KEY_FACTOR = 0.5  # per name or figure of the question that the evidence
 UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
+    "phần trăm", "tiền",
 )  # fmt: skip
 _ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
@@ -45,7 +46,16 @@ _KINDS = (
     ("list", _ASKS_LIST),
 )
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
-UNIT_SYNONYMS = {"người": ("người", "lao động", "công dân", "học sinh"), "ha": ("ha", "héc-ta")}
+UNIT_SYNONYMS = {
+    "người": ("người", "lao động", "công dân", "học sinh"),
+    "ha": ("ha", "héc-ta"),
+    "phần trăm": ("%", "phần trăm"),  # `bao nhiêu phần trăm` is answered by `đạt 36%`
+    "tiền": tuple(
+        f"{scale}{currency}"
+        for scale in ("", "nghìn ", "triệu ", "tỷ ")
+        for currency in ("đồng", "usd")
+    ),  # `bao nhiêu tiền`: `1.020,7 tỷ đồng`
+}
 
 
 Prepared = tuple[str, str]  # canonical lower-case text and its folded form
@@ -73,6 +83,7 @@ class Question:
     months: tuple[int, ...] = ()  # `tháng 3/2024` → 3: the month the evidence must be about
     wants_number: bool = False  # `bao nhiêu`, `tỷ lệ`: a figure answers it, whatever the kind
     period: Period = field(default_factory=Period)  # `9 tháng năm 2023`: the figure's period
+    alternatives: dict[str, float] = field(default_factory=dict)  # `bắp` → {"ngô": 0.5}
 
 
 def question_kind(question: str) -> str:
@@ -94,8 +105,15 @@ def _asks(pattern: re.Pattern[str], question: str) -> bool:
     return bool(re.search(fold_diacritics(pattern.pattern), lowered))
 
 
-def analyse(question: str, segmenter: Segmenter) -> Question:
-    """Kind, weighted key terms and the asked unit of `question`."""
+def analyse(
+    question: str,
+    segmenter: Segmenter,
+    alternatives: Sequence[str] = (),
+    alternative_weight: float = 0.0,
+) -> Question:
+    """Kind, weighted key terms and the asked unit of `question`; `alternatives` are the
+    documents' words for the user's (`công ty` → `doanh nghiệp`, from `qa.search.register`), each
+    weighing `alternative_weight` × a plain term of the question."""
     terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
     words = re.findall(r"[^\W_]+", segmenter.canonical_text(question))
@@ -121,6 +139,11 @@ def analyse(question: str, segmenter: Segmenter) -> Question:
         asked_months(question),
         asks_number(question),
         period_of(question),
+        {
+            segmenter.canonical_text(phrase).lower().strip(): alternative_weight
+            for phrase in alternatives
+            if alternative_weight > 0
+        },
     )
 
 
@@ -178,7 +201,7 @@ class SentenceJudge:
         self.segmenter = segmenter
         self._patterns = {
             phrase: (_phrase_re(phrase), _phrase_re(fold_diacritics(phrase)))
-            for phrase in (*question.terms, *question.keys)
+            for phrase in (*question.terms, *question.keys, *question.alternatives)
         }
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
         units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
@@ -200,7 +223,8 @@ class SentenceJudge:
 
         The plain text rides along: a long form swallowed by a longer one (`chỉ số cải cách
         hành chính` → `PAR`) still shows its own words (`chỉ số`)."""
-        canonical = self.segmenter.canonical_text(text).lower()
+        # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
+        canonical = " ".join(self.segmenter.canonical_text(text).lower().split())
         plain = normalize_tone_marks(text).lower()
         both = f"{canonical}\n{plain}"
         return both, fold_diacritics(both)
@@ -212,17 +236,21 @@ class SentenceJudge:
 
     def credits(self, part: Prepared) -> Credits:
         """What one prepared part holds of the question: reused by every window over it."""
-        phrases = {p: self._credit(p, *part) for p in (*self.question.terms, *self.question.keys)}
+        phrases = {p: self._credit(p, *part) for p in self._patterns}
         months = frozenset(m for m in self.question.months if _mentions_month(part[1], m))
         return Credits(phrases, months)
 
     def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
-        """`coverage_of` from the parts' credits."""
+        """`coverage_of` from the parts' credits. A register alternative found stands in for
+        user's words the sentence lacks (`có mấy trường cấp 3` ↔ `39 trường THPT`): it adds
+        its weight, and the share is capped at 1."""
         total = sum(self.question.terms.values()) or 1.0
+        weights = (*self.question.terms.items(), *self.question.alternatives.items())
         found = sum(
             weight * max((part.phrases[phrase] for part in parts), default=0.0)
-            for phrase, weight in self.question.terms.items()
+            for phrase, weight in weights
         )
+        found = min(found, total)
         missing = sum(
             1 for key in self.question.keys if not any(part.phrases[key] for part in parts)
         )

@@ -150,13 +150,18 @@ class SentenceIndex:
 
     def best(self, query: np.ndarray, chunk_row: int) -> SentenceMatch | None:
         """The chunk's sentence most similar to the query vector (None: no sentence)."""
+        return max(self.matches(query, chunk_row), key=lambda m: m.score, default=None)
+
+    def matches(self, query: np.ndarray, chunk_row: int) -> tuple[SentenceMatch, ...]:
+        """Every embedded sentence of the chunk with its cosine to the query vector, in text
+        order: the answer composer weighs `số bác sĩ/vạn dân đạt 13,5` against its neighbours
+        for `mấy thầy thuốc` with them (one dot product per sentence, no embedding)."""
         first, last = int(self._first[chunk_row]), int(self._first[chunk_row + 1])
-        if first == last:
-            return None
         sims = self.vectors[first:last] @ query
-        best = int(np.argmax(sims))
-        _, start, end = self.spans[first + best].tolist()
-        return SentenceMatch(start, end, float(sims[best]))
+        return tuple(
+            SentenceMatch(start, end, float(sim))
+            for (_, start, end), sim in zip(self.spans[first:last].tolist(), sims, strict=True)
+        )
 
     def search(
         self, query: np.ndarray, limit: int, documents: Collection[str] | None = None

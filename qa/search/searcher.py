@@ -24,7 +24,7 @@ from qa.index.store import (
     read_jsonl,
     read_manifest,
 )
-from qa.models import Chunk, DocumentMeta, Hit
+from qa.models import Chunk, DocumentMeta, Hit, SentenceMatch
 from qa.search.backends.from_index import open_backend
 from qa.search.backends.protocol import (
     NO_FILTERS,
@@ -256,18 +256,19 @@ class Searcher:
     def _hits(
         self, query: str, ranking: list[tuple[int, float]], k: int, vector: np.ndarray | None
     ) -> list[Hit]:
-        """Hits with highlight terms and, when a query vector exists, the passage's sentence
-        closest to the question."""
+        """Hits with highlight terms and, when a query vector exists, the cosine of each of
+        the passage's sentences to the question (the closest one apart)."""
         words = query_words(query, self.segmenter)
         hits = []
         for rank, (row, score) in enumerate(ranking[:k], start=1):
             chunk = self.chunks[row]
             folded = fold_diacritics(chunk.text).lower()
             terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
-            sentence = None
+            matches: tuple[SentenceMatch, ...] = ()
             if vector is not None and self.sentences is not None:
-                sentence = self.sentences.best(vector, row)
-            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms, sentence))
+                matches = self.sentences.matches(vector, row)
+            sentence = max(matches, key=lambda m: m.score, default=None)
+            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms, sentence, matches))
         return hits
 
 
