@@ -226,3 +226,26 @@ def test_register_alternatives_bring_the_documents_words_to_the_answer(
         alternatives=("trung học phổ thông",),  # type: ignore[arg-type]
     )
     assert "39 trường THPT" in expanded.text
+
+
+def test_a_section_path_holding_the_question_does_not_make_any_clause_an_answer(
+    segmenter: Segmenter,
+) -> None:
+    section = "Phần thứ nhất › I. PHÁT TRIỂN KINH TẾ › 4. Thương mại, ngân hàng, thu chi ngân sách"
+    meta = DocumentMeta(
+        "r9", "Tình hình kinh tế - xã hội 9 tháng năm 2023", "2023-09", "báo cáo", "", ""
+    )
+    texts = (
+        "Thanh tra, giám sát, phòng chống, ngăn ngừa vi phạm pháp luật trong lĩnh vực ngân hàng; "
+        "triển khai cơ cấu lại các tổ chức tín dụng.",
+        "Tổng thu ngân sách nhà nước 9 tháng ước thực hiện 17.064,7 tỷ đồng, đạt 81,3% dự toán, "
+        "bằng 85,3% cùng kỳ.",
+    )
+    hits = [
+        Hit(rank, 1.0 / rank, Chunk(f"r9:{rank}", "r9", text, 0, len(text), section), meta)
+        for rank, text in enumerate(texts, start=1)
+    ]
+    answer = compose_answer("thu ngân sách năm 2023", hits, segmenter)
+    assert not answer.abstained
+    assert "17.064,7 tỷ đồng" in answer.lines[0].text
+    assert answer.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "  # part of the year

@@ -114,3 +114,18 @@ def test_register_alternatives_stand_in_for_the_users_words(segmenter: Segmenter
     assert plain.coverage(sentence) < helped.coverage(sentence) <= 1.0
     unrelated = "Tổ chức Kỳ thi chọn học sinh giỏi cấp tỉnh lớp 12"
     assert helped.coverage(unrelated) == pytest.approx(plain.coverage(unrelated))
+
+
+def test_an_indicator_asked_for_a_period_wants_its_figure(segmenter: Segmenter) -> None:
+    asked = analyse("thu ngân sách năm 2023", segmenter)
+    assert asked.kind == "number" and asked.wants_number
+    assert analyse("sản lượng thủy sản tháng 01 năm 2024", segmenter).wants_number
+    assert not analyse("thu ngân sách", segmenter).wants_number  # no period: a topic
+    assert analyse("mục tiêu thu ngân sách năm 2024", segmenter).kind == "plan"
+
+
+def test_codes_dates_and_years_are_no_figure(segmenter: Segmenter) -> None:
+    judge = SentenceJudge(analyse("thu ngân sách năm 2023 bao nhiêu", segmenter), segmenter)
+    assert not judge.gives_number("thực hiện Quyết định số 552/QĐ-UBND ngày 22/3/2023")
+    assert not judge.gives_number("đẩy mạnh thu ngân sách nhà nước năm 2023")
+    assert judge.gives_number("ước thực hiện 17.064,7 tỷ đồng, đạt 81,3% dự toán")

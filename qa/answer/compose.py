@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
-from qa.answer.periods import Period, evidence_period, neighbour
+from qa.answer.periods import Period, evidence_period, neighbour, part_of_year
 from qa.answer.question import Prepared, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_spans
@@ -125,10 +125,14 @@ def _sentences(
             quote = text[start:end].strip()
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
-            coverage = judge.coverage_of([judge.prepare(quote), context], quote)
-            found.append((coverage, hit, quote, context))
-    found.sort(key=lambda item: -item[0] - settings.answer_rank_bonus / item[1].rank)
-    return found[: settings.answer_sentences_cut]
+            own = judge.prepare(quote)
+            coverage = judge.coverage_of([own, context], quote)
+            # a section path can hold every word of the question (`… thu chi ngân sách`):
+            # which sentences are cut into lines also asks what each one says by itself
+            alone = judge.coverage_of([own], quote)
+            found.append((coverage, hit, quote, context, alone))
+    found.sort(key=lambda i: -0.5 * (i[0] + i[4]) - settings.answer_rank_bonus / i[1].rank)
+    return [item[:4] for item in found[: settings.answer_sentences_cut]]
 
 
 def _best_line(
@@ -152,7 +156,10 @@ def _best_line(
     best: tuple[float, str, float, bool] | None = None
     for window in windows(quote, clauses, limit, most):
         line = quote[window.start : window.end]
-        own = judge.coverage_from([*parts[window.first : window.last + 1], around], line)
+        mine = parts[window.first : window.last + 1]
+        # the section path may hold the question's words; the line itself should hold some too
+        own = 0.75 * judge.coverage_from([*mine, around], line)
+        own += 0.25 * judge.coverage_from(mine, line)
         # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
         scoped = judge.coverage_from([*parts[: window.last + 1], around], line)
         line_coverage = 0.5 * (own + scoped)
@@ -246,9 +253,10 @@ def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -
 
 def _lead(asked: Question, candidate: _Candidate) -> str:
     """`Tài liệu chỉ có số liệu 9 tháng năm 2023: ` when the figure is for a neighbouring
-    period; `… số liệu thực hiện …` when a target was asked and only actual figures exist."""
+    period or only part of the asked year; `… số liệu thực hiện …` when a target was asked
+    and only actual figures exist."""
     label = candidate.found.label()
-    if not candidate.agrees and label:
+    if label and (not candidate.agrees or part_of_year(asked.period, candidate.found)):
         return f"Tài liệu chỉ có số liệu {label}: "
     plan_words = candidate.found.plan or fulfils("plan", candidate.line, False)
     if asked.kind == "plan" and not plan_words and not plan_document(candidate.hit.doc.kind):

@@ -94,5 +94,19 @@ def neighbour(asked: Period, found: Period) -> bool:
     return asked.span is not None and found.span is not None and asked.span != found.span
 
 
+def part_of_year(asked: Period, found: Period) -> bool:
+    """The question names a year only and the figure covers part of it: worth saying, not
+    a mismatch (`thu ngân sách năm 2023` answered from the 9-month report).
+
+    >>> part_of_year(period_of("thu ngân sách năm 2023"), period_of("9 tháng năm 2023"))
+    True
+    >>> part_of_year(period_of("GRDP 9 tháng năm 2023"), period_of("9 tháng năm 2023"))
+    False
+    """
+    if asked.span is not None or found.span in (None, "cả năm"):
+        return False
+    return bool(asked.years) and bool(found.years) and found.years <= asked.years
+
+
 def _quarter(text: str) -> int:
     return _ROMAN.get(text) or int(text)

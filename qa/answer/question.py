@@ -32,6 +32,12 @@ UNITS = (
     "phần trăm", "tiền",
 )  # fmt: skip
 _ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
+# an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
+_INDICATOR = re.compile(
+    r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
+    r"|giá trị sản xuất|tổng mức|dư nợ|vốn|grdp|tốc độ tăng|chỉ số|năng suất|diện tích)\b"
+)
+_PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
 _ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
@@ -93,8 +99,10 @@ def question_kind(question: str) -> str:
 
 
 def asks_number(question: str) -> bool:
-    """`bao nhiêu`, `mấy`, `tỷ lệ`, … anywhere in the question."""
-    return _asks(_ASKS_NUMBER, question)
+    """`bao nhiêu`, `mấy`, `tỷ lệ`, … anywhere in the question, or an indicator asked for a
+    period (`thu ngân sách năm 2023`, `sản lượng thủy sản tháng 01/2024`)."""
+    indicator = _asks(_INDICATOR, question.strip()) and _asks(_PERIOD_NAMED, question)
+    return indicator or _asks(_ASKS_NUMBER, question)
 
 
 def _asks(pattern: re.Pattern[str], question: str) -> bool:
@@ -129,6 +137,8 @@ def analyse(
         else:
             weights.setdefault(phrase, 1.0)
     kind = question_kind(question)
+    if kind == "fact" and asks_number(question):
+        kind = "number"
     return Question(
         question,
         kind,
@@ -282,10 +292,15 @@ class SentenceJudge:
         """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
         if self._unit is not None:
             return bool(self._unit.search(fold_diacritics(sentence.lower())))
-        return any(ch.isdecimal() for ch in sentence)
+        return any(ch.isdecimal() for ch in _NOT_QUANTITIES.sub(" ", sentence))
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# numbers that answer no `bao nhiêu`: codes (`552/QĐ-UBND`), dates, years, list marks
+_NOT_QUANTITIES = re.compile(
+    r"\d+/[^\W\d_][\w-]*|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/(?:19|20)\d\d"
+    r"|(?<![\d.,])(?:19|20)\d\d(?![\d.,%])|^\s*\(?\d{1,2}[).]"
+)
 
 
 def _mentions_month(folded: str, month: int) -> bool:
