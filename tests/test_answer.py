@@ -190,7 +190,7 @@ def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
     assert only_first.abstained  # the one passage read does not speak of exports
 
 
-def test_features_carry_the_margin_and_the_quoted_sentences_cosine(segmenter: Segmenter) -> None:
+def test_features_carry_the_margin_and_the_quoted_sentences_z_cosine(segmenter: Segmenter) -> None:
     answering = "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%."
     text = f"{answering} Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp."
     chunk = Chunk("x:0", "x", text, 0, len(text), "I")
@@ -199,7 +199,7 @@ def test_features_carry_the_margin_and_the_quoted_sentences_cosine(segmenter: Se
     cosines = (SentenceMatch(0, end, 0.91), SentenceMatch(end + 1, len(text), 0.84))
     hit = Hit(1, 1.0, chunk, meta, (), None, cosines)
     clear = compose_answer("kim ngạch xuất khẩu bao nhiêu", [hit], segmenter)
-    assert clear.features["sentence_similarity"] == pytest.approx(0.91)
+    assert clear.features["sentence_similarity"] == pytest.approx(1.0)  # (0.91 − 0.875) / 0.035
     twice = f"{answering} Kim ngạch xuất khẩu đạt 170 triệu USD, tăng 11%."
     rival = Chunk("y:0", "y", twice, 0, len(twice), "I")
     close = compose_answer("kim ngạch xuất khẩu bao nhiêu", [Hit(1, 1.0, rival, meta)], segmenter)

@@ -29,7 +29,8 @@ FEATURES = (
     "passage_coverage",  # question terms in the top passage as a whole
     "rank_prior",  # 1 / rank of the passage holding the answer
     "margin",  # composer score of the best line minus the best line of another sentence
-    "sentence_similarity",  # cosine of the quoted sentence's vector to the question's
+    "sentence_similarity",  # the quoted sentence's cosine to the question, z-scored over the
+    # sentences of the passages read (scale-free: e5 cosines sit near 0.9, others lower)
 )  # names/codes the evidence misses and OCR damage act inside the coverages and the choice
 DEFAULT_MODEL = DATA_DIR / "abstention.json"
 

@@ -10,6 +10,7 @@ one asked is said to be so. Whether to answer at all is decided by `qa.answer.ab
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -203,7 +204,8 @@ def _features(
     asked: Question, candidates: list[_Candidate], hits: list[Hit], judge: SentenceJudge
 ) -> dict[str, float]:
     """The evidence features the abstention model reads (see `qa.answer.abstention.FEATURES`);
-    `sentence_similarity` only when the search gave sentence cosines (dense modes)."""
+    `sentence_similarity` only when the search gave sentence cosines (dense modes): the quoted
+    sentence's cosine in standard deviations above the mean of the passages' sentences."""
     best, top = candidates[0], hits[0]
     other = next((c.score for c in candidates[1:] if c.quote != best.quote), 0.0)
     features = {
@@ -217,9 +219,12 @@ def _features(
         "margin": best.score - other,
     }
     text = best.hit.chunk.text
-    cosines = [m.score for m in best.hit.sentences if text[m.start : m.end].strip() == best.quote]
-    if cosines:
-        features["sentence_similarity"] = cosines[0]
+    quoted = [m.score for m in best.hit.sentences if text[m.start : m.end].strip() == best.quote]
+    cosines = [m.score for hit in hits for m in hit.sentences]
+    if quoted and len(cosines) > 1:
+        # standardised within the question: cosine levels differ between embedders
+        spread = statistics.pstdev(cosines) or 1.0
+        features["sentence_similarity"] = (quoted[0] - statistics.fmean(cosines)) / spread
     return features
 
 
