@@ -18,7 +18,6 @@ from qa.config import Settings
 from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.search.query_limits import LimitedQuery
-from qa.search.register import Register, RegisterExpander
 
 REPLY = {"text": ""}
 
@@ -124,13 +123,12 @@ class _Searcher:
 
     settings = Settings()
     segmenter = Segmenter()
-    expander = RegisterExpander(Register(()), segmenter)
 
     def prepare_query(self, query: str) -> LimitedQuery:
         return LimitedQuery(query)
 
-    def restored(self, query: str) -> str:
-        return query
+    def alternatives(self, query: str) -> tuple[str, ...]:
+        return ()
 
     def search(self, query: str, k: int, mode: str, filters: object) -> list[Hit]:
         return list(_extractive(BUDGET, query).hits)

@@ -38,7 +38,7 @@ def ask(
     `model`: the abstention model (default: `settings.abstention_model`)."""
     query = searcher.prepare_query(question)  # a long question is cut to its key words
     hits = searcher.search(query.text, k, mode, filters)
-    alternatives = searcher.expander.alternatives(searcher.restored(query.text))
+    alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
     extractive = compose_answer(question, hits, searcher.segmenter, settings, model, alternatives)
     if query.notice:

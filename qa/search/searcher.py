@@ -153,6 +153,11 @@ class Searcher:
             return self.restorer.restore(query)
         return query
 
+    def alternatives(self, query: str) -> tuple[str, ...]:
+        """The documents' phrasings of the query's everyday words (`bắp` → `ngô`): what the
+        search adds at a lower weight and the answer composer credits."""
+        return self.expander.alternatives(self.restored(query))
+
     def lexical_query(self, query: str, alternatives: tuple[str, ...] = ()) -> LexicalQuery:
         """Accented terms plus folded ones (only folded ones for a query typed without
         diacritics: `hai long` must not be read as one guess of its accents), and register
@@ -227,7 +232,7 @@ class Searcher:
         if filters != NO_FILTERS:
             self.matching_documents(filters)  # unknown ids, bad dates: a QueryError here
         limit = max(self.settings.candidates, 3 * k)
-        alternatives = self.expander.alternatives(self.restored(query))
+        alternatives = self.alternatives(query)
         vector = None
         rankings = []
         if mode in ("bm25", "hybrid"):

@@ -156,20 +156,6 @@ class Syllable:
         return TONE_NAMES[self.tone]
 
 
-@lru_cache(maxsize=4096)
-def _split_char(ch: str) -> tuple[str, int]:
-    """One NFC character → (character without tone mark, tone); "ệ" → ("ê", 5)."""
-    decomposed = unicodedata.normalize("NFD", ch)
-    tone = 0
-    kept: list[str] = []
-    for part in decomposed:
-        if part in _TONE_OF_MARK:
-            tone = _TONE_OF_MARK[part]
-        else:
-            kept.append(part)
-    return unicodedata.normalize("NFC", "".join(kept)), tone
-
-
 def split_tone(syllable: str) -> tuple[str, int]:
     """Strip the tone mark and say which tone it was; other diacritics and case stay.
 
@@ -186,6 +172,10 @@ def split_tone(syllable: str) -> tuple[str, int]:
         else:
             kept.append(part)
     return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+# one NFC character → (character without tone mark, tone), cached: "ệ" → ("ê", 5)
+_split_char = lru_cache(maxsize=4096)(split_tone)
 
 
 def _rhyme_codas(onset: str, medial: str, nucleus: str) -> frozenset[str] | None:
