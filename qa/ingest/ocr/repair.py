@@ -272,7 +272,10 @@ def repair_ocr(text: str, evidence: PairEvidence | None = None) -> tuple[str, Oc
                 break
             repaired += changes
             current = updated
-        _, after = count_invalid_syllables(current)
+        # cleaning a stray mark may join two letters into one word (`đ^ă` → `đă`), a split
+        # makes two syllables of one: the count covers the larger of the two texts
+        total_after, after = count_invalid_syllables(current)
+        total = max(total, total_after)
         report = OcrReport(
             syllables=total,
             invalid_before=before,
