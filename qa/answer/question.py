@@ -124,7 +124,8 @@ def analyse(
     weighing `alternative_weight` × a plain term of the question."""
     terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
-    words = re.findall(r"[^\W_]+", segmenter.canonical_text(question))
+    canonical = segmenter.canonical_text(question)
+    words = re.findall(r"[^\W_]+", canonical)
     named = {w.lower() for w in words[1:] if w[:1].isupper()}
     named |= {w.lower() for w in words if w.isupper() and len(w) > 1}
     weights: dict[str, float] = {}
@@ -137,7 +138,8 @@ def analyse(
         else:
             weights.setdefault(phrase, 1.0)
     kind = question_kind(question)
-    if kind == "fact" and asks_number(question):
+    wants_number = asks_number(question)
+    if kind == "fact" and wants_number:  # `thu ngân sách năm 2023`: an indicator and a period
         kind = "number"
     return Question(
         question,
@@ -145,9 +147,9 @@ def analyse(
         weights,
         not has_diacritics(question),
         _asked_unit(question),
-        key_phrases(segmenter.canonical_text(question)),
+        key_phrases(canonical),
         asked_months(question),
-        asks_number(question),
+        wants_number,
         period_of(question),
         {
             segmenter.canonical_text(phrase).lower().strip(): alternative_weight
