@@ -68,7 +68,7 @@ from qa.evaluation.report import metrics_dict, summary_dict, write_reports
 from qa.evaluation.results import EvalReport, split_reports
 from qa.evaluation.tables import render_table, shorten, terminal_summary
 from qa.index.embed import Embedder
-from qa.index.store import read_jsonl
+from qa.index.store import DOCUMENTS, read_jsonl
 from qa.models import Chunk
 from qa.search.searcher import Searcher
 
@@ -124,7 +124,7 @@ REPORTED_SETTINGS = ("fusion", "rrf_k", "dense_weight", "candidates", "abstain_b
 def fuzzy_documents(index_dir: Path) -> set[str]:
     """Documents the index repaired from OCR damage (their evidence quotes the damage)."""
     docs = set()
-    for row in read_jsonl(index_dir / "documents.jsonl"):
+    for row in read_jsonl(index_dir / DOCUMENTS):
         ocr = row.get("ocr", {})
         if ocr.get("invalid_before", 0) or ocr.get("repaired", 0):
             docs.add(row["meta"]["doc_id"])

@@ -41,6 +41,7 @@ from qa.index.sentences import (
     previous_sentence_vectors,
 )
 from qa.index.store import (
+    CHUNKS,
     FORMAT_VERSION,
     TERMS,
     IndexContent,
@@ -154,7 +155,7 @@ def _previous(
     """
     try:
         manifest = read_manifest(index_dir)
-        rows = read_jsonl(index_dir / "chunks.jsonl")
+        rows = read_jsonl(index_dir / CHUNKS)
         terms = read_jsonl(index_dir / TERMS)
         vectors = load_vectors(index_dir)
     except (IndexMissing, IndexStale, OSError, ValueError):

@@ -27,6 +27,7 @@ from qa.index.embed import Embedder
 from qa.errors import QAError
 from qa.models import Chunk, SentenceMatch
 from qa.index.store import (
+    CHUNKS,
     SENTENCE_INDEX,
     chunk_from_row,
     load_sentences,
@@ -65,7 +66,7 @@ def previous_sentence_vectors(index_dir: Path, embedder_id: str) -> dict[str, np
     try:
         if read_manifest(index_dir)["embedder"]["id"] != embedder_id:
             return {}
-        chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
+        chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / CHUNKS)]
         spans, vectors = load_sentences(index_dir)
     except (QAError, OSError, ValueError, KeyError):
         return {}

@@ -42,7 +42,13 @@ from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
 
 FORMAT_VERSION = 3
+DOCUMENTS = "documents.jsonl"
+CHUNKS = "chunks.jsonl"
 TERMS = "terms.jsonl.gz"
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+BM25 = "bm25"
+BM25_FOLDED = "bm25_folded"
 MANIFEST = "manifest.json"
 REGISTER = "register.json"
 RESTORER = "restorer.json"
@@ -137,7 +143,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
 
 def load_vectors(index_dir: Path, mmap: bool = False) -> np.ndarray:
     vectors: np.ndarray = np.load(
-        index_dir / "vectors.npy", allow_pickle=False, mmap_mode="r" if mmap else None
+        index_dir / VECTORS, allow_pickle=False, mmap_mode="r" if mmap else None
     )
     return vectors
 
@@ -196,8 +202,8 @@ def write_index(
     here); `seconds` receives the time spent writing rows, building BM25 and dense indexes."""
     spent = seconds if seconds is not None else {}
     started = time.perf_counter()
-    write_jsonl(folder / "documents.jsonl", content.document_rows)
-    write_jsonl(folder / "chunks.jsonl", content.chunk_rows)
+    write_jsonl(folder / DOCUMENTS, content.document_rows)
+    write_jsonl(folder / CHUNKS, content.chunk_rows)
     rows = zip(content.terms, content.folded, strict=True)
     write_jsonl(folder / TERMS, [{"terms": t, "folded": f} for t, f in rows])
     write_json(folder / RESTORER, content.restorer)
@@ -205,12 +211,12 @@ def write_index(
     write_json(folder / REGISTER, content.register)
     spent["write_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    LexicalIndex.build(content.terms, k1, b).save(folder / "bm25")
-    LexicalIndex.build(content.folded, k1, b).save(folder / "bm25_folded")
+    LexicalIndex.build(content.terms, k1, b).save(folder / BM25)
+    LexicalIndex.build(content.folded, k1, b).save(folder / BM25_FOLDED)
     spent["bm25_build_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    np.save(folder / "vectors.npy", content.vectors, allow_pickle=False)
-    DenseIndex.build(content.vectors, hnsw_above).save(folder / "dense.faiss")
+    np.save(folder / VECTORS, content.vectors, allow_pickle=False)
+    DenseIndex.build(content.vectors, hnsw_above).save(folder / DENSE)
     write_sentence_files(folder, content.sentence_spans, content.sentence_vectors, hnsw_above)
     spent["dense_build_s"] = time.perf_counter() - started
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
@@ -17,10 +16,15 @@ from qa.index.embed import Embedder, load_embedder
 from qa.index.segment import Lexicon, Segmenter, has_diacritics
 from qa.index.sentences import SentenceIndex
 from qa.index.store import (
+    CHUNKS,
+    DOCUMENTS,
+    LEXICON,
     REGISTER,
+    RESTORER,
     chunk_from_row,
     document_meta,
     load_vectors,
+    read_json,
     read_jsonl,
     read_manifest,
 )
@@ -84,16 +88,14 @@ class Searcher:
                 f"rebuild: qa index --index {index_dir} --embedder {embedder.id}"
             )
         try:
-            doc_rows = read_jsonl(index_dir / "documents.jsonl")
-            self.chunks: list[Chunk] = [
-                chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")
-            ]
+            doc_rows = read_jsonl(index_dir / DOCUMENTS)
+            self.chunks: list[Chunk] = [chunk_from_row(r) for r in read_jsonl(index_dir / CHUNKS)]
             self.vectors = load_vectors(index_dir, mmap=True)
             chunk_docs = [c.doc_id for c in self.chunks]
             self.sentences: SentenceIndex | None = SentenceIndex.load(index_dir, chunk_docs)
-            restorer = json.loads((index_dir / "restorer.json").read_text(encoding="utf-8"))
-            lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
-            register = json.loads((index_dir / REGISTER).read_text(encoding="utf-8"))
+            restorer = read_json(index_dir / RESTORER)
+            lexicon = read_json(index_dir / LEXICON)
+            register = read_json(index_dir / REGISTER)
             self.backend = backend or open_backend(index_dir, self.manifest, backend_token)
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise IndexStale(
@@ -112,7 +114,7 @@ class Searcher:
     def doc_texts(self) -> dict[str, str]:
         """Normalised document texts (what chunk spans point into), for context views."""
         if self._doc_texts is None:
-            rows = read_jsonl(self.index_dir / "documents.jsonl")
+            rows = read_jsonl(self.index_dir / DOCUMENTS)
             self._doc_texts = {r["meta"]["doc_id"]: r["text"] for r in rows}
         return self._doc_texts
 

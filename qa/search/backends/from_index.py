@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from qa.index.store import TERMS, chunk_from_row, document_meta, load_vectors, read_jsonl
+from qa.index.store import (
+    CHUNKS,
+    DOCUMENTS,
+    TERMS,
+    chunk_from_row,
+    document_meta,
+    load_vectors,
+    read_jsonl,
+)
 from qa.models import Chunk, DocumentMeta
 from qa.search.backends.local import LocalBackend
 from qa.search.backends.protocol import ChunkTerms, SearchBackend
@@ -35,8 +43,8 @@ class DocumentPassages:
 
 def documents_in(index_dir: Path) -> Iterator[DocumentPassages]:
     """Every document of an index folder with its row-aligned passages, terms and vectors."""
-    documents = [document_meta(r) for r in read_jsonl(index_dir / "documents.jsonl")]
-    chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / "chunks.jsonl")]
+    documents = [document_meta(r) for r in read_jsonl(index_dir / DOCUMENTS)]
+    chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / CHUNKS)]
     terms = [
         ChunkTerms(tuple(t["terms"]), tuple(t["folded"])) for t in read_jsonl(index_dir / TERMS)
     ]

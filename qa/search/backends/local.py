@@ -17,7 +17,17 @@ import numpy as np
 
 from qa.index.dense import DenseIndex
 from qa.index.lexical import LexicalIndex
-from qa.index.store import TERMS, document_meta, load_vectors, read_jsonl
+from qa.index.store import (
+    BM25,
+    BM25_FOLDED,
+    CHUNKS,
+    DENSE,
+    DOCUMENTS,
+    TERMS,
+    document_meta,
+    load_vectors,
+    read_jsonl,
+)
 from qa.models import Chunk, DocumentMeta
 from qa.search.backends.protocol import (
     NO_FILTERS,
@@ -68,14 +78,14 @@ class LocalBackend:
         """Open the bm25s and FAISS files of a built index folder (`qa.index.store` layout)."""
         backend = cls(k1, b, hnsw_above)
         backend.documents = {
-            r["meta"]["doc_id"]: document_meta(r) for r in read_jsonl(index_dir / "documents.jsonl")
+            r["meta"]["doc_id"]: document_meta(r) for r in read_jsonl(index_dir / DOCUMENTS)
         }
-        rows = read_jsonl(index_dir / "chunks.jsonl")
+        rows = read_jsonl(index_dir / CHUNKS)
         backend._rows = _Rows([r["chunk_id"] for r in rows], [r["doc_id"] for r in rows], None)
         backend._index_dir = index_dir
-        backend._accented = LexicalIndex.load(index_dir / "bm25", len(rows))
-        backend._folded = LexicalIndex.load(index_dir / "bm25_folded", len(rows))
-        backend._dense = DenseIndex.load(index_dir / "dense.faiss")
+        backend._accented = LexicalIndex.load(index_dir / BM25, len(rows))
+        backend._folded = LexicalIndex.load(index_dir / BM25_FOLDED, len(rows))
+        backend._dense = DenseIndex.load(index_dir / DENSE)
         return backend
 
     def _editable(self) -> _Rows:
