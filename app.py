@@ -142,8 +142,10 @@ def render_answer(searcher: Searcher, answer: Answer, elapsed: float) -> None:
     hits = list(answer.hits)
     anchors = {h.chunk.chunk_id: anchor_id("src", h.chunk.chunk_id) for h in hits}
     if answer.abstained:
+        reason = f" {answer.notice}" if answer.notice else ""
         st.info(
-            f"**{ABSTAIN_TEXT}** Các đoạn gần nhất vẫn được liệt kê bên dưới để bạn tự đối chiếu.",
+            f"**{ABSTAIN_TEXT}**{reason} Các đoạn gần nhất vẫn được liệt kê bên dưới để bạn tự "
+            "đối chiếu.",
             icon=":material/info:",
         )
     else:

@@ -91,17 +91,33 @@ def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     text = "Thu ngân sách nhà nước ước đạt 5.120 tỷ đồng, bằng 78% dự toán năm."
     meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
     hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
-    # the wording of the lead, whatever the abstention model says of such an answer
+    # the wording of the lead when abstention is off (as `qa eval` composes)
     whole_year = compose_answer(
         "thu ngân sách cả năm 2023 bao nhiêu",
         [hit],
         segmenter,
+        Settings(abstain_below=-1.0),
         model=_Sure(),  # type: ignore[arg-type]
     )
     assert whole_year.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "
     assert whole_year.text.startswith("Tài liệu chỉ có số liệu 9 tháng năm 2023: Thu ngân sách")
-    nine_months = compose_answer("thu ngân sách 9 tháng năm 2023 bao nhiêu", [hit], segmenter)
+    assert whole_year.confidence == 0.0  # not the asked period: never vouched for
+    nine_months = compose_answer("thu ngân sách 9 tháng 2023 bao nhiêu", [hit], segmenter)
     assert nine_months.lines[0].lead == ""
+
+
+def test_only_another_period_abstains_and_says_which(segmenter: Segmenter) -> None:
+    text = "GRDP ước đạt 47.411 tỷ đồng, tăng 7,72% so với cùng kỳ năm 2022."
+    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
+    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    sure = _Sure()
+    last_year = compose_answer("GRDP 9 tháng năm 2022 đạt bao nhiêu", [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert last_year.abstained and last_year.citations == ()
+    assert last_year.notice == (
+        "Tài liệu không có số liệu 9 tháng năm 2022; chỉ có số liệu 9 tháng năm 2023."
+    )
+    this_year = compose_answer("GRDP 9 tháng năm 2023 đạt bao nhiêu", [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not this_year.abstained and "47.411 tỷ đồng" in this_year.text
 
 
 def test_targets_come_from_the_planning_document(segmenter: Segmenter) -> None:

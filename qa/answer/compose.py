@@ -185,7 +185,7 @@ def _best_line(
     if best is None:  # a sentence of punctuation only: the sentence itself
         best = (coverage, quote, coverage, False)
     line_score, line, line_coverage, kind_match = best
-    found = evidence_period(quote, hit.doc.title)
+    found = evidence_period(quote, hit.doc.title, asked.period)
     agrees = not neighbour(asked.period, found)
     score = (
         0.5 * coverage
@@ -269,6 +269,13 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     return ""
 
 
+def _other_period(asked: Period, found: Period) -> str:
+    """Why an abstention: `Tài liệu không có số liệu 9 tháng năm 2022; chỉ có số liệu 9 tháng
+    năm 2023.`"""
+    nearest = f"; chỉ có số liệu {found.label()}" if found.label() else ""
+    return f"Tài liệu không có số liệu {asked.label()}{nearest}."
+
+
 def compose_answer(
     question: str,
     hits: list[Hit],
@@ -278,8 +285,9 @@ def compose_answer(
     alternatives: tuple[str, ...] = (),
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
-    the abstention model's probability is below `settings.abstain_below`, or when the best
-    sentence covers less than `settings.min_coverage` of the question's weighted terms.
+    the abstention model's probability is below `settings.abstain_below`, when the best
+    sentence covers less than `settings.min_coverage` of the question's weighted terms, or
+    when no answer line is for the asked year and period (the notice says what there is).
     `alternatives`: the documents' words for the user's (`qa.search.register`), weighed
     `settings.answer_register_weight`."""
     settings = settings or Settings()
@@ -297,10 +305,14 @@ def compose_answer(
     # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
     # coverage the confidence is 0
     covered = features["sentence_coverage"] >= settings.min_coverage
-    confidence = model.probability(features) if covered else 0.0
-    if confidence < settings.abstain_below:
-        return Answer(question, (), True, (), tuple(hits), confidence, None, asked.kind, features)
     chosen = _chosen(asked, candidates, settings)
+    # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
+    # năm 2022` from the 2023 report): when no line is for the asked period, confidence 0
+    in_period = candidates[0].agrees
+    confidence = model.probability(features) if covered and in_period else 0.0
+    if confidence < settings.abstain_below:
+        notice = None if in_period else _other_period(asked.period, chosen[0].found)
+        return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)
     timeline = len({c.hit.doc.date for c in chosen}) > 1  # the newest is the last line
     citations, lines = [], []
     for n, candidate in enumerate(chosen, start=1):

@@ -18,10 +18,16 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _SPANS = (
     (re.compile(r"\bca nam\b"), lambda m: "cả năm"),
-    (re.compile(r"(?<![\d/])(\d{1,2}) thang(?! \d)"), lambda m: f"{int(m.group(1))} tháng"),
+    # `9 tháng 2023` is a span of a year; `ngày 9 tháng 10` is a date
+    (
+        re.compile(r"(?<![\d/])(\d{1,2}) thang(?! \d{1,2}(?!\d))"),
+        lambda m: f"{int(m.group(1))} tháng",
+    ),
     (re.compile(r"\bquy (iv|iii|ii|i|[1-4])\b"), lambda m: f"quý {_quarter(m.group(1))}"),
     (re.compile(r"\bthang 0?(\d{1,2})(?!\d)"), lambda m: f"tháng {int(m.group(1))}"),
 )
+# `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
+_COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
 _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
 
 
@@ -53,6 +59,10 @@ def period_of(text: str) -> Period:
     'tháng 1'
     >>> period_of("chỉ tiêu thu ngân sách cả năm 2024").plan
     True
+    >>> period_of("khách sạn, nhà nghỉ 9 tháng 2023 thu tăng bao nhiêu").label()
+    '9 tháng năm 2023'
+    >>> period_of("ngày 9 tháng 10 năm 2023").span
+    'tháng 10'
     """
     folded = fold_diacritics(text.lower())
     span = None
@@ -64,21 +74,40 @@ def period_of(text: str) -> Period:
     return Period(frozenset(_YEAR.findall(folded)), span, bool(_PLAN.search(folded)))
 
 
-def evidence_period(sentence: str, title: str) -> Period:
+def evidence_period(sentence: str, title: str, asked: Period | None = None) -> Period:
     """The period a sentence's figures are for: its own opening (`Năm 2022, …`, `9 tháng, …`)
-    when it names one, else its document's title.
+    when it names one, else the asked years it states (`giai đoạn 2016 - 2020 đạt 8,7%/năm`,
+    not as a base of comparison), else its document's title.
 
     >>> evidence_period("Thu ngân sách ước đạt 5.120 tỷ đồng", "Báo cáo 9 tháng năm 2023").label()
     '9 tháng năm 2023'
     >>> evidence_period("Năm 2022, GRDP tăng 9,6%", "Báo cáo 9 tháng năm 2023").label()
     'năm 2022'
+    >>> plan, asked = "Nghị quyết đến năm 2030, tầm nhìn đến năm 2045", period_of("2016-2020")
+    >>> evidence_period("GRDP giai đoạn 2016 - 2020 đạt 8,7%/năm", plan, asked).label()
+    'năm 2016, 2020'
+    >>> evidence_period("GRDP tăng 7,72% so với cùng kỳ năm 2022", "9 tháng năm 2023",
+    ...                 period_of("GRDP năm 2022")).label()
+    '9 tháng năm 2023'
     """
     own = period_of(" ".join(sentence.split()[:OPENING_WORDS]))
     whole = period_of(sentence)
     doc = period_of(title)
-    years = own.years or doc.years
+    named = (asked.years if asked else frozenset()) & stated_years(sentence)
+    years = own.years or named or doc.years
     span = own.span or (None if own.years else doc.span)
     return Period(years, span, whole.plan or doc.plan)
+
+
+def stated_years(sentence: str) -> frozenset[str]:
+    """Years a sentence names, less those it compares with (`so với cùng kỳ năm 2022`).
+
+    >>> sorted(stated_years("Năm 2023 tăng 8% so với năm 2022; giai đoạn 2016-2020"))
+    ['2016', '2020', '2023']
+    """
+    folded = fold_diacritics(sentence.lower())
+    compared = {m.group(1) for m in _COMPARED_YEAR.finditer(folded)}
+    return frozenset(_YEAR.findall(folded)) - compared
 
 
 def neighbour(asked: Period, found: Period) -> bool:
