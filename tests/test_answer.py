@@ -265,3 +265,18 @@ def test_a_section_path_holding_the_question_does_not_make_any_clause_an_answer(
     assert not answer.abstained
     assert "17.064,7 tỷ đồng" in answer.lines[0].text
     assert answer.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "  # part of the year
+
+
+def test_a_line_without_a_figure_in_the_asked_unit_is_never_vouched_for(
+    segmenter: Segmenter,
+) -> None:
+    text = "Tổ công tác hỗ trợ triển khai dự án nhà máy nhiệt điện LNG Thái Bình 1.500 MW."
+    hit = _hit(1, "p", "2023-09", text.replace(" 1.500 MW", ""))
+    sure = _Sure()
+    asked = "công suất nhà máy nhiệt điện LNG Thái Bình bao nhiêu MW"
+    assert compose_answer(asked, [hit], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    stated = compose_answer(asked, [_hit(1, "p", "2023-09", text)], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not stated.abstained and "1.500 MW" in stated.text
+    pigs = _hit(1, "p", "2023-09", "Tổng đàn lợn ước đạt 712,6 nghìn con, tăng 2,9%.")
+    herd = compose_answer("đàn lợn có bao nhiêu con", [pigs], segmenter, model=sure)  # type: ignore[arg-type]
+    assert "712,6 nghìn con" in herd.text  # a scale word between the figure and its unit

@@ -105,6 +105,7 @@ class _Candidate:
     sentence_coverage: float
     line_coverage: float
     kind_match: bool
+    in_unit: bool  # a figure in the unit the question asked (`bao nhiêu MW`), if it asked one
     found: Period
     agrees: bool
     key: frozenset[str]
@@ -154,7 +155,7 @@ def _best_line(
     parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
     around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
-    best: tuple[float, str, float, bool] | None = None
+    best: tuple[float, str, float, bool, bool] | None = None
     for window in windows(quote, clauses, limit, most):
         line = quote[window.start : window.end]
         mine = parts[window.first : window.last + 1]
@@ -181,10 +182,10 @@ def _best_line(
             - settings.answer_word_penalty * len(line.split()) * (-1 if is_list else 1)
         )
         if best is None or score > best[0]:
-            best = (score, line, line_coverage, kind_match)
+            best = (score, line, line_coverage, kind_match, gives)
     if best is None:  # a sentence of punctuation only: the sentence itself
-        best = (coverage, quote, coverage, False)
-    line_score, line, line_coverage, kind_match = best
+        best = (coverage, quote, coverage, False, False)
+    line_score, line, line_coverage, kind_match, gives = best
     found = evidence_period(quote, hit.doc.title, asked.period)
     agrees = not neighbour(asked.period, found)
     score = (
@@ -195,8 +196,9 @@ def _best_line(
         - settings.answer_period_penalty * (not agrees)
     )
     key = frozenset(fold_diacritics(line).lower().split())
+    in_unit = asked.unit is None or gives
     return _Candidate(
-        hit, quote, line, score, coverage, line_coverage, kind_match, found, agrees, key
+        hit, quote, line, score, coverage, line_coverage, kind_match, in_unit, found, agrees, key
     )
 
 
@@ -307,9 +309,11 @@ def compose_answer(
     covered = features["sentence_coverage"] >= settings.min_coverage
     chosen = _chosen(asked, candidates, settings)
     # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
-    # năm 2022` from the 2023 report): when no line is for the asked period, confidence 0
+    # năm 2022` from the 2023 report), nor is a line without a figure in the asked unit
+    # (`công suất … bao nhiêu MW`): when the best line is either, confidence 0
     in_period = candidates[0].agrees
-    confidence = model.probability(features) if covered and in_period else 0.0
+    vouched = covered and in_period and candidates[0].in_unit
+    confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
         notice = None if in_period else _other_period(asked.period, chosen[0].found)
         return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)

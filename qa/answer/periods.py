@@ -86,6 +86,9 @@ def evidence_period(sentence: str, title: str, asked: Period | None = None) -> P
     >>> plan, asked = "Nghị quyết đến năm 2030, tầm nhìn đến năm 2045", period_of("2016-2020")
     >>> evidence_period("GRDP giai đoạn 2016 - 2020 đạt 8,7%/năm", plan, asked).label()
     'năm 2016, 2020'
+    >>> evidence_period("thưởng cho xã đạt chuẩn giai đoạn 2019-2022", "Báo cáo tháng 1 năm 2024",
+    ...                 period_of("giai đoạn 2019, 2022")).label()
+    'năm 2019, 2022'
     >>> evidence_period("GRDP tăng 7,72% so với cùng kỳ năm 2022", "9 tháng năm 2023",
     ...                 period_of("GRDP năm 2022")).label()
     '9 tháng năm 2023'
@@ -95,7 +98,9 @@ def evidence_period(sentence: str, title: str, asked: Period | None = None) -> P
     doc = period_of(title)
     named = (asked.years if asked else frozenset()) & stated_years(sentence)
     years = own.years or named or doc.years
-    span = own.span or (None if own.years else doc.span)
+    # the title's span (`tháng 1`) is not that of other years the sentence states
+    elsewhere = bool(named) and not named & doc.years
+    span = own.span or (None if own.years or elsewhere else doc.span)
     return Period(years, span, whole.plan or doc.plan)
 
 

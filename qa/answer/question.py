@@ -53,7 +53,7 @@ _KINDS = (
 )
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 UNIT_SYNONYMS = {
-    "người": ("người", "lao động", "công dân", "học sinh"),
+    "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
     "ha": ("ha", "héc-ta"),
     "phần trăm": ("%", "phần trăm"),  # `bao nhiêu phần trăm` is answered by `đạt 36%`
     "tiền": tuple(
@@ -218,7 +218,9 @@ class SentenceJudge:
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
         units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
         alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
-        self._unit = re.compile(rf"\d[\d.,]*\s*(?:{alternatives})(?!\w)") if units else None
+        # a scale word may sit between the figure and its unit: `712,6 nghìn con`
+        scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
+        self._unit = re.compile(scaled) if units else None
 
     def coverage(self, sentence: str, context: str = "") -> float:
         """Weighted share of the question's terms found in the sentence or its context
