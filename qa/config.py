@@ -55,6 +55,7 @@ class Settings:
     answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
     answer_ocr_penalty: float = 0.5  # per share of invalid syllables left after repair
     answer_word_penalty: float = 0.003  # per word of the line: shorter wins ties (lists: longer)
+    answer_phrase_weight: float = 0.6  # share of the question's word pairs the line keeps
     answer_novelty_weight: float = 0.3  # a line must say what the question did not (`Năm 2022`)
     answer_novel_words: int = 5  # new words for full novelty credit
     answer_plan_doc_bonus: float = 0.1  # a target is best read in the plan that sets it

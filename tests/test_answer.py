@@ -280,3 +280,20 @@ def test_a_line_without_a_figure_in_the_asked_unit_is_never_vouched_for(
     pigs = _hit(1, "p", "2023-09", "Tổng đàn lợn ước đạt 712,6 nghìn con, tăng 2,9%.")
     herd = compose_answer("đàn lợn có bao nhiêu con", [pigs], segmenter, model=sure)  # type: ignore[arg-type]
     assert "712,6 nghìn con" in herd.text  # a scale word between the figure and its unit
+
+
+def test_the_clause_naming_the_asked_indicator_beats_the_one_sharing_its_scaffolding(
+    segmenter: Segmenter,
+) -> None:
+    text = (
+        "Tổng nguồn vốn huy động của các tổ chức tín dụng đến ngày 30/9/2023 ước đạt 118.700 tỷ "
+        "đồng, tăng 13,5%; tổng dư nợ cho vay ước đạt 90.510 tỷ đồng, tăng 5% so với thời điểm "
+        "31/12/2022; tỷ lệ nợ xấu chiếm khoảng 0,85% tổng dư nợ cho vay; mặt bằng lãi suất huy "
+        "động giảm so với cuối năm 2022."
+    )
+    hit = _hit(1, "r", "2023-09", text)
+    question = "tỷ lệ nợ xấu của các tổ chức tín dụng đến 30/9/2023"
+    answer = compose_answer(question, [hit], segmenter, Settings(abstain_below=-1.0))
+    assert "0,85%" in answer.lines[0].text
+    without = Settings(abstain_below=-1.0, answer_phrase_weight=0.0)
+    assert "0,85%" not in compose_answer(question, [hit], segmenter, without).lines[0].text

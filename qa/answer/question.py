@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
@@ -216,11 +217,23 @@ class SentenceJudge:
             for phrase in (*question.terms, *question.keys, *question.alternatives)
         }
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
+        self._pairs = _word_pairs(
+            segmenter.canonical_text(question.text), segmenter.lexicon.stopwords
+        )
         units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
         alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
         # a scale word may sit between the figure and its unit: `712,6 nghìn con`
         scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
         self._unit = re.compile(scaled) if units else None
+
+    def phrase_share(self, part: Prepared) -> float:
+        """Share of the question's adjacent word pairs (`nợ xấu`, `tỷ lệ`) that a prepared
+        text holds as such: the indicator asked about, not its scaffolding (`các tổ chức tín
+        dụng đến 30/9/2023`) scattered over another clause."""
+        if not self._pairs:
+            return 0.0
+        words = " ".join(["", *_WORD.findall(part[1]), ""])
+        return sum(1 for pair in self._pairs if f" {pair} " in words) / len(self._pairs)
 
     def coverage(self, sentence: str, context: str = "") -> float:
         """Weighted share of the question's terms found in the sentence or its context
@@ -300,11 +313,38 @@ class SentenceJudge:
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_WORD = re.compile(r"[^\W_]+")
 # numbers that answer no `bao nhiêu`: codes (`552/QĐ-UBND`), dates, years, list marks
 _NOT_QUANTITIES = re.compile(
     r"\d+/[^\W\d_][\w-]*|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/(?:19|20)\d\d"
     r"|(?<![\d.,])(?:19|20)\d\d(?![\d.,%])|^\s*\(?\d{1,2}[).]"
 )
+
+
+def _word_pairs(canonical: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Adjacent folded word pairs of a question: neither a question word, a stopword, a
+    figure, a name (names weigh as keys already) or a cue of a status, date, who or list
+    question (`tiến độ`, `ngày nào`): those say what kind of answer is wanted, and an urging
+    line repeats them.
+
+    >>> _word_pairs("tỷ lệ nợ xấu của các TCTD đến 30/9/2023 là bao nhiêu", frozenset({"của"}))
+    ('ty le', 'le no', 'no xau')
+    >>> _word_pairs("tiến độ KCN Hải Long")
+    ()
+    """
+    text = canonical
+    for kind, pattern in _KINDS:
+        if kind in ("status", "date", "who", "list"):
+            text = re.sub(pattern.pattern, " 0 ", text, flags=re.IGNORECASE)
+    stop = {w for q in (*QUESTION_WORDS, *stopwords) for w in fold_diacritics(q).split("_")}
+    words = []
+    for index, word in enumerate(_WORD.findall(text)):
+        named = (index > 0 and word[:1].isupper()) or (word.isupper() and len(word) > 1)
+        folded = fold_diacritics(word.lower())
+        breaks = named or folded in stop or any(ch.isdigit() for ch in word)
+        words.append("" if breaks else folded)
+    pairs = (f"{a} {b}" for a, b in pairwise(words) if a and b)
+    return tuple(dict.fromkeys(pairs))
 
 
 def _mentions_month(folded: str, month: int) -> bool:
