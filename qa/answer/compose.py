@@ -175,7 +175,7 @@ def _best_line(
         novel = sum(1 for w in _words(line) if w not in asked_words)
         score = (
             line_coverage
-            + settings.answer_phrase_weight * judge.phrase_share(judge.prepare(line))
+            + settings.answer_phrase_weight * judge.phrase_share(line)
             + settings.answer_novelty_weight * min(1.0, novel / settings.answer_novel_words)
             + settings.answer_kind_bonus * kind_match
             - settings.answer_urging_penalty * (asked.kind == "status" and urges(line))

@@ -226,13 +226,14 @@ class SentenceJudge:
         scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
         self._unit = re.compile(scaled) if units else None
 
-    def phrase_share(self, part: Prepared) -> float:
-        """Share of the question's adjacent word pairs (`nợ xấu`, `tỷ lệ`) that a prepared
-        text holds as such: the indicator asked about, not its scaffolding (`các tổ chức tín
-        dụng đến 30/9/2023`) scattered over another clause."""
+    def phrase_share(self, text: str) -> float:
+        """Share of the question's adjacent word pairs (`nợ xấu`, `tỷ lệ`) that `text` holds
+        as such: the indicator asked about, not its scaffolding (`các tổ chức tín dụng đến
+        30/9/2023`) scattered over another clause. Read on the plain folded text: cheap
+        enough for every clause window."""
         if not self._pairs:
             return 0.0
-        words = " ".join(["", *_WORD.findall(part[1]), ""])
+        words = " ".join(["", *_WORD.findall(fold_diacritics(text.lower())), ""])
         return sum(1 for pair in self._pairs if f" {pair} " in words) / len(self._pairs)
 
     def coverage(self, sentence: str, context: str = "") -> float:
