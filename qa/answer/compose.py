@@ -13,12 +13,13 @@ import re
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
 from qa.answer.periods import Period, evidence_period, neighbour, part_of_year
-from qa.answer.question import Prepared, Question, SentenceJudge, analyse
+from qa.answer.question import Credits, Prepared, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_spans
 from qa.index.segment import Segmenter
@@ -155,27 +156,38 @@ def _best_line(
     parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
     around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
+    folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
+    aligned = len(folded_quote) == len(quote)
     best: tuple[float, str, float, bool, bool] | None = None
+    @cache
+    def held(first: int, last: int) -> Credits:
+        """What clauses first..last hold together, built up as windows grow."""
+        return parts[first] if first == last else held(first, last - 1) | parts[last]
+
     for window in windows(quote, clauses, limit, most):
         line = quote[window.start : window.end]
-        mine = parts[window.first : window.last + 1]
+        folded = (
+            folded_quote[window.start : window.end] if aligned else fold_diacritics(line.lower())
+        )
+        mine = held(window.first, window.last)
+        contradicted = judge.contradicted(line)
         # the section path may hold the question's words; the line itself should hold some too
-        own = 0.75 * judge.coverage_from([*mine, around], line)
-        own += 0.25 * judge.coverage_from(mine, line)
+        own = 0.75 * judge.coverage_held(mine | around, contradicted)
+        own += 0.25 * judge.coverage_held(mine, contradicted)
         # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
-        scoped = judge.coverage_from([*parts[: window.last + 1], around], line)
+        scoped = judge.coverage_held(held(0, window.last) | around, contradicted)
         line_coverage = 0.5 * (own + scoped)
         new_figure = any(n not in asked_numbers for n in numbers(line))
-        gives = wants_number and new_figure and judge.gives_number(line)
+        gives = wants_number and new_figure and judge.gives_number_folded(folded)
         if wants_number and not gives:
             line_coverage *= settings.answer_number_missing_factor
         kind_match = fulfils(asked.kind, line, gives)
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
-        novel = sum(1 for w in _words(line) if w not in asked_words)
+        novel = sum(1 for w in _WORD.findall(folded) if w not in asked_words)
         score = (
             line_coverage
-            + settings.answer_phrase_weight * judge.phrase_share(line)
+            + settings.answer_phrase_weight * judge.phrase_share(folded)
             + settings.answer_novelty_weight * min(1.0, novel / settings.answer_novel_words)
             + settings.answer_kind_bonus * kind_match
             - settings.answer_urging_penalty * (asked.kind == "status" and urges(line))
@@ -233,7 +245,10 @@ def _features(
 
 def _words(text: str) -> list[str]:
     """Folded lower-case words: `Năm 2022,` → ["nam", "2022"]."""
-    return re.findall(r"\w+", fold_diacritics(text).lower())
+    return _WORD.findall(fold_diacritics(text.lower()))
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -6,9 +6,11 @@ sentence that speaks of `diện tích`, `KCN`, `Hải Long` and gives a number i
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import pairwise
 
 from qa.answer.periods import Period, period_of
@@ -75,6 +77,13 @@ class Credits:
 
     phrases: dict[str, float]
     months: frozenset[int]
+
+    def __or__(self, other: Credits) -> Credits:
+        """What either text holds: the better credit of each phrase, both texts' months."""
+        return Credits(
+            {p: max(c, other.phrases[p]) for p, c in self.phrases.items()},
+            self.months | other.months,
+        )
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,8 @@ class SentenceJudge:
             for phrase in (*question.terms, *question.keys, *question.alternatives)
         }
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
+        self._weights = (*question.terms.items(), *question.alternatives.items())
+        self._total = sum(question.terms.values()) or 1.0
         self._pairs = _word_pairs(
             segmenter.canonical_text(question.text), segmenter.lexicon.stopwords
         )
@@ -226,14 +237,13 @@ class SentenceJudge:
         scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
         self._unit = re.compile(scaled) if units else None
 
-    def phrase_share(self, text: str) -> float:
-        """Share of the question's adjacent word pairs (`nợ xấu`, `tỷ lệ`) that `text` holds
-        as such: the indicator asked about, not its scaffolding (`các tổ chức tín dụng đến
-        30/9/2023`) scattered over another clause. Read on the plain folded text: cheap
-        enough for every clause window."""
+    def phrase_share(self, folded: str) -> float:
+        """Share of the question's adjacent word pairs (`nợ xấu`, `tỷ lệ`) that a folded
+        lower-case text holds as such: the indicator asked about, not its scaffolding (`các
+        tổ chức tín dụng đến 30/9/2023`) scattered over another clause."""
         if not self._pairs:
             return 0.0
-        words = " ".join(["", *_WORD.findall(fold_diacritics(text.lower())), ""])
+        words = " ".join(["", *_WORD.findall(folded), ""])
         return sum(1 for pair in self._pairs if f" {pair} " in words) / len(self._pairs)
 
     def coverage(self, sentence: str, context: str = "") -> float:
@@ -269,23 +279,20 @@ class SentenceJudge:
         return Credits(phrases, months)
 
     def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
-        """`coverage_of` from the parts' credits. A register alternative found stands in for
-        user's words the sentence lacks (`có mấy trường cấp 3` ↔ `39 trường THPT`): it adds
-        its weight, and the share is capped at 1."""
-        total = sum(self.question.terms.values()) or 1.0
-        weights = (*self.question.terms.items(), *self.question.alternatives.items())
-        found = sum(
-            weight * max((part.phrases[phrase] for part in parts), default=0.0)
-            for phrase, weight in weights
-        )
-        found = min(found, total)
-        missing = sum(
-            1 for key in self.question.keys if not any(part.phrases[key] for part in parts)
-        )
-        missing += len(self._contradicted_years(sentence))
-        months = frozenset().union(*(part.months for part in parts))
-        missing += sum(1 for month in self.question.months if month not in months)
-        return found / total * MISSING_KEY_FACTOR**missing
+        """`coverage_of` from the parts' credits."""
+        return self.coverage_held(reduce(operator.or_, parts), self.contradicted(sentence))
+
+    def coverage_held(self, held: Credits, contradicted: int) -> float:
+        """Coverage from what a set of texts holds together (their credits `|`-ed) and the
+        number of question years their sentence contradicts. A register alternative found
+        stands in for user's words the sentence lacks (`có mấy trường cấp 3` ↔ `39 trường
+        THPT`): it adds its weight, and the share is capped at 1."""
+        found = sum(weight * held.phrases[phrase] for phrase, weight in self._weights)
+        found = min(found, self._total)
+        missing = sum(1 for key in self.question.keys if not held.phrases[key])
+        missing += contradicted
+        missing += sum(1 for month in self.question.months if month not in held.months)
+        return found / self._total * MISSING_KEY_FACTOR**missing
 
     def _credit(self, phrase: str, text: str, folded: str) -> float:
         accented, plain = self._patterns[phrase]
@@ -295,22 +302,27 @@ class SentenceJudge:
             return 1.0 if self.question.typed_folded else FOLDED_CREDIT
         return 0.0
 
-    def _contradicted_years(self, sentence: str) -> set[str]:
-        """Question years absent from a sentence that opens on another year, its topic
-        (`Năm 2022, nhiều chỉ số…`); years further in are often comparisons or bases."""
+    def contradicted(self, sentence: str) -> int:
+        """How many question years a sentence contradicts: it opens on another year, its
+        topic (`Năm 2022, nhiều chỉ số…`); years further in are often comparisons or bases."""
         if not self._years:
-            return set()
+            return 0
         opening = " ".join(sentence.split()[:OPENING_WORDS])
         stated = set(_YEAR.findall(opening))
         if not stated or stated & self._years:
-            return set()
-        return self._years - stated
+            return 0
+        return len(self._years - stated)
 
     def gives_number(self, sentence: str) -> bool:
         """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
+        return self.gives_number_folded(fold_diacritics(sentence.lower()))
+
+    def gives_number_folded(self, folded: str) -> bool:
+        """`gives_number` of a text already folded and lower-cased (a slice of its folded
+        sentence: the composer asks it of every clause window)."""
         if self._unit is not None:
-            return bool(self._unit.search(fold_diacritics(sentence.lower())))
-        return any(ch.isdecimal() for ch in _NOT_QUANTITIES.sub(" ", sentence))
+            return bool(self._unit.search(folded))
+        return any(ch.isdecimal() for ch in _NOT_QUANTITIES.sub(" ", folded))
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from qa.text.syllable import normalize_tone_marks
 
@@ -16,13 +17,6 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 
-
-# nonspacing marks of the Basic Multilingual Plane → removed; `đ`/`Đ` (no decomposition) → d/D
-_FOLD_TABLE: dict[int, int | None] = {
-    **{cp: None for cp in range(0x10000) if unicodedata.category(chr(cp)) == "Mn"},
-    ord("đ"): ord("d"),
-    ord("Đ"): ord("D"),
-}
 
 
 def nfc(text: str) -> str:
@@ -46,16 +40,37 @@ def clean_text(text: str) -> str:
 def fold_diacritics(text: str) -> str:
     """Strip every Vietnamese diacritic: `Khu công nghiệp Hải Long` → `Khu cong nghiep Hai Long`.
 
-    Every nonspacing mark goes (category Mn), through one `str.translate` table: the
-    composer folds thousands of clause windows per question.
+    Same as NFD → drop nonspacing marks (category Mn) → NFC; for Latin text (Vietnamese
+    included) done as one `str.translate`: the composer folds every clause
+    window of every question.
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    if decomposed.isascii():
-        return decomposed
-    stripped = decomposed.translate(_FOLD_TABLE)
-    if any(ord(ch) > 0xFFFF for ch in stripped):  # marks beyond the table's plane
-        stripped = "".join(ch for ch in stripped if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped)
+    if text.isascii():
+        return text
+    if not _LATIN.fullmatch(text):  # other scripts (some marks are spacing): the long way
+        decomposed = unicodedata.normalize("NFD", text)
+        kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+        return unicodedata.normalize("NFC", kept.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", text.translate(_fold_table()))
+
+
+# Latin (Vietnamese included), Greek, Cyrillic, combining marks, punctuation and symbols
+_LATIN = re.compile("[\x00-\u052f\u1e00-\u1fff\u2000-\u2bff]*")
+
+
+@cache
+def _fold_table() -> dict[int, str | None]:
+    """Each character whose decomposition is one character plus nonspacing marks → that
+    character (`ệ` → `e`); nonspacing marks → nothing; `đ`/`Đ` (no decomposition) → d/D."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x2C00):  # the blocks `_LATIN` admits
+        char = chr(code)
+        if unicodedata.category(char) == "Mn":
+            table[code] = None
+            continue
+        parts = unicodedata.normalize("NFD", char)
+        if len(parts) > 1 and all(unicodedata.category(p) == "Mn" for p in parts[1:]):
+            table[code] = parts[0]
+    return table
 
 
 def matching_form(text: str) -> str:
