@@ -108,3 +108,13 @@ def test_lower_case_abbreviations_expand_for_the_embedder(segmenter: Segmenter) 
         "grdp (tổng sản phẩm trên địa bàn) năm 2023"
     )
     assert segmenter.expand_abbreviations("tổng đàn lợn") == "tổng đàn lợn"
+
+
+def test_remembered_terms_are_the_same_and_a_callers_change_does_not_leak() -> None:
+    segmenter = Segmenter()
+    question = "tiến độ Khu công nghiệp Hải Long"
+    first = segmenter.terms(question)
+    first.append("rác")
+    assert segmenter.terms(question) == Segmenter().terms(question) == first[:-1]
+    long_text = " ".join([question] * 20)  # beyond what is remembered: segmented each time
+    assert segmenter.terms(long_text) == Segmenter().terms(long_text)

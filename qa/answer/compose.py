@@ -159,6 +159,7 @@ def _best_line(
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)
     best: tuple[float, str, float, bool, bool] | None = None
+
     @cache
     def held(first: int, last: int) -> Credits:
         """What clauses first..last hold together, built up as windows grow."""

@@ -94,6 +94,9 @@ class Lexicon:
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
 
 
+REMEMBERED_CHARS = 300  # texts up to this long (questions) have their terms remembered
+REMEMBERED_TEXTS = 512
+
 class Segmenter:
     """Accented and folded search terms for documents and queries alike."""
 
@@ -109,6 +112,7 @@ class Segmenter:
         self._long_forms = dict(forms)
         alternatives = "|".join(re.escape(form) for form, _ in forms)
         self._long_re = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        self._remembered: dict[str, tuple[str, ...]] = {}
 
     def canonical_text(self, text: str) -> str:
         """NFC, one tone convention, long forms replaced by their abbreviation."""
@@ -116,7 +120,20 @@ class Segmenter:
         return self._long_re.sub(lambda m: f" {self._long_forms[m.group(0).lower()]} ", text)
 
     def terms(self, text: str) -> list[str]:
-        """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `tiến_độ kcn hải_long`."""
+        """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `tiến_độ kcn hải_long`.
+
+        A question is segmented by the register, the BM25 query, the highlighter and the
+        answer composer: short texts are remembered (the last few hundred)."""
+        if len(text) > REMEMBERED_CHARS:
+            return self._terms(text)
+        found = self._remembered.get(text)
+        if found is None:
+            if len(self._remembered) >= REMEMBERED_TEXTS:
+                self._remembered.clear()
+            found = self._remembered[text] = tuple(self._terms(text))
+        return list(found)
+
+    def _terms(self, text: str) -> list[str]:
         text = self.canonical_text(text)
         result: list[str] = []
         cursor = 0

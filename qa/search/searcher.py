@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "hybrid")
 
 
+ALTERNATIVES_KEPT = 256  # queries whose register alternatives are remembered
+
+
 def clean_query(query: str) -> str:
     """Strip control characters and check length; empty or huge queries are errors."""
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
@@ -109,6 +112,7 @@ class Searcher:
         self.segmenter = Segmenter(Lexicon.from_json(lexicon))
         self.expander = RegisterExpander(Register.from_json(register), self.segmenter)
         self._row = {c.chunk_id: row for row, c in enumerate(self.chunks)}
+        self._alternatives: dict[str, tuple[str, ...]] = {}
 
     @property
     def doc_texts(self) -> dict[str, str]:
@@ -157,8 +161,15 @@ class Searcher:
 
     def alternatives(self, query: str) -> tuple[str, ...]:
         """The documents' phrasings of the query's everyday words (`bắp` → `ngô`): what the
-        search adds at a lower weight and the answer composer credits."""
-        return self.expander.alternatives(self.restored(query))
+        search adds at a lower weight and the answer composer credits. Remembered for the
+        last few queries: `ask` needs them again after its search."""
+        found = self._alternatives.get(query)
+        if found is None:
+            found = self.expander.alternatives(self.restored(query))
+            if len(self._alternatives) >= ALTERNATIVES_KEPT:
+                self._alternatives.clear()
+            self._alternatives[query] = found
+        return found
 
     def lexical_query(self, query: str, alternatives: tuple[str, ...] = ()) -> LexicalQuery:
         """Accented terms plus folded ones (only folded ones for a query typed without
@@ -249,15 +260,18 @@ class Searcher:
             fused = weighted_fusion(rankings, weights)
         else:
             fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights)
-        return self._hits(query, self._collapse(fused), k, vector)
+        return self._hits(query, self._collapse(fused, k), k, vector)
 
-    def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Drop a passage that mostly overlaps a better-ranked one of the same document."""
+    def _collapse(self, ranking: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+        """The first `k` passages, dropping any that mostly overlaps a better-ranked one of
+        the same document."""
         kept: list[tuple[int, float]] = []
         for row, score in ranking:
             chunk = self.chunks[row]
             if not any(_overlap(chunk, self.chunks[other]) > 0.5 for other, _ in kept):
                 kept.append((row, score))
+                if len(kept) == k:
+                    break
         return kept
 
     def _hits(

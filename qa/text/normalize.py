@@ -18,7 +18,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 
 
-
 def nfc(text: str) -> str:
     """Unicode NFC: decomposed `ă` + combining marks become one code point, as typed."""
     return unicodedata.normalize("NFC", text)
