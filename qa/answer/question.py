@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
-from qa.text.normalize import fold_diacritics
+from qa.text.normalize import clean_text, fold_diacritics
 from qa.text.syllable import normalize_tone_marks
 
 QUESTION_WORDS = frozenset(
@@ -265,9 +265,10 @@ class SentenceJudge:
 
         The plain text rides along: a long form swallowed by a longer one (`chỉ số cải cách
         hành chính` → `PAR`) still shows its own words (`chỉ số`)."""
+        normalized = normalize_tone_marks(clean_text(text))  # once for both forms
         # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
-        canonical = " ".join(self.segmenter.canonical_text(text).lower().split())
-        plain = normalize_tone_marks(text).lower()
+        canonical = " ".join(self.segmenter.abbreviated(normalized).lower().split())
+        plain = normalized.lower()
         both = f"{canonical}\n{plain}"
         return both, fold_diacritics(both)
 

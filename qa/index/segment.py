@@ -116,7 +116,11 @@ class Segmenter:
 
     def canonical_text(self, text: str) -> str:
         """NFC, one tone convention, long forms replaced by their abbreviation."""
-        text = _SUPERSCRIPTS.sub(" ", normalize_tone_marks(clean_text(text)))
+        return self.abbreviated(normalize_tone_marks(clean_text(text)))
+
+    def abbreviated(self, normalized: str) -> str:
+        """`canonical_text` of a text already cleaned and in the tone convention."""
+        text = _SUPERSCRIPTS.sub(" ", normalized)
         return self._long_re.sub(lambda m: f" {self._long_forms[m.group(0).lower()]} ", text)
 
     def terms(self, text: str) -> list[str]:
