@@ -129,3 +129,15 @@ def test_codes_dates_and_years_are_no_figure(segmenter: Segmenter) -> None:
     assert not judge.gives_number("thực hiện Quyết định số 552/QĐ-UBND ngày 22/3/2023")
     assert not judge.gives_number("đẩy mạnh thu ngân sách nhà nước năm 2023")
     assert judge.gives_number("ước thực hiện 17.064,7 tỷ đồng, đạt 81,3% dự toán")
+
+
+def test_prepared_forms_are_remembered_per_segmenter_not_shared_between_lexicons() -> None:
+    from qa.index.segment import Lexicon
+
+    plain = Segmenter(Lexicon({}, frozenset()))
+    with_kcn = Segmenter(Lexicon({"KCN": ("khu công nghiệp",)}, frozenset()))
+    text = "Khu công nghiệp Hải Long"
+    for segmenter, canonical in ((plain, "khu công nghiệp hải long"), (with_kcn, "kcn hải long")):
+        judge = SentenceJudge(analyse("KCN Hải Long", segmenter), segmenter)
+        assert judge.prepare(text)[0].split("\n")[0] == canonical
+        assert judge.prepare(text) is judge.prepare(text)  # remembered

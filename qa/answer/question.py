@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import pairwise
+from weakref import WeakKeyDictionary
 
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
@@ -68,6 +69,8 @@ UNIT_SYNONYMS = {
 
 
 Prepared = tuple[str, str]  # canonical lower-case text and its folded form
+PREPARED_KEPT = 8192  # texts whose prepared forms a segmenter's judges share
+_PREPARED: WeakKeyDictionary[Segmenter, dict[str, Prepared]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -264,13 +267,21 @@ class SentenceJudge:
         """`text` canonicalised once (lower-case, and folded) for many `coverage_of` calls.
 
         The plain text rides along: a long form swallowed by a longer one (`chỉ số cải cách
-        hành chính` → `PAR`) still shows its own words (`chỉ số`)."""
-        normalized = normalize_tone_marks(clean_text(text))  # once for both forms
-        # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
-        canonical = " ".join(self.segmenter.abbreviated(normalized).lower().split())
-        plain = normalized.lower()
-        both = f"{canonical}\n{plain}"
-        return both, fold_diacritics(both)
+        hành chính` → `PAR`) still shows its own words (`chỉ số`). The same passages answer
+        many questions: the forms of the last `PREPARED_KEPT` texts are remembered per
+        segmenter (they depend on its abbreviations, not on the question)."""
+        kept = _PREPARED.setdefault(self.segmenter, {})
+        found = kept.get(text)
+        if found is None:
+            normalized = normalize_tone_marks(clean_text(text))  # once for both forms
+            # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
+            canonical = " ".join(self.segmenter.abbreviated(normalized).lower().split())
+            both = f"{canonical}\n{normalized.lower()}"
+            found = (both, fold_diacritics(both))
+            if len(kept) >= PREPARED_KEPT:
+                kept.clear()
+            kept[text] = found
+        return found
 
     def coverage_of(self, parts: Sequence[Prepared], sentence: str) -> float:
         """`coverage` over prepared parts (clauses of a sentence, its context): a term counts
