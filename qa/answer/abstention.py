@@ -31,6 +31,7 @@ FEATURES = (
     "margin",  # composer score of the best line minus the best line of another sentence
     "sentence_similarity",  # the quoted sentence's cosine to the question, z-scored over the
     # sentences of the passages read (scale-free: e5 cosines sit near 0.9, others lower)
+    "sentence_pairs",  # share of the question's word pairs in the quoted sentence + context
 )  # names/codes the evidence misses and OCR damage act inside the coverages and the choice
 DEFAULT_MODEL = DATA_DIR / "abstention.json"
 

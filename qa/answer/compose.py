@@ -233,6 +233,12 @@ def _features(
         "passage_coverage": judge.coverage(top.chunk.text, _context(top)),
         "rank_prior": 1.0 / best.hit.rank,
         "margin": best.score - other,
+        # the asked indicator named as such (`tỷ lệ thất nghiệp`, not `tỷ lệ tốt nghiệp`)
+        "sentence_pairs": judge.phrase_share(
+            fold_diacritics(f"{best.quote}\n{_context(best.hit)}".lower())
+        )
+        if judge.asks_pairs
+        else 1.0,
     }
     text = best.hit.chunk.text
     quoted = [m.score for m in best.hit.sentences if text[m.start : m.end].strip() == best.quote]

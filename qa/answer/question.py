@@ -244,6 +244,11 @@ class SentenceJudge:
         scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
         self._unit = re.compile(scaled) if units else None
 
+    @property
+    def asks_pairs(self) -> bool:
+        """The question has adjacent word pairs for `phrase_share` to look for."""
+        return bool(self._pairs)
+
     def phrase_share(self, folded: str) -> float:
         """Share of the question's adjacent word pairs (`nợ xấu`, `tỷ lệ`) that a folded
         lower-case text holds as such: the indicator asked about, not its scaffolding (`các
