@@ -297,3 +297,21 @@ def test_the_clause_naming_the_asked_indicator_beats_the_one_sharing_its_scaffol
     assert "0,85%" in answer.lines[0].text
     without = Settings(abstain_below=-1.0, answer_phrase_weight=0.0)
     assert "0,85%" not in compose_answer(question, [hit], segmenter, without).lines[0].text
+
+
+def test_a_number_question_answered_only_by_its_own_figure_is_never_vouched_for(
+    segmenter: Segmenter,
+) -> None:
+    hit = _hit(
+        1,
+        "p",
+        "2023-09",
+        "Đẩy nhanh tiến độ hoàn thiện thủ tục đầu tư dự án Bệnh viện 1.500 giường.",
+    )
+    sure = _Sure()
+    asked = "tổng mức đầu tư Bệnh viện 1.500 giường là bao nhiêu"
+    assert compose_answer(asked, [hit], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    stated = _hit(
+        1, "p", "2023-09", "Dự án Bệnh viện 1.500 giường có tổng mức đầu tư 2.000 tỷ đồng."
+    )
+    assert not compose_answer(asked, [stated], segmenter, model=sure).abstained  # type: ignore[arg-type]

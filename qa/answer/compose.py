@@ -106,7 +106,9 @@ class _Candidate:
     sentence_coverage: float
     line_coverage: float
     kind_match: bool
-    in_unit: bool  # a figure in the unit the question asked (`bao nhiêu MW`), if it asked one
+    # a number question's line states a figure of its own (not `1.500 giường` repeated from
+    # the question), in the asked unit when one was asked (`bao nhiêu MW`)
+    has_figure: bool
     found: Period
     agrees: bool
     key: frozenset[str]
@@ -158,7 +160,7 @@ def _best_line(
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)
-    best: tuple[float, str, float, bool, bool] | None = None
+    best: tuple[float, str, float, bool, bool, bool] | None = None
 
     @cache
     def held(first: int, last: int) -> Credits:
@@ -196,10 +198,10 @@ def _best_line(
             - settings.answer_word_penalty * len(line.split()) * (-1 if is_list else 1)
         )
         if best is None or score > best[0]:
-            best = (score, line, line_coverage, kind_match, gives)
+            best = (score, line, line_coverage, kind_match, gives, new_figure)
     if best is None:  # a sentence of punctuation only: the sentence itself
-        best = (coverage, quote, coverage, False, False)
-    line_score, line, line_coverage, kind_match, gives = best
+        best = (coverage, quote, coverage, False, False, False)
+    line_score, line, line_coverage, kind_match, gives, new_figure = best
     found = evidence_period(quote, hit.doc.title, asked.period)
     agrees = not neighbour(asked.period, found)
     score = (
@@ -210,9 +212,9 @@ def _best_line(
         - settings.answer_period_penalty * (not agrees)
     )
     key = frozenset(fold_diacritics(line).lower().split())
-    in_unit = asked.unit is None or gives
+    has_figure = (asked.unit is None or gives) and (not wants_number or new_figure)
     return _Candidate(
-        hit, quote, line, score, coverage, line_coverage, kind_match, in_unit, found, agrees, key
+        hit, quote, line, score, coverage, line_coverage, kind_match, has_figure, found, agrees, key
     )
 
 
@@ -332,10 +334,11 @@ def compose_answer(
     covered = features["sentence_coverage"] >= settings.min_coverage
     chosen = _chosen(asked, candidates, settings)
     # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
-    # năm 2022` from the 2023 report), nor is a line without a figure in the asked unit
-    # (`công suất … bao nhiêu MW`): when the best line is either, confidence 0
+    # năm 2022` from the 2023 report), nor is a line without a figure of its own for a
+    # number question (`tổng mức đầu tư Bệnh viện 1.500 giường`), or without one in the
+    # asked unit (`công suất … bao nhiêu MW`): when the best line is either, confidence 0
     in_period = candidates[0].agrees
-    vouched = covered and in_period and candidates[0].in_unit
+    vouched = covered and in_period and candidates[0].has_figure
     confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
         notice = None if in_period else _other_period(asked.period, chosen[0].found)
