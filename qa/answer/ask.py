@@ -1,8 +1,9 @@
 """`ask`: the one library verb behind `qa ask`, the page, `qa eval` and `qa bench`.
 
-search → extractive answer (short lines, quotes, calibrated abstention) → optional generated
-answer → number check: a generated answer stating a figure its cited quotes do not state is
-replaced by the extractive answer, with a notice saying so.
+search → extractive answer (short lines, quotes, calibrated abstention; a question about a
+document itself, its signer or issue date, from its signature block or dateline) → optional
+generated answer → number check: a generated answer stating a figure its cited quotes do
+not state is replaced by the extractive answer, with a notice saying so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, compose_answer
+from qa.answer.document_facts import document_fact_answer
 from qa.config import Settings
 from qa.text.numbers import unsupported_numbers
 
@@ -40,7 +42,9 @@ def ask(
     hits = searcher.search(query.text, k, mode, filters)
     alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
-    extractive = compose_answer(question, hits, searcher.segmenter, settings, model, alternatives)
+    extractive = document_fact_answer(
+        question, hits, searcher.chunks_of, searcher.doc_texts, searcher.segmenter
+    ) or compose_answer(question, hits, searcher.segmenter, settings, model, alternatives)
     if query.notice:
         extractive = replace(extractive, notice=query.notice)
     if llm is None:

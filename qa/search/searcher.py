@@ -113,6 +113,7 @@ class Searcher:
         self.expander = RegisterExpander(Register.from_json(register), self.segmenter)
         self._row = {c.chunk_id: row for row, c in enumerate(self.chunks)}
         self._alternatives: dict[str, tuple[str, ...]] = {}
+        self._chunks_of: dict[str, list[Chunk]] | None = None
 
     @property
     def doc_texts(self) -> dict[str, str]:
@@ -121,6 +122,15 @@ class Searcher:
             rows = read_jsonl(self.index_dir / DOCUMENTS)
             self._doc_texts = {r["meta"]["doc_id"]: r["text"] for r in rows}
         return self._doc_texts
+
+    @property
+    def chunks_of(self) -> dict[str, list[Chunk]]:
+        """Each document's passages in corpus order (built on first use)."""
+        if self._chunks_of is None:
+            self._chunks_of = {}
+            for chunk in self.chunks:
+                self._chunks_of.setdefault(chunk.doc_id, []).append(chunk)
+        return self._chunks_of
 
     @property
     def embedder(self) -> Embedder:
