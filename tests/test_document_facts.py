@@ -51,3 +51,12 @@ def test_a_signature_block_without_a_name_is_said_so(searcher: Searcher) -> None
 def test_other_questions_are_left_to_the_composer(searcher: Searcher) -> None:
     answer = ask(searcher, "GRDP 9 tháng năm 2023 tăng bao nhiêu?")
     assert "7,72%" in answer.text
+
+
+def test_a_document_the_corpus_only_refers_to_is_not_answered_with_the_referring_ones_date(
+    searcher: Searcher,
+) -> None:
+    # the action programme (2023-05-19) implements Resolution 29-NQ/TW (17/11/2022)
+    answer = ask(searcher, "Nghị quyết số 29-NQ/TW về công nghiệp hóa được ban hành ngày nào")
+    assert "ngày 19 tháng 5 năm 2023" not in answer.text
+    assert "17/11/2022" in answer.text

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from qa.answer.compose import Answer, AnswerLine, Citation
 from qa.answer.question import SentenceJudge, analyse
 from qa.index.segment import Segmenter
-from qa.models import Chunk, DocumentMeta, Hit
+from qa.models import Chunk, Hit
 from qa.text.normalize import fold_diacritics
 
 TITLE_COVERAGE = 0.6  # share of the question's terms the document's title must cover
@@ -28,6 +28,11 @@ _ASKS_ISSUED = re.compile(
 )
 _NAME = re.compile(r"^\**\s*((?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*)\s*\**$")
 _ROLE = re.compile(r"^[\W\d_]*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .,/-]+$")  # `KT. CHỦ TỊCH`, `TM. ỦY BAN…`
+# what a question calls the document it asks about: the first of these it names
+_KINDS = re.compile(
+    r"\b(chuong trinh hanh dong|nghi quyet|bao cao|ke hoach|quyet dinh|chi thi|thong bao"
+    r"|cong van|to trinh|chuong trinh|bai bao)\b"
+)
 _DATELINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 
 
@@ -56,6 +61,18 @@ def asked_fact(question: str) -> str | None:
     if _ASKS_ISSUED.search(folded):
         return "issued"
     return None
+
+
+def named_kind(question: str) -> str | None:
+    """The kind of document the question names first, folded.
+
+    >>> named_kind("Nghị quyết số 29-NQ/TW ban hành ngày nào")
+    'nghi quyet'
+    >>> named_kind("Chương trình hành động thực hiện Nghị quyết 29"), named_kind("ai ký?")
+    ('chuong trinh hanh dong', None)
+    """
+    match = _KINDS.search(fold_diacritics(question.lower()))
+    return match.group(1) if match else None
 
 
 def signature(text: str) -> Fact | None:
@@ -123,7 +140,14 @@ def document_fact_answer(
     if kind is None or not hits:
         return None
     judge = SentenceJudge(analyse(question, segmenter), segmenter)
-    documents: dict[str, DocumentMeta] = {hit.doc.doc_id: hit.doc for hit in hits}
+    named = named_kind(question)
+    documents = {
+        hit.doc.doc_id: hit.doc
+        for hit in hits
+        if named is None or fold_diacritics(hit.doc.kind.lower()).startswith(named)
+    }  # `Nghị quyết 29-NQ/TW ban hành ngày nào` is not about the programme implementing it
+    if not documents:
+        return None
     coverage, doc = max(
         (judge.coverage(f"{d.kind} {d.title}", d.issuer), d) for d in documents.values()
     )  # fmt: skip
