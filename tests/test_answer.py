@@ -315,3 +315,16 @@ def test_a_number_question_answered_only_by_its_own_figure_is_never_vouched_for(
         1, "p", "2023-09", "Dự án Bệnh viện 1.500 giường có tổng mức đầu tư 2.000 tỷ đồng."
     )
     assert not compose_answer(asked, [stated], segmenter, model=sure).abstained  # type: ignore[arg-type]
+
+
+def test_a_question_naming_a_date_the_report_reaches_gets_no_part_of_year_lead(
+    segmenter: Segmenter,
+) -> None:
+    text = "Đến ngày 30/9/2023, tỷ lệ nợ xấu chiếm khoảng 0,85% tổng dư nợ cho vay."
+    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
+    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    never = Settings(abstain_below=-1.0)
+    dated = compose_answer("tỷ lệ nợ xấu đến 30/9/2023", [hit], segmenter, never)
+    assert dated.lines[0].lead == ""
+    yearly = compose_answer("tỷ lệ nợ xấu năm 2023", [hit], segmenter, never)
+    assert yearly.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "

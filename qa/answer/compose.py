@@ -258,6 +258,7 @@ def _words(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
+_DATE_IN_QUESTION = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d(?!\d)")
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -288,7 +289,10 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     period or only part of the asked year; `… số liệu thực hiện …` when a target was asked
     and only actual figures exist."""
     label = candidate.found.label()
-    if label and (not candidate.agrees or part_of_year(asked.period, candidate.found)):
+    # a question naming a month or date (`đến 30/9/2023`) asks for a point the report reaches
+    point = bool(asked.months) or bool(_DATE_IN_QUESTION.search(asked.text))
+    partial = part_of_year(asked.period, candidate.found) and not point
+    if label and (not candidate.agrees or partial):
         return f"Tài liệu chỉ có số liệu {label}: "
     plan_words = candidate.found.plan or fulfils("plan", candidate.line, False)
     if asked.kind == "plan" and not plan_words and not plan_document(candidate.hit.doc.kind):
