@@ -320,7 +320,7 @@ def test_a_number_question_answered_only_by_its_own_figure_is_never_vouched_for(
 def test_a_question_naming_a_date_the_report_reaches_gets_no_part_of_year_lead(
     segmenter: Segmenter,
 ) -> None:
-    text = "Đến ngày 30/9/2023, tỷ lệ nợ xấu chiếm khoảng 0,85% tổng dư nợ cho vay."
+    text = "Tỷ lệ nợ xấu chiếm khoảng 0,85% tổng dư nợ cho vay đến ngày 30/9/2023."
     meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
     hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
     never = Settings(abstain_below=-1.0)
