@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, compose_answer
-from qa.answer.document_facts import document_fact_answer
+from qa.answer.document_facts import asked_fact, document_fact_answer
 from qa.config import Settings
 from qa.text.numbers import unsupported_numbers
 
@@ -42,9 +42,13 @@ def ask(
     hits = searcher.search(query.text, k, mode, filters)
     alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
-    extractive = document_fact_answer(
-        question, hits, searcher.chunks_of, searcher.doc_texts, searcher.segmenter
-    ) or compose_answer(question, hits, searcher.segmenter, settings, model, alternatives)
+    fact = None
+    if asked_fact(question) is not None:  # document texts are loaded only for these
+        texts = searcher.doc_texts
+        fact = document_fact_answer(question, hits, searcher.chunks_of, texts, searcher.segmenter)
+    extractive = fact or compose_answer(
+        question, hits, searcher.segmenter, settings, model, alternatives
+    )
     if query.notice:
         extractive = replace(extractive, notice=query.notice)
     if llm is None:
