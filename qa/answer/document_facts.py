@@ -18,6 +18,7 @@ from qa.answer.compose import Answer, AnswerLine, Citation
 from qa.answer.question import SentenceJudge, analyse
 from qa.index.segment import Segmenter
 from qa.models import Chunk, Hit
+from qa.text.dates import FULL_DATE, full_date
 from qa.text.normalize import fold_diacritics
 
 TITLE_COVERAGE = 0.6  # share of the question's terms the document's title must cover
@@ -33,7 +34,6 @@ _KINDS = re.compile(
     r"\b(chuong trinh hanh dong|nghi quyet|bao cao|ke hoach|quyet dinh|chi thi|thong bao"
     r"|cong van|to trinh|chuong trinh|bai bao)\b"
 )
-_DATELINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,8 @@ def dateline(text: str, iso_date: str | None) -> Fact | None:
     """
     if not iso_date or len(iso_date) < 10:
         return None
-    year, month, day = (int(part) for part in iso_date[:10].split("-"))
-    for match in _DATELINE.finditer(text):
-        if (int(match.group(3)), int(match.group(2)), int(match.group(1))) == (year, month, day):
+    for match in FULL_DATE.finditer(text):
+        if full_date(match) == iso_date[:10]:
             return Fact(match.start(), match.end(), match.group(0), match.start())
     return None
 

@@ -27,6 +27,7 @@ from qa.ingest.corpus_files import CorpusFile, scan_corpus
 from qa.ingest.encodings import UndecodableText, decode_text
 from qa.ingest.scan import SCAN_SUFFIXES, Scanner
 from qa.models import DocumentMeta, RawPage
+from qa.text.dates import FULL_DATE, full_date
 
 log = logging.getLogger(__name__)
 
@@ -161,20 +162,12 @@ def load_docx(path: Path, max_chars: int | None = None) -> Extracted:
 
 LOADERS = {".txt": load_text_file, ".md": load_text_file, ".pdf": load_pdf, ".docx": load_docx}
 
-_DATE_FULL = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_DATE_SIGNED = re.compile(r"^[^\S\n]*[\w .]{2,40},\s*" + _DATE_FULL.pattern, re.IGNORECASE | re.M)
-_DATE_ADOPTED = re.compile(r"thông\s+qua\s+" + _DATE_FULL.pattern, re.IGNORECASE)
+_DATE_SIGNED = re.compile(r"^[^\S\n]*[\w .]{2,40},\s*" + FULL_DATE.pattern, re.IGNORECASE | re.M)
+_DATE_ADOPTED = re.compile(r"thông\s+qua\s+" + FULL_DATE.pattern, re.IGNORECASE)
 _DATE_MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*[,;]?[^.\n]{0,40}?)?\s+năm\s+(\d{4})", re.I)
 _DATE_MONTHS_OF_YEAR = re.compile(r"(\d{1,2})\s+tháng\s+(?:đầu\s+)?năm\s+(\d{4})", re.I)
 _DATE_LINE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.I)
 TITLE_MIN_CHARS = 60  # a shorter first line (`NGHỊ QUYẾT`) is joined with the next ones
-
-
-def _full_date(match: re.Match[str]) -> str | None:
-    day, month, year = (int(g) for g in match.groups()[-3:])
-    if 1 <= month <= 12 and 1 <= day <= 31:
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
 
 
 def derive_date(text: str) -> str | None:
@@ -189,9 +182,9 @@ def derive_date(text: str) -> str | None:
     text = unicodedata.normalize("NFC", text)
     head = text[:3000]
     for found in (_DATE_SIGNED.search(head), _DATE_ADOPTED.search(text[-3000:])):
-        if found and (date := _full_date(found)):
+        if found and (date := full_date(found)):
             return date
-    head = _DATE_FULL.sub(" ", head)  # `tháng 6 năm 2015` of a full date is no period
+    head = FULL_DATE.sub(" ", head)  # `tháng 6 năm 2015` of a full date is no period
     if match := _DATE_MONTHS_OF_YEAR.search(head[:400]):
         months, year = int(match.group(1)), int(match.group(2))
         if 1 <= months <= 12:
@@ -200,7 +193,7 @@ def derive_date(text: str) -> str | None:
         month, year = int(match.group(1)), int(match.group(2))
         if 1 <= month <= 12:
             return f"{year:04d}-{month:02d}"
-    dates = [date for m in _DATE_FULL.finditer(text[:3000]) if (date := _full_date(m))]
+    dates = [date for m in FULL_DATE.finditer(text[:3000]) if (date := full_date(m))]
     return max(dates) if dates else None
 
 

@@ -6,6 +6,21 @@ import calendar
 import re
 from datetime import date
 
+# `ngày 19 tháng 5 năm 2023`: how documents write a full date (signing, adoption, citation)
+FULL_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+
+
+def full_date(match: re.Match[str]) -> str | None:
+    """A `FULL_DATE` match (its last three groups) as ISO, or None when it is no real date.
+
+    >>> full_date(FULL_DATE.search("Thái Bình, ngày 19 tháng 5 năm 2023"))
+    '2023-05-19'
+    """
+    day, month, year = (int(g) for g in match.groups()[-3:])
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
 
 def date_span(value: str | None) -> tuple[date, date] | None:
     """The days an ISO date or prefix covers: `2023-09` → 1–30 Sep 2023; `2023` → the year."""
