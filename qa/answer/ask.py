@@ -43,9 +43,9 @@ def ask(
     alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
     fact = None
-    if asked_fact(question) is not None:  # document texts are loaded only for these
-        texts = searcher.doc_texts
-        fact = document_fact_answer(question, hits, searcher.chunks_of, texts, searcher.segmenter)
+    if (kind := asked_fact(question)) is not None:  # document texts are loaded only for these
+        texts, chunks = searcher.doc_texts, searcher.chunks_of
+        fact = document_fact_answer(question, kind, hits, chunks, texts, searcher.segmenter)
     extractive = fact or compose_answer(
         question, hits, searcher.segmenter, settings, model, alternatives
     )

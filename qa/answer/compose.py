@@ -336,17 +336,17 @@ def compose_answer(
     # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
     # coverage the confidence is 0
     covered = features["sentence_coverage"] >= settings.min_coverage
-    chosen = _chosen(asked, candidates, settings)
+    best = candidates[0]
     # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
     # năm 2022` from the 2023 report), nor is a line without a figure of its own for a
     # number question (`tổng mức đầu tư Bệnh viện 1.500 giường`), or without one in the
     # asked unit (`công suất … bao nhiêu MW`): when the best line is either, confidence 0
-    in_period = candidates[0].agrees
-    vouched = covered and in_period and candidates[0].has_figure
+    vouched = covered and best.agrees and best.has_figure
     confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
-        notice = None if in_period else _other_period(asked.period, chosen[0].found)
+        notice = None if best.agrees else _other_period(asked.period, best.found)
         return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)
+    chosen = _chosen(asked, candidates, settings)
     timeline = len({c.hit.doc.date for c in chosen}) > 1  # the newest is the last line
     citations, lines = [], []
     for n, candidate in enumerate(chosen, start=1):

@@ -127,16 +127,16 @@ def dateline(text: str, iso_date: str | None) -> Fact | None:
 
 def document_fact_answer(
     question: str,
+    kind: str,
     hits: Sequence[Hit],
     chunks_of: Mapping[str, Sequence[Chunk]],
     texts: Mapping[str, str],
     segmenter: Segmenter,
 ) -> Answer | None:
-    """The answer to a signer or issue-date question from the document it names; an
-    abstention saying so when the named document's signature block has no name; None for
-    other questions, when no document is named well enough or no dateline is found."""
-    kind = asked_fact(question)
-    if kind is None or not hits:
+    """The answer to a signer or issue-date question (`kind`, from `asked_fact`) from the
+    document it names; an abstention saying so when the named document's signature block has
+    no name; None when no document is named well enough or no dateline is found."""
+    if not hits:
         return None
     judge = SentenceJudge(analyse(question, segmenter), segmenter)
     named = named_kind(question)
