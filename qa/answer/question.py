@@ -10,9 +10,8 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from itertools import pairwise
-from weakref import WeakKeyDictionary
 
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
@@ -70,7 +69,16 @@ UNIT_SYNONYMS = {
 
 Prepared = tuple[str, str]  # canonical lower-case text and its folded form
 PREPARED_KEPT = 8192  # texts whose prepared forms a segmenter's judges share
-_PREPARED: WeakKeyDictionary[Segmenter, dict[str, Prepared]] = WeakKeyDictionary()
+
+
+@lru_cache(maxsize=PREPARED_KEPT)
+def _prepared(segmenter: Segmenter, text: str) -> Prepared:
+    """`SentenceJudge.prepare`, remembered per segmenter (identity: its abbreviations)."""
+    normalized = normalize_tone_marks(clean_text(text))  # once for both forms
+    # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
+    canonical = " ".join(segmenter.abbreviated(normalized).lower().split())
+    both = f"{canonical}\n{normalized.lower()}"
+    return both, fold_diacritics(both)
 
 
 @dataclass(frozen=True)
@@ -275,18 +283,7 @@ class SentenceJudge:
         hành chính` → `PAR`) still shows its own words (`chỉ số`). The same passages answer
         many questions: the forms of the last `PREPARED_KEPT` texts are remembered per
         segmenter (they depend on its abbreviations, not on the question)."""
-        kept = _PREPARED.setdefault(self.segmenter, {})
-        found = kept.get(text)
-        if found is None:
-            normalized = normalize_tone_marks(clean_text(text))  # once for both forms
-            # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
-            canonical = " ".join(self.segmenter.abbreviated(normalized).lower().split())
-            both = f"{canonical}\n{normalized.lower()}"
-            found = (both, fold_diacritics(both))
-            if len(kept) >= PREPARED_KEPT:
-                kept.clear()
-            kept[text] = found
-        return found
+        return _prepared(self.segmenter, text)
 
     def coverage_of(self, parts: Sequence[Prepared], sentence: str) -> float:
         """`coverage` over prepared parts (clauses of a sentence, its context): a term counts

@@ -17,6 +17,7 @@ import itertools
 import json
 import re
 import tomllib
+from functools import lru_cache
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -112,7 +113,7 @@ class Segmenter:
         self._long_forms = dict(forms)
         alternatives = "|".join(re.escape(form) for form, _ in forms)
         self._long_re = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-        self._remembered: dict[str, tuple[str, ...]] = {}
+        self._remembered = lru_cache(maxsize=REMEMBERED_TEXTS)(lambda t: tuple(self._terms(t)))
 
     def canonical_text(self, text: str) -> str:
         """NFC, one tone convention, long forms replaced by their abbreviation."""
@@ -130,12 +131,7 @@ class Segmenter:
         answer composer: short texts are remembered (the last few hundred)."""
         if len(text) > REMEMBERED_CHARS:
             return self._terms(text)
-        found = self._remembered.get(text)
-        if found is None:
-            if len(self._remembered) >= REMEMBERED_TEXTS:
-                self._remembered.clear()
-            found = self._remembered[text] = tuple(self._terms(text))
-        return list(found)
+        return list(self._remembered(text))
 
     def _terms(self, text: str) -> list[str]:
         text = self.canonical_text(text)

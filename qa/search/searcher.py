@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +113,9 @@ class Searcher:
         self.segmenter = Segmenter(Lexicon.from_json(lexicon))
         self.expander = RegisterExpander(Register.from_json(register), self.segmenter)
         self._row = {c.chunk_id: row for row, c in enumerate(self.chunks)}
-        self._alternatives: dict[str, tuple[str, ...]] = {}
+        self._alternatives = lru_cache(maxsize=ALTERNATIVES_KEPT)(
+            lambda query: self.expander.alternatives(self.restored(query))
+        )
         self._chunks_of: dict[str, list[Chunk]] | None = None
 
     @property
@@ -173,13 +176,7 @@ class Searcher:
         """The documents' phrasings of the query's everyday words (`bắp` → `ngô`): what the
         search adds at a lower weight and the answer composer credits. Remembered for the
         last few queries: `ask` needs them again after its search."""
-        found = self._alternatives.get(query)
-        if found is None:
-            found = self.expander.alternatives(self.restored(query))
-            if len(self._alternatives) >= ALTERNATIVES_KEPT:
-                self._alternatives.clear()
-            self._alternatives[query] = found
-        return found
+        return self._alternatives(query)
 
     def lexical_query(self, query: str, alternatives: tuple[str, ...] = ()) -> LexicalQuery:
         """Accented terms plus folded ones (only folded ones for a query typed without
