@@ -41,11 +41,16 @@ def test_sentences_are_embedded_once_and_reused_by_hash(tmp_path: Path) -> None:
     assert np.allclose(again.vectors[:4], first.vectors)
 
 
-def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
+def _indexed(tmp_path: Path) -> tuple[CountingEmbedder, SentenceIndex]:
+    """The sentence files of CHUNKS written to `tmp_path` and loaded back."""
     embedder = CountingEmbedder()
     built = embed_sentences(CHUNKS, embedder, {}, batch=8, progress=False)
     write_sentence_files(tmp_path, built.spans, built.vectors, hnsw_above=1000)
-    index = SentenceIndex.load(tmp_path, [c.doc_id for c in CHUNKS])
+    return embedder, SentenceIndex.load(tmp_path, [c.doc_id for c in CHUNKS])
+
+
+def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
+    embedder, index = _indexed(tmp_path)
     query = embedder.embed_queries(["thu ngân sách nhà nước ước đạt bao nhiêu"])[0]
     match = index.best(query, 0)
     assert match is not None
@@ -57,10 +62,7 @@ def test_the_best_sentence_is_the_one_that_answers(tmp_path: Path) -> None:
 
 
 def test_every_sentence_of_a_chunk_gets_its_cosine(tmp_path: Path) -> None:
-    embedder = CountingEmbedder()
-    built = embed_sentences(CHUNKS, embedder, {}, batch=8, progress=False)
-    write_sentence_files(tmp_path, built.spans, built.vectors, hnsw_above=1000)
-    index = SentenceIndex.load(tmp_path, [c.doc_id for c in CHUNKS])
+    embedder, index = _indexed(tmp_path)
     query = embedder.embed_queries(["khu công nghiệp Hải Long đã khởi công chưa"])[0]
     matches = index.matches(query, 0)
     assert [TEXT[m.start : m.end][:14] for m in matches] == [

@@ -146,7 +146,7 @@ def analyse(
     terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
     canonical = segmenter.canonical_text(question)
-    words = re.findall(r"[^\W_]+", canonical)
+    words = _WORD.findall(canonical)
     named = {w.lower() for w in words[1:] if w[:1].isupper()}
     named |= {w.lower() for w in words if w.isupper() and len(w) > 1}
     weights: dict[str, float] = {}
