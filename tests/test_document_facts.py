@@ -60,3 +60,8 @@ def test_a_document_the_corpus_only_refers_to_is_not_answered_with_the_referring
     answer = ask(searcher, "Nghị quyết số 29-NQ/TW về công nghiệp hóa được ban hành ngày nào")
     assert "ngày 19 tháng 5 năm 2023" not in answer.text
     assert "17/11/2022" in answer.text
+
+
+def test_a_signer_question_naming_no_document_is_left_to_the_composer(searcher: Searcher) -> None:
+    answer = ask(searcher, "ai ký")  # every title covers it equally little
+    assert answer.notice is None or "không ghi tên người ký" not in answer.notice

@@ -147,9 +147,11 @@ def document_fact_answer(
     }  # `Nghị quyết 29-NQ/TW ban hành ngày nào` is not about the programme implementing it
     if not documents:
         return None
+    # the best-covered title; ties (a question naming no document) go to the better-ranked
     coverage, doc = max(
-        (judge.coverage(f"{d.kind} {d.title}", d.issuer), d) for d in documents.values()
-    )  # fmt: skip
+        ((judge.coverage(f"{d.kind} {d.title}", d.issuer), d) for d in documents.values()),
+        key=lambda pair: pair[0],
+    )
     if coverage < TITLE_COVERAGE or doc.doc_id not in texts:
         return None
     text = texts[doc.doc_id]
