@@ -16,7 +16,7 @@ from itertools import pairwise
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
 from qa.text.normalize import clean_text, fold_diacritics
-from qa.text.syllable import normalize_tone_marks
+from qa.text.syllable import is_valid_syllable, normalize_tone_marks
 
 QUESTION_WORDS = frozenset(
     [
@@ -154,7 +154,7 @@ def analyse(
         phrase = term.replace("_", " ")
         if any(ch.isdigit() for ch in phrase):
             weights[phrase] = NUMBER_WEIGHT
-        elif any(part in named for part in phrase.split()):
+        elif all(part in named for part in phrase.split()):
             weights[phrase] = NAMED_WEIGHT
         else:
             weights.setdefault(phrase, 1.0)
@@ -318,9 +318,15 @@ class SentenceJudge:
         accented, plain = self._patterns[phrase]
         if not self.question.typed_folded and accented.search(text):
             return 1.0
-        if plain.search(folded):
-            return 1.0 if self.question.typed_folded else FOLDED_CREDIT
-        return 0.0
+        if self.question.typed_folded:
+            return 1.0 if plain.search(folded) else 0.0
+        aligned = len(text) == len(folded)
+        lost = (
+            m
+            for m in plain.finditer(folded)
+            if not aligned or _lost_marks(text[m.start() : m.end()])
+        )
+        return FOLDED_CREDIT if next(lost, None) is not None else 0.0
 
     def contradicted(self, sentence: str) -> int:
         """How many question years a sentence contradicts: it opens on another year, its
@@ -378,6 +384,19 @@ def _word_pairs(canonical: str, stopwords: frozenset[str] = frozenset()) -> tupl
         words.append("" if breaks else folded)
     pairs = (f"{a} {b}" for a, b in pairwise(words) if a and b)
     return tuple(dict.fromkeys(pairs))
+
+
+def _lost_marks(span: str) -> bool:
+    """Whether a text span that matches a question word only once both are folded can be that
+    word with its diacritics lost (`Thai Binh`, OCR's `xuầt`): every word of the span that
+    differs is bare or no Vietnamese syllable. `toàn` for `toán` is another word.
+
+    >>> _lost_marks("thai binh"), _lost_marks("xuầt"), _lost_marks("toàn")
+    (True, True, False)
+    """
+    return all(
+        word == fold_diacritics(word) or not is_valid_syllable(word) for word in _WORD.findall(span)
+    )
 
 
 def _mentions_month(folded: str, month: int) -> bool:
