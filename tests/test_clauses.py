@@ -48,6 +48,18 @@ def test_windows_respect_the_word_limit_and_stay_inside_the_sentence() -> None:
     assert all(w in BUDGET for w in found)
 
 
+def test_a_line_never_ends_on_the_time_that_opens_the_next_clause() -> None:
+    sentence = (
+        "cấp mới cho 35 dự án với số vốn 7.048 tỷ đồng; lũy kế đến tháng 9/2023, có 318 dự án "
+        "với tổng số vốn 128.511 tỷ đồng, Năm 2024"
+    )
+    lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
+    assert "cấp mới cho 35 dự án với số vốn 7.048 tỷ đồng; lũy kế đến tháng 9/2023" not in lines
+    assert "lũy kế đến tháng 9/2023" not in lines
+    assert "lũy kế đến tháng 9/2023, có 318 dự án với tổng số vốn 128.511 tỷ đồng" in lines
+    assert lines[-1] == "Năm 2024"  # the sentence's last clause is what it is
+
+
 def test_a_long_parenthesis_is_cut_into_its_items() -> None:
     sentence = (
         "Năm 2022, nhiều chỉ số cải cách hành chính tăng bậc (Chỉ số năng lực cạnh tranh cấp tỉnh "

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from qa.text.normalize import fold_diacritics
 from qa.text.syllable import is_valid_syllable
 
 Span = tuple[int, int]
@@ -71,13 +72,37 @@ def windows(
     ['Thu ngân sách đạt 5.120 tỷ đồng', 'Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%',
      'tăng 8,3%', 'tăng 8,3%; chi ngân sách 4.000 tỷ đồng', 'chi ngân sách 4.000 tỷ đồng']
     """
+    leads = [is_lead(sentence[a:b]) for a, b in clauses]
     for first in range(len(clauses)):
         for last in range(first, min(len(clauses), first + max_clauses)):
             start, end = _trimmed(sentence, clauses[first][0], clauses[last][1])
             if last > first and len(sentence[start:end].split()) > max_words:
                 break
-            if end > start:
+            # `…; lũy kế đến tháng 9/2023, có 318 dự án … 128.511 tỷ đồng`: a line does not
+            # end on the time that opens the next clause
+            if end > start and not (leads[last] and last + 1 < len(clauses)):
                 yield Window(first, last, start, end)
+
+
+def is_lead(clause: str) -> bool:
+    """A clause that only says when (`Chín tháng năm 2023`, `lũy kế đến tháng 9/2023`,
+    `Đến 30/9/2023`): the scope of the clause after it.
+
+    >>> is_lead("lũy kế đến tháng 9/2023"), is_lead("Năm 2022"), is_lead("tăng 8,3%")
+    (True, True, False)
+    """
+    words = _LEAD_TOKEN.findall(fold_diacritics(clause.lower()))
+    return bool(words) and all(w in _LEAD_WORDS or _LEAD_DATE.fullmatch(w) for w in words)
+
+
+_LEAD_TOKEN = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
+_LEAD_WORDS = frozenset(
+    [
+        *("luy", "ke", "den", "het", "trong", "tu", "nam", "thang", "quy", "dau", "cuoi"),
+        *("chin", "sau", "ba", "muoi", "hai", "ngay", "tinh", "nay", "hien"),
+    ]
+)
+_LEAD_DATE = re.compile(r"\d{1,2}(?:/\d{1,2})?/(?:19|20)\d\d|(?:19|20)\d\d|\d{1,2}")
 
 
 def invalid_share(text: str) -> float:
