@@ -121,6 +121,13 @@ def test_an_abbreviated_long_form_matches_inside_a_sentence(segmenter: Segmenter
     assert judge.coverage(sentence) == pytest.approx(1.0)
 
 
+def test_an_abbreviation_inside_a_longer_long_form_still_counts(segmenter: Segmenter) -> None:
+    # `chỉ số cải cách hành chính` is canonically `PAR`; it still says `CCHC`
+    judge = SentenceJudge(analyse("chỉ số CCHC của tỉnh xếp thứ mấy", segmenter), segmenter)
+    assert judge.coverage("Chỉ số cải cách hành chính (Par Index) tỉnh xếp thứ 43/63") == 1.0
+    assert judge.coverage("Chỉ số hài lòng (SIPAS) xếp thứ 13/63") < 0.5
+
+
 def test_register_alternatives_stand_in_for_the_users_words(segmenter: Segmenter) -> None:
     question, sentence = "tỉnh có mấy trường cấp 3", "toàn tỉnh có 106 trường THCS, 39 trường THPT"
     plain = SentenceJudge(analyse(question, segmenter), segmenter)

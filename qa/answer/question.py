@@ -232,13 +232,16 @@ class SentenceJudge:
     def __init__(self, question: Question, segmenter: Segmenter) -> None:
         self.question = question
         self.segmenter = segmenter
-        self._folded = {
-            phrase: fold_diacritics(phrase)
+        # an abbreviation also shows as its long form inside a longer one's: `Chỉ số cải
+        # cách hành chính` is canonically `PAR`, and still says `CCHC` (`cải cách hành chính`)
+        forms = {
+            phrase: (phrase, *segmenter.long_forms(phrase))
             for phrase in (*question.terms, *question.keys, *question.alternatives)
         }
+        self._folded = {p: tuple(fold_diacritics(f) for f in fs) for p, fs in forms.items()}
         self._patterns = {
-            phrase: (_phrase_re(phrase), _phrase_re(folded))
-            for phrase, folded in self._folded.items()
+            phrase: (_phrase_re(forms[phrase]), _phrase_re(self._folded[phrase]))
+            for phrase in forms
         }
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
         self._weights = (*question.terms.items(), *question.alternatives.items())
@@ -313,7 +316,7 @@ class SentenceJudge:
         return found / self._total * MISSING_KEY_FACTOR**missing
 
     def _credit(self, phrase: str, text: str, folded: str) -> float:
-        if self._folded[phrase] not in folded:  # most phrases are in few texts: cheap no
+        if not any(form in folded for form in self._folded[phrase]):  # most are not: cheap no
             return 0.0
         accented, plain = self._patterns[phrase]
         if not self.question.typed_folded and accented.search(text):
@@ -405,5 +408,5 @@ def _mentions_month(folded: str, month: int) -> bool:
     return bool(re.search(pattern, folded))
 
 
-def _phrase_re(phrase: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+def _phrase_re(forms: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)")

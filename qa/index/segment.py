@@ -103,10 +103,13 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or Lexicon.load()
+        self._longs = {
+            abbr.lower(): tuple(normalize_tone_marks(clean_text(long)).lower() for long in longs)
+            for abbr, longs in self.lexicon.abbreviations.items()
+        }
         forms: list[tuple[str, str]] = []
-        for abbr, longs in self.lexicon.abbreviations.items():
-            for long in longs:
-                accented = normalize_tone_marks(clean_text(long)).lower()
+        for abbr in self.lexicon.abbreviations:
+            for accented in self._longs[abbr.lower()]:
                 forms.append((accented, abbr))
                 forms.append((fold_diacritics(accented), abbr))
         forms.sort(key=lambda pair: -len(pair[0]))
@@ -123,6 +126,11 @@ class Segmenter:
         """`canonical_text` of a text already cleaned and in the tone convention."""
         text = _SUPERSCRIPTS.sub(" ", normalized)
         return self._long_re.sub(lambda m: f" {self._long_forms[m.group(0).lower()]} ", text)
+
+    def long_forms(self, term: str) -> tuple[str, ...]:
+        """The long forms of an abbreviation term (`cchc` → `cải cách hành chính`), lower
+        case in the tone convention; none for other terms."""
+        return self._longs.get(term, ())
 
     def terms(self, text: str) -> list[str]:
         """Accented terms: `"tiến độ Khu công nghiệp Hải Long"` → `tiến_độ kcn hải_long`.
