@@ -106,6 +106,19 @@ def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     assert nine_months.lines[0].lead == ""
 
 
+def test_only_a_figure_is_said_to_cover_part_of_the_year(segmenter: Segmenter) -> None:
+    text = "Khống chế bệnh dịch tả lợn châu Phi tại 2 hộ thuộc xã Vũ Ninh (huyện Kiến Xương)."
+    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
+    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    sure = _Sure()
+    where = compose_answer("dịch tả lợn châu Phi năm 2023 ở xã nào", [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert where.lines[0].lead == ""
+    count = compose_answer("dịch tả lợn năm 2023 ở bao nhiêu hộ", [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert count.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "
+    short = compose_answer("dịch tả lợn 9T/2023 ở bao nhiêu hộ", [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert short.lines[0].lead == ""  # `9T/2023` is what the report covers
+
+
 def test_only_another_period_abstains_and_says_which(segmenter: Segmenter) -> None:
     text = "GRDP ước đạt 47.411 tỷ đồng, tăng 7,72% so với cùng kỳ năm 2022."
     meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")

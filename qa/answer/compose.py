@@ -291,7 +291,9 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     label = candidate.found.label()
     # a question naming a month or date (`đến 30/9/2023`) asks for a point the report reaches
     point = bool(asked.months) or bool(_DATE_IN_QUESTION.search(asked.text))
-    partial = part_of_year(asked.period, candidate.found) and not point
+    # only a figure is for a period: who spoke at a session, where an outbreak was, are not
+    figure = asked.wants_number or asked.kind in ("number", "plan")
+    partial = figure and part_of_year(asked.period, candidate.found) and not point
     if label and (not candidate.agrees or partial):
         return f"Tài liệu chỉ có số liệu {label}: "
     plan_words = candidate.found.plan or fulfils("plan", candidate.line, False)

@@ -23,6 +23,8 @@ _SPANS = (
         re.compile(r"(?<![\d/])(\d{1,2}) thang(?! \d{1,2}(?!\d))"),
         lambda m: f"{int(m.group(1))} tháng",
     ),
+    # `9T/2023`, the reports' short form of `9 tháng năm 2023`
+    (re.compile(r"(?<![\w/])(\d{1,2})t(?=/(?:19|20)\d\d)"), lambda m: f"{int(m.group(1))} tháng"),
     (re.compile(r"\bquy (iv|iii|ii|i|[1-4])\b"), lambda m: f"quý {_quarter(m.group(1))}"),
     (re.compile(r"\bthang 0?(\d{1,2})(?!\d)"), lambda m: f"tháng {int(m.group(1))}"),
 )
@@ -63,6 +65,8 @@ def period_of(text: str) -> Period:
     '9 tháng năm 2023'
     >>> period_of("ngày 9 tháng 10 năm 2023").span
     'tháng 10'
+    >>> period_of("số DN thành lập mới 9T/2023").label()
+    '9 tháng năm 2023'
     """
     folded = fold_diacritics(text.lower())
     span = None
