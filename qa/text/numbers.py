@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+# not inside a word or code (`CT.08`), nor a name's number (`Covid-19`)
+_NUMBER = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)\d+(?:[.,]\d+)*")
 
 
 def readings(token: str) -> frozenset[Decimal]:
@@ -49,7 +50,7 @@ def numbers(text: str) -> list[str]:
 
     >>> numbers("GRDP ước đạt 47.411 tỷ đồng, tăng 6,02% so với năm 2022.")
     ['47.411', '6,02', '2022']
-    >>> numbers("KCN Hải Long; CT.08")
+    >>> numbers("KCN Hải Long; CT.08; dịch Covid-19")
     []
     """
     return [m.group(0) for m in _NUMBER.finditer(text)]
