@@ -137,3 +137,22 @@ def test_corpus_abbreviations_are_used_and_tracked(tmp_path: Path) -> None:
     build_index(corpus, tmp_path / "index", embedder, progress=False)
     hits = Searcher(tmp_path / "index", embedder=embedder).search("ĐHYD tuyển sinh", 2, "bm25")
     assert hits and hits[0].doc.doc_id == "a"
+
+
+def test_abbreviations_the_documents_define_are_used_and_stay_fresh(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Thủ tướng quyết định thành lập Hội đồng thẩm định (HĐTĐ) liên ngành. "
+        "HĐTĐ tổ chức thẩm định dự án ngày 11/8/2023.\n",
+        "utf-8",
+    )
+    (corpus / "b.txt").write_text("Hội đồng nhân dân tỉnh họp thường kỳ.\n", "utf-8")
+    embedder = CountingEmbedder()
+    index = tmp_path / "index"
+    build_index(corpus, index, embedder, progress=False)
+    check_corpus(index, read_manifest(index), corpus)  # a definition is no change to the corpus
+    searcher = Searcher(index, embedder=embedder)
+    assert searcher.segmenter.terms("hội đồng thẩm định họp") == ["hđtđ", "họp"]
+    hits = searcher.search("hội đồng thẩm định", 2, "bm25")
+    assert [h.doc.doc_id for h in hits] == ["a"]

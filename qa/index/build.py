@@ -34,6 +34,7 @@ from qa.models import Chunk, ParsedDocument
 from qa.search.register import Register
 from qa.ingest.scan import Scanner
 from qa.ingest.scan.cache import OcrCache
+from qa.index.defined import defined_abbreviations
 from qa.index.segment import Lexicon, Segmenter
 from qa.index.sentences import (
     EmbeddedSentences,
@@ -160,7 +161,7 @@ def _previous(
         vectors = load_vectors(index_dir)
     except (IndexMissing, IndexStale, OSError, ValueError):
         return {}, {}
-    if manifest.get("lexicon") != lexicon:
+    if manifest.get("terms_lexicon") != lexicon:
         terms = []  # other abbreviations or stopwords: every passage is segmented again
     term_cache = {
         row["hash"]: [*t["terms"], "\x00", *t["folded"]]
@@ -235,7 +236,8 @@ def _build_locked(
     chunks = chunk_documents(docs, settings)
     if not chunks:
         raise CorpusError(f"no text to index in {corpus}")
-    lexicon = Lexicon.for_corpus(corpus)
+    files = Lexicon.for_corpus(corpus)  # what freshness compares: the corpus's own files
+    lexicon = files.extended(defined_abbreviations((d.text for d in docs), files.abbreviations))
     segmenter = Segmenter(lexicon)
     term_cache, vector_cache = _previous(index_dir, model.id, lexicon.fingerprint)
     titles = {d.meta.doc_id: d.meta.title for d in docs}
@@ -283,6 +285,7 @@ def _build_locked(
         folded=folded,
         vectors=np.stack([vector_cache[h] for h in embed_hashes]).astype(np.float32),
         lexicon=lexicon,
+        lexicon_files=files.fingerprint,
         sentences=sentences,
         register=Register.for_corpus(corpus).counted(d.text for d in docs),
     )
@@ -314,7 +317,8 @@ class _Built:
     terms: list[list[str]]
     folded: list[list[str]]
     vectors: np.ndarray
-    lexicon: Lexicon
+    lexicon: Lexicon  # the corpus's files and the abbreviations its documents define
+    lexicon_files: str  # fingerprint of the files' lexicon alone
     sentences: EmbeddedSentences
     register: Register
 
@@ -352,7 +356,8 @@ def _manifest(
         "build_seconds": round(report.seconds, 2),
         "corpus": str(corpus.resolve()),
         "catalog": catalog_hash(corpus),
-        "lexicon": built.lexicon.fingerprint,
+        "lexicon": built.lexicon_files,
+        "terms_lexicon": built.lexicon.fingerprint,
         "register": built.register.fingerprint,
         "embedder": {"id": model.id, "dim": int(model.dim)},
         "settings": asdict(settings),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from collections.abc import Mapping
 
 from qa.errors import ConfigError
 from qa.text.normalize import clean_text, fold_diacritics
@@ -76,6 +77,11 @@ class Lexicon:
         """The bundled lexicon plus the corpus's own `abbreviations.toml`, if it has one."""
         extra = corpus / CORPUS_ABBREVIATIONS
         return cls.load(extra if extra.is_file() else None)
+
+    def extended(self, abbreviations: Mapping[str, tuple[str, ...]]) -> Lexicon:
+        """This lexicon with more abbreviations (`qa.index.defined`: those the corpus
+        defines); one it already has keeps its own long forms."""
+        return Lexicon({**abbreviations, **self.abbreviations}, self.stopwords)
 
     def to_json(self) -> dict[str, Any]:
         return {
