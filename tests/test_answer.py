@@ -16,6 +16,12 @@ def _hit(rank: int, doc_id: str, date: str, text: str) -> Hit:
     return Hit(rank, 1.0 / rank, chunk, meta)
 
 
+def _nine_month_hit(text: str) -> Hit:
+    """A passage of a report whose title says it covers the first nine months of 2023."""
+    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
+    return Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+
+
 HITS = [
     _hit(
         1,
@@ -89,8 +95,7 @@ def test_status_answer_states_what_was_done_not_what_was_urged(segmenter: Segmen
 
 def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     text = "Thu ngân sách nhà nước ước đạt 5.120 tỷ đồng, bằng 78% dự toán năm."
-    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
-    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    hit = _nine_month_hit(text)
     # the wording of the lead when abstention is off (as `qa eval` composes)
     whole_year = compose_answer(
         "thu ngân sách cả năm 2023 bao nhiêu",
@@ -108,8 +113,7 @@ def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
 
 def test_only_a_figure_is_said_to_cover_part_of_the_year(segmenter: Segmenter) -> None:
     text = "Khống chế bệnh dịch tả lợn châu Phi tại 2 hộ thuộc xã Vũ Ninh (huyện Kiến Xương)."
-    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
-    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    hit = _nine_month_hit(text)
     sure = _Sure()
     where = compose_answer("dịch tả lợn châu Phi năm 2023 ở xã nào", [hit], segmenter, model=sure)  # type: ignore[arg-type]
     assert where.lines[0].lead == ""
@@ -121,8 +125,7 @@ def test_only_a_figure_is_said_to_cover_part_of_the_year(segmenter: Segmenter) -
 
 def test_only_another_period_abstains_and_says_which(segmenter: Segmenter) -> None:
     text = "GRDP ước đạt 47.411 tỷ đồng, tăng 7,72% so với cùng kỳ năm 2022."
-    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
-    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    hit = _nine_month_hit(text)
     sure = _Sure()
     last_year = compose_answer("GRDP 9 tháng năm 2022 đạt bao nhiêu", [hit], segmenter, model=sure)  # type: ignore[arg-type]
     assert last_year.abstained and last_year.citations == ()
@@ -334,8 +337,7 @@ def test_a_question_naming_a_date_the_report_reaches_gets_no_part_of_year_lead(
     segmenter: Segmenter,
 ) -> None:
     text = "Tỷ lệ nợ xấu chiếm khoảng 0,85% tổng dư nợ cho vay đến ngày 30/9/2023."
-    meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
-    hit = Hit(1, 1.0, Chunk("r:0", "r", text, 0, len(text), "I"), meta)
+    hit = _nine_month_hit(text)
     never = Settings(abstain_below=-1.0)
     dated = compose_answer("tỷ lệ nợ xấu đến 30/9/2023", [hit], segmenter, never)
     assert dated.lines[0].lead == ""
