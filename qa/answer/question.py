@@ -146,9 +146,7 @@ def analyse(
     terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
     canonical = segmenter.canonical_text(question)
-    words = _WORD.findall(canonical)
-    named = {w.lower() for w in words[1:] if w[:1].isupper()}
-    named |= {w.lower() for w in words if w.isupper() and len(w) > 1}
+    named = {w.lower() for i, w in enumerate(_WORD.findall(canonical)) if _named_word(i, w)}
     weights: dict[str, float] = {}
     for term in terms:
         phrase = term.replace("_", " ")
@@ -381,12 +379,17 @@ def _word_pairs(canonical: str, stopwords: frozenset[str] = frozenset()) -> tupl
     stop = {w for q in (*QUESTION_WORDS, *stopwords) for w in fold_diacritics(q).split("_")}
     words = []
     for index, word in enumerate(_WORD.findall(text)):
-        named = (index > 0 and word[:1].isupper()) or (word.isupper() and len(word) > 1)
         folded = fold_diacritics(word.lower())
-        breaks = named or folded in stop or any(ch.isdigit() for ch in word)
+        breaks = _named_word(index, word) or folded in stop or any(ch.isdigit() for ch in word)
         words.append("" if breaks else folded)
     pairs = (f"{a} {b}" for a, b in pairwise(words) if a and b)
     return tuple(dict.fromkeys(pairs))
+
+
+def _named_word(index: int, word: str) -> bool:
+    """A word of a question that is part of a name: capitalised after the first word, or an
+    abbreviation (`KCN`)."""
+    return (index > 0 and word[:1].isupper()) or (word.isupper() and len(word) > 1)
 
 
 def _lost_marks(span: str) -> bool:

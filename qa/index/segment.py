@@ -109,13 +109,12 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or Lexicon.load()
-        self._longs = {
-            abbr.lower(): tuple(normalize_tone_marks(clean_text(long)).lower() for long in longs)
-            for abbr, longs in self.lexicon.abbreviations.items()
-        }
+        self._longs: dict[str, tuple[str, ...]] = {}  # lower-case abbreviation → long forms
         forms: list[tuple[str, str]] = []
-        for abbr in self.lexicon.abbreviations:
-            for accented in self._longs[abbr.lower()]:
+        for abbr, longs in self.lexicon.abbreviations.items():
+            normalized = tuple(normalize_tone_marks(clean_text(long)).lower() for long in longs)
+            self._longs[abbr.lower()] = (*self._longs.get(abbr.lower(), ()), *normalized)
+            for accented in normalized:
                 forms.append((accented, abbr))
                 forms.append((fold_diacritics(accented), abbr))
         forms.sort(key=lambda pair: -len(pair[0]))
