@@ -11,7 +11,7 @@ parenthesised remark are no definition.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable
 
 _DEFINED = re.compile(r"\(\s*([A-ZĐ]{2,8})\s*\)")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -19,7 +19,7 @@ LOOKBACK_CHARS = 120  # where the words of a definition are looked for, before `
 
 
 def defined_abbreviations(
-    texts: Iterable[str], known: Mapping[str, object] = {}
+    texts: Iterable[str], known: Container[str] = ()
 ) -> dict[str, tuple[str, ...]]:
     """Abbreviation → the long forms the texts define for it, lower case; abbreviations in
     `known` (the bundled ones) are left out.
