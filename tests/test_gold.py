@@ -35,7 +35,8 @@ MIN_COUNTS = {
     "multi-document": 6,
     "unanswerable": 25,
 }
-HELDOUT_SHARE = 1 / 3  # per type, rounded up: the first ids in sha256 order are held out
+HELDOUT_SHARE = 1 / 3  # per batch and type, rounded up: the first ids in sha256 order
+BATCH_STARTS = (1, 245)  # q001–q244, q245–: a later batch never moves an earlier id's split
 
 
 def norm(text: str) -> str:
@@ -96,13 +97,19 @@ def test_item(item: dict[str, Any]) -> None:
         assert len(set(item["doc_ids"])) >= 2
 
 
+def batch_of(item_id: str) -> int:
+    """The batch an id was written in: the last batch start at or below its number."""
+    number = int(item_id[1:])
+    return max(start for start in BATCH_STARTS if start <= number)
+
+
 def expected_heldout(items: list[dict[str, Any]]) -> set[str]:
-    """The split rule: per type, ids ordered by sha256 of the id; the first third is held out."""
-    by_type: dict[str, list[str]] = {}
+    """The split rule: per batch and type, ids in sha256 order; the first third is held out."""
+    groups: dict[tuple[int, str], list[str]] = {}
     for item in items:
-        by_type.setdefault(item["type"], []).append(item["id"])
+        groups.setdefault((batch_of(item["id"]), item["type"]), []).append(item["id"])
     held: set[str] = set()
-    for ids in by_type.values():
+    for ids in groups.values():
         ordered = sorted(ids, key=lambda i: hashlib.sha256(i.encode()).hexdigest())
         held |= set(ordered[: math.ceil(len(ids) * HELDOUT_SHARE)])
     return held
