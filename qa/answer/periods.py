@@ -26,6 +26,8 @@ _SPANS = (
     # `9T/2023`, the reports' short form of `9 tháng năm 2023`
     (re.compile(r"(?<![\w/])(\d{1,2})t(?=/(?:19|20)\d\d)"), lambda m: f"{int(m.group(1))} tháng"),
     (re.compile(r"\bquy (iv|iii|ii|i|[1-4])\b"), lambda m: f"quý {_quarter(m.group(1))}"),
+    # `(tính) đến (hết) tháng 9/2023` counts from January: the span of a 9-month report
+    (re.compile(r"\bden (?:het )?thang 0?(\d{1,2})(?!\d)"), lambda m: _months(m.group(1))),
     (re.compile(r"\bthang 0?(\d{1,2})(?!\d)"), lambda m: f"tháng {int(m.group(1))}"),
 )
 # `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
@@ -67,6 +69,8 @@ def period_of(text: str) -> Period:
     'tháng 10'
     >>> period_of("số DN thành lập mới 9T/2023").label()
     '9 tháng năm 2023'
+    >>> period_of("tính đến tháng 9/2023 có bao nhiêu km đê").span, period_of("đến tháng 1").span
+    ('9 tháng', 'tháng 1')
     """
     folded = fold_diacritics(text.lower())
     span = None
@@ -93,6 +97,9 @@ def evidence_period(sentence: str, title: str, asked: Period | None = None) -> P
     >>> evidence_period("thưởng cho xã đạt chuẩn giai đoạn 2019-2022", "Báo cáo tháng 1 năm 2024",
     ...                 period_of("giai đoạn 2019, 2022")).label()
     'năm 2019, 2022'
+    >>> evidence_period("diện tích cây vụ Đông năm 2022-2023 đạt 37.000 ha", "9 tháng năm 2023",
+    ...                 period_of("vụ Đông 2022-2023")).label()
+    'năm 2022, 2023'
     >>> evidence_period("GRDP tăng 7,72% so với cùng kỳ năm 2022", "9 tháng năm 2023",
     ...                 period_of("GRDP năm 2022")).label()
     '9 tháng năm 2023'
@@ -102,8 +109,9 @@ def evidence_period(sentence: str, title: str, asked: Period | None = None) -> P
     doc = period_of(title)
     named = (asked.years if asked else frozenset()) & stated_years(sentence)
     years = own.years or named or doc.years
-    # the title's span (`tháng 1`) is not that of other years the sentence states
-    elsewhere = bool(named) and not named & doc.years
+    # the title's span (`tháng 1`) is not that of other years the sentence states, nor of a
+    # season across years (`vụ Đông năm 2022-2023` in a 9-month report of 2023)
+    elsewhere = bool(named) and not named <= doc.years
     span = own.span or (None if own.years or elsewhere else doc.span)
     return Period(years, span, whole.plan or doc.plan)
 
@@ -144,6 +152,12 @@ def part_of_year(asked: Period, found: Period) -> bool:
     if asked.span is not None or found.span in (None, "cả năm"):
         return False
     return bool(asked.years) and bool(found.years) and found.years <= asked.years
+
+
+def _months(count: str) -> str:
+    """`9` → `9 tháng` (from January); one month is `tháng 1`, as a January report says, and
+    twelve are `cả năm`."""
+    return {1: "tháng 1", 12: "cả năm"}.get(int(count), f"{int(count)} tháng")
 
 
 def _quarter(text: str) -> int:

@@ -40,6 +40,13 @@ _INDICATOR = re.compile(
     r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
     r"|giá trị sản xuất|tổng mức|dư nợ|vốn|grdp|tốc độ tăng|chỉ số|năng suất|diện tích)\b"
 )
+# `từ đầu năm đến hết tháng 9/2023`: a span from January, which `period_of` reads as `9 tháng`;
+# as words it would favour any line that says `đến` or `tháng`
+_CUMULATIVE_SCOPE = re.compile(
+    r"(?:\btừ đầu năm\s*)?(?:\btính\s+)?\b(?:đến|tới)\s+(?:hết\s+|cuối\s+)?"
+    r"tháng\s*0?(?:[2-9]|1[0-2])\s*/\s*(?:19|20)\d\d|\btừ đầu năm\b",
+    re.IGNORECASE,
+)
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
@@ -143,7 +150,8 @@ def analyse(
     """Kind, weighted key terms and the asked unit of `question`; `alternatives` are the
     documents' words for the user's (`công ty` → `doanh nghiệp`, from `qa.search.register`), each
     weighing `alternative_weight` × a plain term of the question."""
-    terms = [t for t in segmenter.terms(question) if t not in QUESTION_WORDS]
+    topic = _CUMULATIVE_SCOPE.sub(" ", question)  # the period reads it: `period_of`
+    terms = [t for t in segmenter.terms(topic) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
     canonical = segmenter.canonical_text(question)
     named = {w.lower() for i, w in enumerate(_WORD.findall(canonical)) if _named_word(i, w)}
@@ -179,9 +187,16 @@ def analyse(
 
 
 def asked_months(question: str) -> tuple[int, ...]:
-    """Months named with their year: `tháng 3/2024`, `01/2024`, `tháng 3 năm 2024` → (3,)."""
+    """Months named with their year: `tháng 3/2024`, `01/2024`, `tháng 3 năm 2024` → (3,).
+    Not a quarter (`quý 4/2023`) nor the end of a span from January (`đến tháng 9/2023`, which
+    `period_of` reads as `9 tháng`).
+
+    >>> asked_months("tháng 3/2024"), asked_months("đến tháng 9/2023"), asked_months("đến 1/2024")
+    ((3,), (), (1,))
+    """
     text = fold_diacritics(question.lower())
-    text = re.sub(r"quy\s*\w+\s*/\s*\d{4}", " ", text)  # `quý 4/2023` is a quarter
+    text = re.sub(r"quy\s*\w+\s*/\s*\d{4}", " ", text)
+    text = re.sub(r"\bden (?:het )?thang\s*0?(?:[2-9]|1[0-2])\s*(?:/|nam\s+)\d{4}", " ", text)
     found = re.findall(r"(?:thang\s*)?(?<![\d/])(\d{1,2})\s*(?:/|nam\s+)(?:19|20)\d\d", text)
     return tuple(dict.fromkeys(int(m) for m in found if 1 <= int(m) <= 12))
 
