@@ -37,7 +37,7 @@ class Settings:
     register_dense_weight: float = 0.5  # expanded query's share of the query vector
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.25  # on the abstention model's probability (eval/README.md)
+    abstain_below: float = 0.30  # on the abstention model's probability (eval/README.md)
     min_coverage: float = 0.3  # below this share of the question's terms: never an answer
     abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
     query_max_words: int = 32  # longer queries keep their first 32 distinct content words
