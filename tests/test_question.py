@@ -76,6 +76,17 @@ def test_a_contradicted_year_halves_the_coverage(segmenter: Segmenter) -> None:
     assert grdp.coverage(GRDP, CONTEXT) > 0.8
 
 
+def test_a_line_opening_on_another_span_is_contradicted(segmenter: Segmenter) -> None:
+    judge = SentenceJudge(analyse("vốn FDI 9 tháng năm 2023 bao nhiêu", segmenter), segmenter)
+    whole_year = "(dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI)"
+    nine_months = "Chín tháng năm 2023, vốn đầu tư nước ngoài FDI đạt 586,3 triệu USD"
+    assert judge.contradicted(whole_year) == 1
+    assert judge.contradicted(nine_months) == 0
+    # a question without a span contradicts no span
+    plain = SentenceJudge(analyse("vốn FDI năm 2023 bao nhiêu", segmenter), segmenter)
+    assert plain.contradicted(whole_year) == 0
+
+
 def test_a_number_in_the_asked_unit(segmenter: Segmenter) -> None:
     judge = SentenceJudge(analyse("GRDP ước đạt bao nhiêu tỷ đồng", segmenter), segmenter)
     assert judge.gives_number(GRDP)

@@ -346,14 +346,19 @@ class SentenceJudge:
 
     def contradicted(self, sentence: str) -> int:
         """How many question years a sentence contradicts: it opens on another year, its
-        topic (`Năm 2022, nhiều chỉ số…`); years further in are often comparisons or bases."""
-        if not self._years:
-            return 0
+        topic (`Năm 2022, nhiều chỉ số…`); years further in are often comparisons or bases.
+        Opening on another span of the year counts once more (`(dự kiến cả năm 2023 thu hút
+        …)` for a `9 tháng năm 2023` question)."""
         opening = " ".join(sentence.split()[:OPENING_WORDS])
+        asked_span = self.question.period.span
+        found_span = period_of(opening).span if asked_span is not None else None
+        other_span = int(found_span is not None and found_span != asked_span)
+        if not self._years:
+            return other_span
         stated = set(_YEAR.findall(opening))
         if not stated or stated & self._years:
-            return 0
-        return len(self._years - stated)
+            return other_span
+        return len(self._years - stated) + other_span
 
     def gives_number(self, sentence: str) -> bool:
         """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
