@@ -175,3 +175,10 @@ def test_prepared_forms_are_remembered_per_segmenter_not_shared_between_lexicons
         judge = SentenceJudge(analyse("KCN Hải Long", segmenter), segmenter)
         assert judge.prepare(text)[0].split("\n")[0] == canonical
         assert judge.prepare(text) is judge.prepare(text)  # remembered
+
+
+def test_everyday_words_for_a_target(segmenter: Segmenter) -> None:
+    wanted = analyse("Năm 2024 tỉnh muốn thu ngân sách bao nhiêu", segmenter)
+    assert wanted.kind == "number" and wanted.targets
+    assert analyse("kế hoạch thu ngân sách năm 2024", segmenter).targets
+    assert not analyse("thu ngân sách 9 tháng năm 2023 đạt bao nhiêu", segmenter).targets

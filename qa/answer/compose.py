@@ -208,7 +208,7 @@ def _best_line(
         0.5 * coverage
         + 0.5 * line_score
         + settings.answer_rank_bonus / hit.rank
-        + settings.answer_plan_doc_bonus * (asked.kind == "plan" and plan_document(hit.doc.kind))
+        + settings.answer_plan_doc_bonus * (asked.targets and plan_document(hit.doc.kind))
         - settings.answer_period_penalty * (not agrees)
     )
     key = frozenset(fold_diacritics(line).lower().split())
@@ -297,7 +297,7 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     if label and (not candidate.agrees or partial):
         return f"Tài liệu chỉ có số liệu {label}: "
     plan_words = candidate.found.plan or fulfils("plan", candidate.line, False)
-    if asked.kind == "plan" and not plan_words and not plan_document(candidate.hit.doc.kind):
+    if asked.targets and figure and not plan_words and not plan_document(candidate.hit.doc.kind):
         return f"Tài liệu chỉ có số liệu thực hiện{' ' + label if label else ''}: "
     return ""
 

@@ -21,7 +21,7 @@ _URGING = re.compile(
     r"^\W*(chỉ đạo|đề nghị|yêu cầu|đẩy nhanh|tập trung|tiếp tục|đôn đốc|khẩn trương|tăng cường|"
     r"phấn đấu|quyết liệt|chủ động|kiến nghị|giao)\b"
 )
-_PLAN = re.compile(r"\b(phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|đến năm|dự toán|định hướng)\b")
+_PLAN = re.compile(r"\b(phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|đến năm|dự toán|định hướng|dự kiến)\b")
 _DATE = re.compile(
     r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d|\bngày \d|\btháng \d|\bquý [IV\d]|\bnăm (?:19|20)\d\d"
 )

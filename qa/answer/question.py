@@ -50,6 +50,8 @@ _CUMULATIVE_SCOPE = re.compile(
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
+# everyday words for a target, whatever else the question asks (`muốn … bao nhiêu`)
+_ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt mục tiêu|sẽ|hướng tới)\b")
 _ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
 _ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
@@ -118,6 +120,9 @@ class Question:
     wants_number: bool = False  # `bao nhiêu`, `tỷ lệ`: a figure answers it, whatever the kind
     period: Period = field(default_factory=Period)  # `9 tháng năm 2023`: the figure's period
     alternatives: dict[str, float] = field(default_factory=dict)  # `bắp` → {"ngô": 0.5}
+    # asks for a target: a plan question, or a figure the province means to reach (`năm 2024
+    # tỉnh muốn …`, `dự kiến tăng bao nhiêu`), which a plan document states
+    targets: bool = False
 
 
 def question_kind(question: str) -> str:
@@ -183,6 +188,7 @@ def analyse(
             for phrase in alternatives
             if alternative_weight > 0
         },
+        kind == "plan" or _asks(_ASKS_INTENT, question),
     )
 
 
