@@ -188,9 +188,14 @@ def _best_line(
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
         novel = sum(1 for w in _WORD.findall(folded) if w not in asked_words)
+        # the asked indicator may open the sentence and scope the window, as its words do
+        scope = (
+            folded_quote[: window.end] if aligned else fold_diacritics(quote[: window.end].lower())
+        )
+        phrases = 0.5 * (judge.phrase_share(folded) + judge.phrase_share(scope))
         score = (
             line_coverage
-            + settings.answer_phrase_weight * judge.phrase_share(folded)
+            + settings.answer_phrase_weight * phrases
             + settings.answer_novelty_weight * min(1.0, novel / settings.answer_novel_words)
             + settings.answer_kind_bonus * kind_match
             - settings.answer_urging_penalty * (asked.kind == "status" and urges(line))
