@@ -38,7 +38,9 @@ class Settings:
     hnsw_above: int = 50_000
     embed_batch: int = 32
     abstain_below: float = 0.30  # on the abstention model's probability (eval/README.md)
-    min_coverage: float = 0.3  # below this share of the question's terms: never an answer
+    min_coverage: float = 0.3  # below this share of the question's terms: never an answer…
+    close_min_coverage: float = 0.1  # …unless at least this share, and the quoted sentence is
+    close_similarity: float = 1.5  # this many std devs closer to the question than the rest
     abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
     query_max_words: int = 32  # longer queries keep their first 32 distinct content words
     # The answer composer (qa/answer/compose.py); chosen on the tune split (eval/README.md)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa.answer.compose import ABSTAIN_TEXT, compose_answer
 from qa.config import Settings
+from qa.index.chunk import sentence_spans
 from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta, Hit, SentenceMatch
 
@@ -209,6 +212,31 @@ def test_a_question_the_passages_do_not_share_words_with_is_never_answered(
     assert off_topic.abstained and off_topic.confidence == 0.0
     on_topic = compose_answer("tiến độ KCN Hải Long", HITS, segmenter, model=sure)  # type: ignore[arg-type]
     assert not on_topic.abstained and on_topic.confidence == pytest.approx(0.99)
+
+
+def test_few_shared_words_pass_when_the_sentence_stands_out_in_meaning(
+    segmenter: Segmenter,
+) -> None:
+    text = (
+        "Ban hành kế hoạch xây dựng hồ sơ khoa học trình UNESCO vinh danh danh nhân Lê Quý Đôn. "
+        "Tổ chức tốt các hoạt động văn hóa, thể thao mừng Đảng, mừng Xuân. "
+        "Kiểm tra việc thực hiện nếp sống văn minh trong việc cưới, việc tang. "
+        "Tổng kết phong trào toàn dân đoàn kết xây dựng đời sống văn hóa."
+    )
+    spans = sentence_spans(text)
+
+    def hit(cosines: list[float]) -> Hit:
+        matches = tuple(SentenceMatch(a, b, c) for (a, b), c in zip(spans, cosines, strict=True))
+        return replace(_hit(1, "r", "2023-09", text), sentences=matches)
+
+    question = "hồ sơ xin Liên Hợp Quốc tôn vinh danh nhân nào của tỉnh"  # few shared words
+    sure = _Sure()
+    close = compose_answer(question, [hit([0.95, 0.8, 0.8, 0.8])], segmenter, model=sure)  # type: ignore[arg-type]
+    assert close.features["sentence_coverage"] < Settings().min_coverage
+    assert not close.abstained and "Lê Quý Đôn" in close.lines[0].text
+    # the same words, but another sentence is the one closest in meaning: no answer
+    far = compose_answer(question, [hit([0.8, 0.95, 0.8, 0.8])], segmenter, model=sure)  # type: ignore[arg-type]
+    assert far.abstained and far.confidence == 0.0
 
 
 def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:

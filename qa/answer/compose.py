@@ -341,8 +341,13 @@ def compose_answer(
     model = model or load_model(settings.abstention_model)
     # the model ranks answers; it cannot vouch for one whose sentence shares almost no word
     # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
-    # coverage the confidence is 0
-    covered = features["sentence_coverage"] >= settings.min_coverage
+    # coverage the confidence is 0, unless the sentence stands out in meaning among those
+    # read (everyday words: `tổ chức văn hóa của Liên Hợp Quốc tôn vinh` ↔ `UNESCO vinh danh`)
+    coverage = features["sentence_coverage"]
+    close = features.get("sentence_similarity", 0.0) >= settings.close_similarity
+    covered = coverage >= settings.min_coverage or (
+        close and coverage >= settings.close_min_coverage
+    )
     best = candidates[0]
     # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
     # năm 2022` from the 2023 report), nor is a line without a figure of its own for a
