@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.question import SentenceJudge, analyse, asked_months, key_phrases, question_kind
+from qa.answer.question import (
+    SentenceJudge,
+    analyse,
+    asked_months,
+    asks_number,
+    key_phrases,
+    question_kind,
+)
 from qa.index.segment import Segmenter
 
 GRDP = (
@@ -39,10 +46,16 @@ def segmenter() -> Segmenter:
         ("nhiệm vụ trọng tâm gồm những gì", "list"),
         ("diện tích đất đai của tỉnh", "fact"),
         ("GRDP dat bao nhieu", "number"),
+        ("giải pháp BHYT thực hiện theo kế hoạch số mấy", "code"),
     ],
 )
 def test_question_kind(question: str, kind: str) -> None:
     assert question_kind(question) == kind
+
+
+def test_a_document_number_is_not_a_figure() -> None:
+    assert not asks_number("tỉnh ra văn bản khẩn số mấy để cứu lúa")
+    assert asks_number("tỉnh có mấy trường cấp 3")
 
 
 def test_key_phrases_are_names_abbreviations_and_codes() -> None:

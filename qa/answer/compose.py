@@ -18,7 +18,7 @@ from functools import cache
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
-from qa.answer.periods import Period, evidence_period, neighbour, part_of_year
+from qa.answer.periods import Period, evidence_period, neighbour, part_of_year, within
 from qa.answer.question import Credits, Prepared, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_spans
@@ -208,7 +208,10 @@ def _best_line(
         best = (coverage, quote, coverage, False, False, False)
     line_score, line, line_coverage, kind_match, gives, new_figure = best
     found = evidence_period(quote, hit.doc.title, asked.period)
-    agrees = not neighbour(asked.period, found)
+    # an event (not a figure) of a month is told in the report of the months up to it
+    agrees = not neighbour(asked.period, found) or (
+        not _asks_figure(asked) and within(asked.period, found)
+    )
     score = (
         0.5 * coverage
         + 0.5 * line_score
@@ -289,6 +292,12 @@ def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -
     return sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
 
 
+def _asks_figure(asked: Question) -> bool:
+    """Only a figure is for a period: who spoke at a session, where an outbreak was, which
+    document was issued, are not."""
+    return asked.wants_number or asked.kind in ("number", "plan")
+
+
 def _lead(asked: Question, candidate: _Candidate) -> str:
     """`Tài liệu chỉ có số liệu 9 tháng năm 2023: ` when the figure is for a neighbouring
     period or only part of the asked year; `… số liệu thực hiện …` when a target was asked
@@ -296,8 +305,7 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     label = candidate.found.label()
     # a question naming a month or date (`đến 30/9/2023`) asks for a point the report reaches
     point = bool(asked.months) or bool(_DATE_IN_QUESTION.search(asked.text))
-    # only a figure is for a period: who spoke at a session, where an outbreak was, are not
-    figure = asked.wants_number or asked.kind in ("number", "plan")
+    figure = _asks_figure(asked)
     partial = figure and part_of_year(asked.period, candidate.found) and not point
     if label and (not candidate.agrees or partial):
         return f"Tài liệu chỉ có số liệu {label}: "

@@ -22,6 +22,7 @@ _URGING = re.compile(
     r"phấn đấu|quyết liệt|chủ động|kiến nghị|giao)\b"
 )
 _PLAN = re.compile(r"\b(phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|đến năm|dự toán|định hướng|dự kiến)\b")
+_CODE = re.compile(r"\d+[/-][A-ZĐƯ]")  # `05/CĐ-UBND`, `29-NQ/TW`
 _DATE = re.compile(
     r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d|\bngày \d|\btháng \d|\bquý [IV\d]|\bnăm (?:19|20)\d\d"
 )
@@ -68,10 +69,14 @@ def fulfils(kind: str, clause: str, gives_number: bool) -> bool:
     True
     >>> fulfils("status", "Chỉ đạo đẩy nhanh tiến độ", False)
     False
+    >>> fulfils("code", "thực hiện Công điện số 05/CĐ-UBND của UBND tỉnh", False)
+    True
     """
     lowered = clause.lower()
     if kind == "number":
         return gives_number
+    if kind == "code":
+        return bool(_CODE.search(clause))
     if kind == "plan":
         return bool(_PLAN.search(lowered)) or gives_number
     if kind == "status":

@@ -140,6 +140,22 @@ def neighbour(asked: Period, found: Period) -> bool:
     return asked.span is not None and found.span is not None and asked.span != found.span
 
 
+def within(asked: Period, found: Period) -> bool:
+    """The asked month lies inside the span the evidence covers from January: an event of
+    `cuối tháng 9/2023` is in the nine-month report (its figures are not the month's).
+
+    >>> within(period_of("mưa lớn cuối tháng 9/2023"), period_of("9 tháng năm 2023"))
+    True
+    >>> within(period_of("tháng 10/2023"), period_of("9 tháng năm 2023"))
+    False
+    """
+    month = re.fullmatch(r"tháng (\d+)", asked.span or "")
+    months = re.fullmatch(r"(\d+) tháng", found.span or "")
+    if month is None or months is None or int(month.group(1)) > int(months.group(1)):
+        return False
+    return not (asked.years and found.years and not asked.years & found.years)
+
+
 def part_of_year(asked: Period, found: Period) -> bool:
     """The question names a year only and the figure covers part of it: worth saying, not
     a mismatch (`thu ngân sách năm 2023` answered from the 9-month report).

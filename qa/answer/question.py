@@ -55,7 +55,10 @@ _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt m�
 _ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
 _ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
+# a document's number (`kế hoạch số mấy` → `105/KH-UBND`): a code, not a figure or a target
+_ASKS_CODE = re.compile(r"\b(số mấy|số hiệu|ký hiệu)\b")
 _KINDS = (
+    ("code", _ASKS_CODE),
     ("plan", _ASKS_PLAN),
     ("status", _ASKS_STATUS),
     ("number", _ASKS_NUMBER),
@@ -111,7 +114,7 @@ class Question:
     """A question analysed once, then matched against many sentences."""
 
     text: str
-    kind: str  # "plan", "status", "number", "date", "who", "list" or "fact"
+    kind: str  # "code", "plan", "status", "number", "date", "who", "list" or "fact"
     terms: dict[str, float]  # canonical lower-case phrase → weight
     typed_folded: bool  # typed without diacritics
     unit: str | None = None
@@ -126,7 +129,8 @@ class Question:
 
 
 def question_kind(question: str) -> str:
-    """What kind of clause answers it: `plan` (the planning document's figure), `status`
+    """What kind of clause answers it: `code` (a document's number), `plan` (the planning
+    document's figure), `status`
     (what was done), `number`, `date`, `who` (a person or body), `list` or `fact`."""
     return next((kind for kind, pattern in _KINDS if _asks(pattern, question)), "fact")
 
@@ -134,6 +138,8 @@ def question_kind(question: str) -> str:
 def asks_number(question: str) -> bool:
     """`bao nhiêu`, `mấy`, `tỷ lệ`, … anywhere in the question, or an indicator asked for a
     period (`thu ngân sách năm 2023`, `sản lượng thủy sản tháng 01/2024`)."""
+    if _asks(_ASKS_CODE, question):
+        return False
     indicator = _asks(_INDICATOR, question.strip()) and _asks(_PERIOD_NAMED, question)
     return indicator or _asks(_ASKS_NUMBER, question)
 
@@ -400,7 +406,7 @@ def _word_pairs(canonical: str, stopwords: frozenset[str] = frozenset()) -> tupl
     """
     text = canonical
     for kind, pattern in _KINDS:
-        if kind in ("status", "date", "who", "list"):
+        if kind in ("code", "status", "date", "who", "list"):
             text = re.sub(pattern.pattern, " 0 ", text, flags=re.IGNORECASE)
     stop = {w for q in (*QUESTION_WORDS, *stopwords) for w in fold_diacritics(q).split("_")}
     words = []
