@@ -18,7 +18,7 @@ from functools import cache
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
-from qa.answer.periods import Period, evidence_period, neighbour, part_of_year, within
+from qa.answer.periods import Period, evidence_period, neighbour, other_year, part_of_year
 from qa.answer.question import Credits, Prepared, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_spans
@@ -207,10 +207,10 @@ def _best_line(
     if best is None:  # a sentence of punctuation only: the sentence itself
         best = (coverage, quote, coverage, False, False, False)
     line_score, line, line_coverage, kind_match, gives, new_figure = best
-    found = evidence_period(quote, hit.doc.title, asked.period)
-    # an event (not a figure) of a month is told in the report of the months up to it
-    agrees = not neighbour(asked.period, found) or (
-        not _asks_figure(asked) and within(asked.period, found)
+    found = evidence_period(quote, hit.doc.title, asked.period, hit.chunk.section)
+    # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
+    agrees = not (
+        neighbour(asked.period, found) if _asks_figure(asked) else other_year(asked.period, found)
     )
     score = (
         0.5 * coverage

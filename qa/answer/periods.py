@@ -17,6 +17,11 @@ OPENING_WORDS = 6  # a year among a sentence's first words is the year it is abo
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _SPANS = (
+    # `3 tháng cuối năm`: the months left, not the first three
+    (
+        re.compile(r"(?<![\d/])(\d{1,2}) thang cuoi nam\b"),
+        lambda m: f"{int(m.group(1))} tháng cuối năm",
+    ),
     (re.compile(r"\bca nam\b"), lambda m: "cả năm"),
     # `9 tháng 2023` is a span of a year; `ngày 9 tháng 10` is a date
     (
@@ -50,7 +55,8 @@ class Period:
         >>> Period(frozenset({"2023"}), "9 tháng").label()
         '9 tháng năm 2023'
         """
-        year = f"năm {', '.join(sorted(self.years))}" if self.years else ""
+        years = ", ".join(sorted(self.years))
+        year = "" if not years else years if (self.span or "").endswith("năm") else f"năm {years}"
         return " ".join(part for part in (self.span, year) if part)
 
 
@@ -82,10 +88,13 @@ def period_of(text: str) -> Period:
     return Period(frozenset(_YEAR.findall(folded)), span, bool(_PLAN.search(folded)))
 
 
-def evidence_period(sentence: str, title: str, asked: Period | None = None) -> Period:
+def evidence_period(
+    sentence: str, title: str, asked: Period | None = None, section: str = ""
+) -> Period:
     """The period a sentence's figures are for: its own opening (`Năm 2022, …`, `9 tháng, …`)
     when it names one, else the asked years it states (`giai đoạn 2016 - 2020 đạt 8,7%/năm`,
-    not as a base of comparison), else its document's title.
+    not as a base of comparison), else its section's heading when that names a period (`Phần
+    thứ hai NHIỆM VỤ … 3 THÁNG CUỐI NĂM 2023` of a nine-month report), else its document's title.
 
     >>> evidence_period("Thu ngân sách ước đạt 5.120 tỷ đồng", "Báo cáo 9 tháng năm 2023").label()
     '9 tháng năm 2023'
@@ -100,6 +109,10 @@ def evidence_period(sentence: str, title: str, asked: Period | None = None) -> P
     >>> evidence_period("diện tích cây vụ Đông năm 2022-2023 đạt 37.000 ha", "9 tháng năm 2023",
     ...                 period_of("vụ Đông 2022-2023")).label()
     'năm 2022, 2023'
+    >>> title = "Báo cáo 9 tháng; nhiệm vụ 3 tháng cuối năm 2023"
+    >>> heading = "Phần thứ hai NHIỆM VỤ 3 THÁNG CUỐI NĂM 2023"
+    >>> evidence_period("Đăng cai giải Yoga toàn quốc", title, section=heading).label()
+    '3 tháng cuối năm 2023'
     >>> evidence_period("GRDP tăng 7,72% so với cùng kỳ năm 2022", "9 tháng năm 2023",
     ...                 period_of("GRDP năm 2022")).label()
     '9 tháng năm 2023'
@@ -107,6 +120,9 @@ def evidence_period(sentence: str, title: str, asked: Period | None = None) -> P
     own = period_of(" ".join(sentence.split()[:OPENING_WORDS]))
     whole = period_of(sentence)
     doc = period_of(title)
+    heading = period_of(section)
+    if heading.span is not None:
+        doc = Period(heading.years or doc.years, heading.span, heading.plan or doc.plan)
     named = (asked.years if asked else frozenset()) & stated_years(sentence)
     years = own.years or named or doc.years
     # the title's span (`tháng 1`) is not that of other years the sentence states, nor of a
@@ -135,25 +151,18 @@ def neighbour(asked: Period, found: Period) -> bool:
     >>> neighbour(period_of("GRDP năm 2023"), period_of("9 tháng năm 2023"))
     False
     """
-    if asked.years and found.years and not asked.years & found.years:
+    if other_year(asked, found):
         return True
     return asked.span is not None and found.span is not None and asked.span != found.span
 
 
-def within(asked: Period, found: Period) -> bool:
-    """The asked month lies inside the span the evidence covers from January: an event of
-    `cuối tháng 9/2023` is in the nine-month report (its figures are not the month's).
+def other_year(asked: Period, found: Period) -> bool:
+    """The evidence is for another year than the one asked (either unknown: no).
 
-    >>> within(period_of("mưa lớn cuối tháng 9/2023"), period_of("9 tháng năm 2023"))
-    True
-    >>> within(period_of("tháng 10/2023"), period_of("9 tháng năm 2023"))
+    >>> other_year(period_of("mưa lớn cuối tháng 9/2023"), period_of("3 tháng cuối năm 2023"))
     False
     """
-    month = re.fullmatch(r"tháng (\d+)", asked.span or "")
-    months = re.fullmatch(r"(\d+) tháng", found.span or "")
-    if month is None or months is None or int(month.group(1)) > int(months.group(1)):
-        return False
-    return not (asked.years and found.years and not asked.years & found.years)
+    return bool(asked.years and found.years and not asked.years & found.years)
 
 
 def part_of_year(asked: Period, found: Period) -> bool:
