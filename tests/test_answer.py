@@ -371,3 +371,19 @@ def test_a_question_naming_a_date_the_report_reaches_gets_no_part_of_year_lead(
     assert dated.lines[0].lead == ""
     yearly = compose_answer("tỷ lệ nợ xấu năm 2023", [hit], segmenter, never)
     assert yearly.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "
+
+
+def test_a_dateline_answers_only_a_date_question(segmenter: Segmenter) -> None:
+    text = (
+        "Thái Bình, ngày 19 tháng 5 năm 2023. "
+        "Thương mại, dịch vụ phát triển chậm; chưa có chợ đầu mối, trung tâm logistics lớn."
+    )
+    hits = [_hit(1, "c", "2023-05-19", text)]
+    sure = _Sure()
+    # the dateline holds the question's place and month, the other sentence its topic
+    status = compose_answer(
+        "tháng 5/2023 Thái Bình có chợ đầu mối chưa", hits, segmenter, model=sure
+    )  # type: ignore[arg-type]
+    assert all("ngày 19 tháng 5" not in c.quote for c in status.citations)
+    date = compose_answer("chương trình ban hành ngày nào", hits, segmenter, model=sure)  # type: ignore[arg-type]
+    assert "ngày 19 tháng 5 năm 2023" in date.text

@@ -130,6 +130,8 @@ def _sentences(
             quote = text[start:end].strip()
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
+            if _DATELINE.fullmatch(quote) and judge.question.kind != "date":
+                continue  # `Thái Bình, ngày 19 tháng 5 năm 2023`: when and where it was signed
             own = judge.prepare(quote)
             coverage = judge.coverage_of([own, context], quote)
             # a section path can hold every word of the question (`… thu chi ngân sách`):
@@ -266,6 +268,7 @@ def _words(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
+_DATELINE = re.compile(r"[^\W\d]+(?: [^\W\d]+){0,4}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\.?")
 _DATE_IN_QUESTION = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d(?!\d)")
 
 
