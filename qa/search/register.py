@@ -115,13 +115,24 @@ class RegisterExpander:
                     self._phrase.setdefault(terms, member)
         self._groups = register.groups
         self._counts = register.counts
+        # members by their first term: a query is read once, not once per member
+        self._starting: dict[str, list[int]] = {}
+        for index, (terms, _) in enumerate(self._members):
+            self._starting.setdefault(terms[0], []).append(index)
 
     def alternatives(self, query: str) -> tuple[str, ...]:
         """`"giá bắp tháng 9"` → `("ngô",)`: the members of the groups the query touches that
         the corpus uses more often than the phrasing typed (all of them when uncounted);
         phrasings already in the query are left out."""
         terms = self.segmenter.terms(query)
-        found = [(m, n) for m, n in self._members if _contains(terms, m)]
+        hits = {
+            index
+            for position, term in enumerate(terms)
+            for index in self._starting.get(term, ())
+            if tuple(terms[position : position + len(self._members[index][0])])
+            == self._members[index][0]
+        }
+        found = [self._members[index] for index in sorted(hits)]
         present = {member for member, _ in found}
         result: dict[str, None] = {}
         for member, number in found:
@@ -134,11 +145,6 @@ class RegisterExpander:
 
     def _count(self, phrase: str) -> int:
         return self._counts.get(phrase, 0)
-
-
-def _contains(terms: list[str], member: tuple[str, ...]) -> bool:
-    width = len(member)
-    return any(tuple(terms[i : i + width]) == member for i in range(len(terms) - width + 1))
 
 
 def expansion_text(query: str, alternatives: tuple[str, ...]) -> str:
