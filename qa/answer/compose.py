@@ -162,6 +162,7 @@ def _best_line(
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)
+    scoped_phrases = judge.prefix_phrase_share(folded_quote)
     best: tuple[float, str, float, bool, bool, bool] | None = None
 
     @cache
@@ -192,9 +193,11 @@ def _best_line(
         novel = sum(1 for w in _WORD.findall(folded) if w not in asked_words)
         # the asked indicator may open the sentence and scope the window, as its words do
         scope = (
-            folded_quote[: window.end] if aligned else fold_diacritics(quote[: window.end].lower())
+            scoped_phrases(window.end)
+            if aligned
+            else judge.phrase_share(fold_diacritics(quote[: window.end].lower()))
         )
-        phrases = 0.5 * (judge.phrase_share(folded) + judge.phrase_share(scope))
+        phrases = 0.5 * (judge.phrase_share(folded) + scope)
         score = (
             line_coverage
             + settings.answer_phrase_weight * phrases

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.text.normalize import fold_diacritics
 
@@ -60,6 +61,7 @@ class Period:
         return " ".join(part for part in (self.span, year) if part)
 
 
+@lru_cache(maxsize=8192)
 def period_of(text: str) -> Period:
     """The period `text` names first.
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import pairwise
@@ -293,6 +294,25 @@ class SentenceJudge:
             return 0.0
         words = " ".join(["", *_WORD.findall(folded), ""])
         return sum(1 for pair in self._pairs if f" {pair} " in words) / len(self._pairs)
+
+    def prefix_phrase_share(self, folded: str) -> Callable[[int], float]:
+        """`phrase_share(folded[:end])` for every `end` at the end of a word, from one pass:
+        the composer asks it of the text before each of a sentence's clause windows.
+
+        >>> judge = SentenceJudge(Question("tỷ lệ nợ xấu", "fact", {}, False), Segmenter())
+        >>> share = judge.prefix_phrase_share("ty le no xau la 0,85%")
+        >>> share(5), share(12), judge.phrase_share("ty le no xau")
+        (0.3333333333333333, 1.0, 1.0)
+        """
+        if not self._pairs:
+            return lambda end: 0.0
+        first_end: dict[str, int] = {}
+        previous = ""
+        for match in _WORD.finditer(folded):
+            first_end.setdefault(f"{previous} {match.group()}", match.end())
+            previous = match.group()
+        ends = sorted(first_end[pair] for pair in self._pairs if pair in first_end)
+        return lambda end: bisect_right(ends, end) / len(self._pairs)
 
     def coverage(self, sentence: str, context: str = "") -> float:
         """Weighted share of the question's terms found in the sentence or its context
