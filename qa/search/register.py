@@ -116,9 +116,9 @@ class RegisterExpander:
         self._groups = register.groups
         self._counts = register.counts
         # members by their first term: a query is read once, not once per member
-        self._starting: dict[str, list[int]] = {}
+        self._starting: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for index, (terms, _) in enumerate(self._members):
-            self._starting.setdefault(terms[0], []).append(index)
+            self._starting.setdefault(terms[0], []).append((index, terms))
 
     def alternatives(self, query: str) -> tuple[str, ...]:
         """`"giá bắp tháng 9"` → `("ngô",)`: the members of the groups the query touches that
@@ -128,9 +128,8 @@ class RegisterExpander:
         hits = {
             index
             for position, term in enumerate(terms)
-            for index in self._starting.get(term, ())
-            if tuple(terms[position : position + len(self._members[index][0])])
-            == self._members[index][0]
+            for index, member in self._starting.get(term, ())
+            if tuple(terms[position : position + len(member)]) == member
         }
         found = [self._members[index] for index in sorted(hits)]
         present = {member for member, _ in found}
