@@ -195,3 +195,21 @@ def test_everyday_words_for_a_target(segmenter: Segmenter) -> None:
     assert wanted.kind == "number" and wanted.targets
     assert analyse("kế hoạch thu ngân sách năm 2024", segmenter).targets
     assert not analyse("thu ngân sách 9 tháng năm 2023 đạt bao nhiêu", segmenter).targets
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tính đến tháng 9/2023 có bao nhiêu km đê",
+        "tinh den thang 9/2023 co bao nhieu km de",
+        "từ đầu năm đến hết tháng 9/2023 có bao nhiêu km đê",
+        "tu dau nam den het thang 9/2023 co bao nhieu km de",
+    ],
+)
+def test_a_cumulative_scope_is_a_period_not_words(segmenter: Segmenter, question: str) -> None:
+    """Typed with or without diacritics, `đến tháng 9/2023` is the span `9 tháng`, and its
+    words (`đến`, `tháng`) are not terms a line must hold."""
+    asked = analyse(question, segmenter)
+    assert asked.period.span == "9 tháng" and asked.period.years == {"2023"}
+    words = {word for term in asked.terms for word in term.split()}
+    assert not words & {"đến", "den", "tháng", "thang", "tính", "tinh", "hết", "het"}

@@ -41,11 +41,20 @@ _INDICATOR = re.compile(
     r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
     r"|giá trị sản xuất|tổng mức|dư nợ|vốn|grdp|tốc độ tăng|chỉ số|năng suất|diện tích)\b"
 )
+
+
+def _typed_either_way(words: str) -> str:
+    """A pattern for `words` typed with or without diacritics: `(?:từ đầu năm|tu dau nam)`."""
+    return f"(?:{words}|{fold_diacritics(words)})"
+
+
 # `từ đầu năm đến hết tháng 9/2023`: a span from January, which `period_of` reads as `9 tháng`;
 # as words it would favour any line that says `đến` or `tháng`
 _CUMULATIVE_SCOPE = re.compile(
-    r"(?:\btừ đầu năm\s*)?(?:\btính\s+)?\b(?:đến|tới)\s+(?:hết\s+|cuối\s+)?"
-    r"tháng\s*0?(?:[2-9]|1[0-2])\s*/\s*(?:19|20)\d\d|\btừ đầu năm\b",
+    rf"(?:\b{_typed_either_way('từ đầu năm')}\s*)?(?:\b{_typed_either_way('tính')}\s+)?"
+    rf"\b{_typed_either_way('đến|tới')}\s+(?:{_typed_either_way('hết|cuối')}\s+)?"
+    rf"{_typed_either_way('tháng')}\s*0?(?:[2-9]|1[0-2])\s*/\s*(?:19|20)\d\d"
+    rf"|\b{_typed_either_way('từ đầu năm')}\b",
     re.IGNORECASE,
 )
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
