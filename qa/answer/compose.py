@@ -25,6 +25,7 @@ from qa.index.chunk import sentence_spans
 from qa.index.segment import Segmenter
 from qa.ingest.headings import detect_heading
 from qa.models import Hit
+from qa.text.dates import DATELINE
 from qa.text.normalize import fold_diacritics
 from qa.text.numbers import numbers
 
@@ -130,7 +131,7 @@ def _sentences(
             quote = text[start:end].strip()
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
-            if _DATELINE.fullmatch(quote) and judge.question.kind != "date":
+            if DATELINE.fullmatch(quote) and judge.question.kind != "date":
                 continue  # `Thái Bình, ngày 19 tháng 5 năm 2023`: when and where it was signed
             own = judge.prepare(quote)
             coverage = judge.coverage_of([own, context], quote)
@@ -271,7 +272,6 @@ def _words(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
-_DATELINE = re.compile(r"[^\W\d]+(?: [^\W\d]+){0,4}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\.?")
 _DATE_IN_QUESTION = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d(?!\d)")
 
 
