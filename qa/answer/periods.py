@@ -23,8 +23,7 @@ _SPANS = (
         re.compile(r"(?<![\d/])(\d{1,2}) thang cuoi nam\b"),
         lambda m: f"{int(m.group(1))} tháng cuối năm",
     ),
-    # `cả năm`; `(đến) cuối năm 2023` asks for the year-end figure, which is the whole year's
-    (re.compile(r"\bca nam\b|(?<!thang )\bcuoi nam\b"), lambda m: "cả năm"),
+    (re.compile(r"\bca nam\b"), lambda m: "cả năm"),
     # `9 tháng 2023` is a span of a year; `ngày 9 tháng 10` is a date
     (
         re.compile(r"(?<![\d/])(\d{1,2}) thang(?! \d{1,2}(?!\d))"),
@@ -80,8 +79,6 @@ def period_of(text: str) -> Period:
     '9 tháng năm 2023'
     >>> period_of("tính đến tháng 9/2023 có bao nhiêu km đê").span, period_of("đến tháng 1").span
     ('9 tháng', 'tháng 1')
-    >>> period_of("tỷ lệ hộ nghèo cuối năm 2023").span, period_of("3 tháng cuối năm 2023").span
-    ('cả năm', '3 tháng cuối năm')
     """
     folded = fold_diacritics(text.lower())
     span = None
