@@ -54,6 +54,7 @@ class Settings:
     answer_register_weight: float = 1.0  # a register alternative vs. a word of the question
     answer_number_missing_factor: float = 0.5  # `bao nhiêu` answered by a line with no figure
     answer_kind_bonus: float = 0.15  # the line has what the kind asks (a figure, date, body…)
+    answer_meaning_weight: float = 0.05  # per sd a window's clause vectors stand out in meaning
     answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
     answer_ocr_penalty: float = 0.5  # per share of invalid syllables left after repair
     answer_word_penalty: float = 0.003  # per word of the line: shorter wins ties (lists: longer)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,50 @@ class Hit:
     terms: tuple[str, ...] = ()  # query terms found in the passage, for highlighting
     sentence: SentenceMatch | None = None  # closest sentence to the question (dense modes)
     sentences: tuple[SentenceMatch, ...] = ()  # all its sentences' cosines (dense modes)
+    clauses: ClauseMeanings | None = None  # its clauses' cosines (dense modes)
+
+
+@dataclass(frozen=True, eq=False)
+class ClauseMeanings:
+    """A passage's clauses (`chunk.text[start:end]`), each clause vector's cosine to the
+    question and the clause vectors' dot products with each other: a run of clauses is
+    weighed by the cosine of its summed vector, and no vector leaves the index."""
+
+    spans: tuple[tuple[int, int], ...]
+    cosines: np.ndarray  # (n,)
+    gram: np.ndarray  # (n, n)
+
+    def row(self, start: int, end: int) -> int | None:
+        """The clause row spanning `chunk.text[start:end]` (None: not an indexed clause)."""
+        return self._rows.get((start, end))
+
+    @cached_property
+    def _rows(self) -> dict[tuple[int, int], int]:
+        return {span: row for row, span in enumerate(self.spans)}
+
+    def cosine(self, first: int, last: int) -> float:
+        """Cosine to the question of the sum of clause vectors `first..last` (rows).
+
+        >>> v = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+        >>> m = ClauseMeanings(((0, 3), (5, 9)), v @ np.array([1.0, 0.0]), v @ v.T)
+        >>> round(m.cosine(0, 0), 3), round(m.cosine(0, 1), 3)
+        (1.0, 0.707)
+        """
+        cosines, gram = self._sums
+        end = last + 1
+        block = gram[end][end] - gram[first][end] - gram[end][first] + gram[first][first]
+        return (cosines[end] - cosines[first]) / max(block, 1e-12) ** 0.5
+
+    @cached_property
+    def _sums(self) -> tuple[list[float], list[list[float]]]:
+        """Prefix sums of the cosines and of the Gram matrix (both ways): any run of clauses
+        is then a few lookups (the composer asks it of every clause window)."""
+        n = len(self.spans)
+        cosines = np.zeros(n + 1)
+        cosines[1:] = np.cumsum(self.cosines)
+        gram = np.zeros((n + 1, n + 1))
+        gram[1:, 1:] = np.cumsum(np.cumsum(self.gram, axis=0), axis=1)
+        return cosines.tolist(), gram.tolist()
 
 
 @dataclass(frozen=True)

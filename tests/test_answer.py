@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from qa.answer.clauses import passage_clauses
 from qa.answer.compose import ABSTAIN_TEXT, compose_answer
 from qa.config import Settings
 from qa.index.chunk import sentence_spans
 from qa.index.segment import Segmenter
-from qa.models import Chunk, DocumentMeta, Hit, SentenceMatch
+from qa.models import Chunk, ClauseMeanings, DocumentMeta, Hit, SentenceMatch
 
 
 def _hit(rank: int, doc_id: str, date: str, text: str) -> Hit:
@@ -387,3 +389,26 @@ def test_a_dateline_answers_only_a_date_question(segmenter: Segmenter) -> None:
     assert all("ngày 19 tháng 5" not in c.quote for c in status.citations)
     date = compose_answer("chương trình ban hành ngày nào", hits, segmenter, model=sure)  # type: ignore[arg-type]
     assert "ngày 19 tháng 5 năm 2023" in date.text
+
+
+def test_the_clause_window_closest_in_meaning_answers_when_words_do_not_decide(
+    segmenter: Segmenter,
+) -> None:
+    """`cá tôm nuôi ở ao` shares no word with either figure's clause: the clause vectors
+    (stored at index time) pick the one that means it."""
+    text = "Sản lượng nuôi trồng ước đạt 13,1 nghìn tấn, tăng 2,4%; khai thác đạt 8,8 nghìn tấn."
+    clauses = passage_clauses(text)
+    farmed = [text[a:b].startswith(("Sản lượng", "tăng")) for a, b in clauses]
+
+    def hit(farmed_is_close: bool) -> Hit:
+        close, far = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+        vectors = np.stack([close if f == farmed_is_close else far for f in farmed])
+        meanings = ClauseMeanings(tuple(clauses), vectors @ close, vectors @ vectors.T)
+        return replace(_nine_month_hit(text), clauses=meanings)
+
+    question = "9 tháng năm 2023 con cá con tôm ở ao hồ được bao nhiêu tấn"
+    sure = _Sure()
+    farmed_answer = compose_answer(question, [hit(True)], segmenter, model=sure)  # type: ignore[arg-type]
+    assert "13,1 nghìn tấn" in farmed_answer.text and "8,8" not in farmed_answer.text
+    caught_answer = compose_answer(question, [hit(False)], segmenter, model=sure)  # type: ignore[arg-type]
+    assert "8,8 nghìn tấn" in caught_answer.text and "13,1" not in caught_answer.text

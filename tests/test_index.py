@@ -41,9 +41,11 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     index = tmp_path / "index"
     first = CountingEmbedder()
     report = build_index(corpus, index, first, progress=False)
-    assert first.passages_embedded == report.embedded + report.sentences_embedded
-    # overlapping chunks share sentences: each distinct one is embedded once
+    spans_embedded = report.sentences_embedded + report.clauses_embedded
+    assert first.passages_embedded == report.embedded + spans_embedded
+    # overlapping chunks share sentences and clauses: each distinct one is embedded once
     assert report.embedded > 0 and report.chunks < report.sentences_embedded < report.sentences
+    assert report.sentences < report.clauses_embedded < report.clauses
 
     unchanged = CountingEmbedder()
     report = build_index(corpus, index, unchanged, progress=False)
@@ -56,8 +58,10 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     changed = CountingEmbedder()
     report = build_index(corpus, index, changed, progress=False)
     new_hashes = {row["embed_hash"] for row in _rows(index)} - before
-    assert changed.passages_embedded == len(new_hashes) + report.sentences_embedded
+    spans_embedded = report.sentences_embedded + report.clauses_embedded
+    assert changed.passages_embedded == len(new_hashes) + spans_embedded
     assert len(new_hashes) >= 1 and 1 <= report.sentences_embedded < report.sentences // 10
+    assert 1 <= report.clauses_embedded < report.clauses // 10
     assert all(row["doc_id"] == doc.stem for row in _rows(index) if row["embed_hash"] in new_hashes)
 
     # OCR evidence is bundled, not taken from the other documents: removing a clean document

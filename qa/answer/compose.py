@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -119,16 +119,20 @@ def _context(hit: Hit) -> str:
     return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section}"
 
 
-def _sentences(
-    hits: list[Hit], judge: SentenceJudge, settings: Settings
-) -> list[tuple[float, Hit, str, Prepared]]:
-    """(coverage, hit, sentence, prepared context) of the top passages, best first."""
+_Sentence = tuple[float, Hit, str, Prepared, int]  # coverage, hit, quote, context, offset
+
+
+def _sentences(hits: list[Hit], judge: SentenceJudge, settings: Settings) -> list[_Sentence]:
+    """(coverage, hit, sentence, prepared context, where the sentence starts in the passage)
+    of the top passages, best first."""
     found = []
     for hit in hits[: settings.answer_passages_read]:
         text = hit.chunk.text
         context = judge.prepare(_context(hit))
         for start, end in sentence_spans(text):
-            quote = text[start:end].strip()
+            raw = text[start:end]
+            quote = raw.strip()
+            offset = start + len(raw) - len(raw.lstrip())
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
             if DATELINE.fullmatch(quote) and judge.question.kind != "date":
@@ -138,19 +142,57 @@ def _sentences(
             # a section path can hold every word of the question (`… thu chi ngân sách`):
             # which sentences are cut into lines also asks what each one says by itself
             alone = judge.coverage_of([own], quote)
-            found.append((coverage, hit, quote, context, alone))
-    found.sort(key=lambda i: -0.5 * (i[0] + i[4]) - settings.answer_rank_bonus / i[1].rank)
-    return [item[:4] for item in found[: settings.answer_sentences_cut]]
+            found.append((coverage, hit, quote, context, offset, alone))
+    found.sort(key=lambda i: -0.5 * (i[0] + i[5]) - settings.answer_rank_bonus / i[1].rank)
+    return [item[:5] for item in found[: settings.answer_sentences_cut]]
+
+
+def _meaning_scale(hits: list[Hit], settings: Settings) -> tuple[float, float] | None:
+    """Mean and spread of the clause cosines of the passages read (None without clause
+    vectors): a window's meaning counts in standard deviations, whatever the embedder's
+    cosine levels."""
+    cosines = [
+        float(c)
+        for hit in hits[: settings.answer_passages_read]
+        if hit.clauses
+        for c in hit.clauses.cosines
+    ]
+    if len(cosines) < 2:
+        return None
+    return statistics.fmean(cosines), statistics.pstdev(cosines) or 1.0
+
+
+def _window_meaning(
+    hit: Hit, offset: int, clauses: list[tuple[int, int]], scale: tuple[float, float] | None
+) -> Callable[[int, int], float]:
+    """How far above the passages' clauses in meaning clauses `first..last` of a sentence
+    stand (their summed vectors' cosine to the question, in standard deviations; 0 when the
+    index has no vectors for them)."""
+    meanings = hit.clauses
+    if meanings is None or scale is None:
+        return lambda first, last: 0.0
+    rows = [meanings.row(offset + a, offset + b) for a, b in clauses]
+    mean, spread = scale
+
+    def meaning(first: int, last: int) -> float:
+        low, high = rows[first], rows[last]
+        if low is None or high is None or high - low != last - first:
+            return 0.0
+        return (meanings.cosine(low, high) - mean) / spread
+
+    return meaning
 
 
 def _best_line(
     asked: Question,
     judge: SentenceJudge,
-    sentence: tuple[float, Hit, str, Prepared],
+    sentence: _Sentence,
     settings: Settings,
+    scale: tuple[float, float] | None = None,
 ) -> _Candidate:
-    """The clause window of a sentence that answers best, scored with its sentence."""
-    coverage, hit, quote, context = sentence
+    """The clause window of a sentence that answers best, scored with its sentence;
+    `scale`: the clause cosines' mean and spread (`_meaning_scale`)."""
+    coverage, hit, quote, context, offset = sentence
     is_list = asked.kind == "list"
     limit = settings.answer_list_line_words if is_list else settings.answer_max_line_words
     most = settings.answer_list_line_clauses if is_list else settings.answer_window_clauses
@@ -158,13 +200,14 @@ def _best_line(
     asked_words = set(_words(asked.text))
     asked_numbers = set(numbers(asked.text))
     clauses = split_clauses(quote)
+    meaning = _window_meaning(hit, offset, clauses, scale)
     parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
     around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)
     scoped_phrases = judge.prefix_phrase_share(folded_quote)
-    best: tuple[float, str, float, bool, bool, bool] | None = None
+    best: tuple[float, float, str, float, bool, bool, bool] | None = None
 
     @cache
     def held(first: int, last: int) -> Credits:
@@ -208,11 +251,15 @@ def _best_line(
             - settings.answer_ocr_penalty * damage
             - settings.answer_word_penalty * len(line.split()) * (-1 if is_list else 1)
         )
-        if best is None or score > best[0]:
-            best = (score, line, line_coverage, kind_match, gives, new_figure)
+        # what the window means picks among the sentence's windows only: which sentence
+        # answers stays with its words (`giá vàng thế giới` must not reach a price index
+        # sentence because it is close in meaning)
+        chosen = score + settings.answer_meaning_weight * meaning(window.first, window.last)
+        if best is None or chosen > best[0]:
+            best = (chosen, score, line, line_coverage, kind_match, gives, new_figure)
     if best is None:  # a sentence of punctuation only: the sentence itself
-        best = (coverage, quote, coverage, False, False, False)
-    line_score, line, line_coverage, kind_match, gives, new_figure = best
+        best = (coverage, coverage, quote, coverage, False, False, False)
+    _, line_score, line, line_coverage, kind_match, gives, new_figure = best
     found = evidence_period(quote, hit.doc.title, asked.period, hit.chunk.section)
     # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
     agrees = not (
@@ -345,8 +392,9 @@ def compose_answer(
     settings = settings or Settings()
     asked = analyse(question, segmenter, alternatives, settings.answer_register_weight)
     judge = SentenceJudge(asked, segmenter)
+    scale = _meaning_scale(hits, settings)
     candidates = sorted(
-        (_best_line(asked, judge, s, settings) for s in _sentences(hits, judge, settings)),
+        (_best_line(asked, judge, s, settings, scale) for s in _sentences(hits, judge, settings)),
         key=lambda c: -c.score,
     )
     if not candidates:

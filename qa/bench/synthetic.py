@@ -151,8 +151,9 @@ def write_synthetic_index(
             offset += len(text) + 2
         meta = DocumentMeta(doc_id, f"Synthetic {doc_id}", None, "synthetic", "", "")
         docs.append(document_to_row(meta, "\n\n".join(parts), (), OcrReport()))
-    # one sentence row per passage (its own vector): the sentence search path runs at full
-    # size without holding ~4 sentence vectors per synthetic passage in memory
+    # one sentence row and one clause row per passage (its own vector): the sentence search
+    # and clause paths run at full size without holding ~4 sentence (~15 clause) vectors per
+    # synthetic passage in memory
     spans = np.asarray([(row, 0, len(t)) for row, t in enumerate(corpus.texts)], np.int32)
     corpus_wide = {name: read_json(seed_index / name) for name in (RESTORER, LEXICON, REGISTER)}
     content = IndexContent(
@@ -163,6 +164,8 @@ def write_synthetic_index(
         vectors=corpus.vectors,
         sentence_spans=spans,
         sentence_vectors=corpus.vectors,
+        clause_spans=spans,
+        clause_vectors=corpus.vectors,
         restorer=corpus_wide[RESTORER],
         lexicon=corpus_wide[LEXICON],
         register=corpus_wide[REGISTER],

@@ -37,9 +37,11 @@ from qa.ingest.scan.cache import OcrCache
 from qa.index.defined import defined_abbreviations
 from qa.index.segment import Lexicon, Segmenter
 from qa.index.sentences import (
-    EmbeddedSentences,
-    embed_sentences,
-    previous_sentence_vectors,
+    CLAUSES,
+    SENTENCES,
+    EmbeddedSpans,
+    embed_spans,
+    previous_span_vectors,
 )
 from qa.index.store import (
     CHUNKS,
@@ -69,6 +71,8 @@ class BuildReport:
     reused: int = 0
     sentences: int = 0  # sentence vectors stored
     sentences_embedded: int = 0  # of which embedded by this build (the rest reused)
+    clauses: int = 0  # clause vectors stored
+    clauses_embedded: int = 0  # of which embedded by this build
     seconds: float = 0.0
     embed_seconds: float = 0.0
     errors: list[FailedFile] = field(default_factory=list)  # files left out, kept in the manifest
@@ -267,13 +271,23 @@ def _build_locked(
         for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
             vector_cache[key] = vector
         notify(0.15 + 0.4 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
-    sentences = embed_sentences(
+    sentences = embed_spans(
         chunks,
         model,
-        previous_sentence_vectors(index_dir, model.id),
+        previous_span_vectors(index_dir, model.id, SENTENCES),
         settings.embed_batch,
+        SENTENCES,
         progress,
-        lambda fraction: notify(0.55 + 0.4 * fraction, "Tạo vector câu"),
+        lambda fraction: notify(0.55 + 0.2 * fraction, "Tạo vector câu"),
+    )
+    clauses = embed_spans(
+        chunks,
+        model,
+        previous_span_vectors(index_dir, model.id, CLAUSES),
+        settings.embed_batch,
+        CLAUSES,
+        progress,
+        lambda fraction: notify(0.75 + 0.2 * fraction, "Tạo vector mệnh đề"),
     )
     report.embed_seconds = time.perf_counter() - embed_started
     built = _Built(
@@ -287,6 +301,7 @@ def _build_locked(
         lexicon=lexicon,
         lexicon_files=files.fingerprint,
         sentences=sentences,
+        clauses=clauses,
         register=Register.for_corpus(corpus).counted(d.text for d in docs),
     )
 
@@ -302,6 +317,7 @@ def _build_locked(
     report.documents, report.chunks = len(docs), len(chunks)
     report.embedded, report.reused = len(missing), len(chunks) - len(missing)
     report.sentences, report.sentences_embedded = len(sentences.spans), sentences.embedded
+    report.clauses, report.clauses_embedded = len(clauses.spans), clauses.embedded
     notify(1.0, "Xong")
     return report
 
@@ -319,7 +335,8 @@ class _Built:
     vectors: np.ndarray
     lexicon: Lexicon  # the corpus's files and the abbreviations its documents define
     lexicon_files: str  # fingerprint of the files' lexicon alone
-    sentences: EmbeddedSentences
+    sentences: EmbeddedSpans
+    clauses: EmbeddedSpans
     register: Register
 
 
@@ -336,6 +353,8 @@ def _write(folder: Path, built: _Built, settings: Settings) -> None:
         vectors=built.vectors,
         sentence_spans=built.sentences.spans,
         sentence_vectors=built.sentences.vectors,
+        clause_spans=built.clauses.spans,
+        clause_vectors=built.clauses.vectors,
         restorer=DiacriticRestorer.from_texts(d.text for d in built.docs).to_json(),
         lexicon=built.lexicon.to_json(),
         register=built.register.to_json(),
@@ -371,6 +390,7 @@ def _manifest(
             "documents": len(built.docs),
             "chunks": len(built.chunks),
             "sentences": len(built.sentences.spans),
+            "clauses": len(built.clauses.spans),
             "footnotes": sum(len(d.footnotes) for d in built.docs),
         },
     }

@@ -1,4 +1,5 @@
-"""Sentence vectors: a question meets the one sentence that answers it inside a passage.
+"""Sentence and clause vectors: a question meets the one sentence that answers it inside a
+passage, and the clauses of that sentence that say what it asks.
 
 A 200-word passage vector averages many topics; `GRDP … ước đạt 47.411 tỷ đồng` may be one
 of ten sentences. Every chunk's sentences are embedded at index time (with the chunk's
@@ -6,8 +7,13 @@ section path, which names their topic) and stored row by row with the chunk row 
 character span they cover. A passage's dense score then fuses its own similarity with the
 best similarity among its sentences (`Settings.sentence_weight`).
 
-Sentences repeated across overlapping chunks are embedded once: vectors are reused by
-content hash, within a build and from the previous index, like chunk vectors.
+A report's sentence, in turn, chains several figures (`nuôi trồng 13,1 nghìn tấn, tăng 2,4%
+và khai thác 8,8 nghìn tấn`); its clauses (`qa.answer.clauses.passage_clauses`) are embedded
+bare, so the composer can prefer the clause window whose summed clause vectors are closest
+to the question (`mấy tấn cá tôm nuôi`) when the words alone do not decide.
+
+Spans repeated across overlapping chunks are embedded once: vectors are reused by content
+hash, within a build and from the previous index, like chunk vectors.
 """
 
 from __future__ import annotations
@@ -21,16 +27,19 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from qa.answer.clauses import passage_clauses
 from qa.index.chunk import sentence_spans
 from qa.index.dense import DenseIndex
 from qa.index.embed import Embedder
 from qa.errors import QAError
-from qa.models import Chunk, SentenceMatch
+from qa.models import Chunk, ClauseMeanings, SentenceMatch
 from qa.index.store import (
     CHUNKS,
+    CLAUSE_FILES,
+    SENTENCE_FILES,
     SENTENCE_INDEX,
     chunk_from_row,
-    load_sentences,
+    load_spans,
     read_jsonl,
     read_manifest,
 )
@@ -45,7 +54,12 @@ def sentence_input(chunk: Chunk, start: int, end: int) -> str:
     return f"{chunk.section}\n{sentence}" if chunk.section else sentence
 
 
-def sentence_hash(text: str) -> str:
+def clause_input(chunk: Chunk, start: int, end: int) -> str:
+    """What the embedder sees for one clause: the clause alone (its words are the point)."""
+    return chunk.text[start:end]
+
+
+def span_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -60,46 +74,74 @@ def chunk_sentence_rows(chunks: Sequence[Chunk]) -> np.ndarray:
     return np.asarray(rows, dtype=np.int32).reshape(-1, 3)
 
 
-def previous_sentence_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray]:
-    """Vectors of the previous index's sentences by input hash (empty under another embedder
+def chunk_clause_rows(chunks: Sequence[Chunk]) -> np.ndarray:
+    """(chunk row, start, end) of every clause of every sentence, in chunk order (int32)."""
+    rows = [
+        (row, start, end)
+        for row, chunk in enumerate(chunks)
+        for start, end in passage_clauses(chunk.text)
+    ]
+    return np.asarray(rows, dtype=np.int32).reshape(-1, 3)
+
+
+@dataclass(frozen=True)
+class SpanKind:
+    """Which spans of a chunk are embedded (sentences or clauses), what the embedder sees for
+    one, and the files they are stored in."""
+
+    name: str
+    rows: Callable[[Sequence[Chunk]], np.ndarray]
+    input: Callable[[Chunk, int, int], str]
+    files: tuple[str, str]
+
+
+SENTENCES = SpanKind("sentences", chunk_sentence_rows, sentence_input, SENTENCE_FILES)
+CLAUSES = SpanKind("clauses", chunk_clause_rows, clause_input, CLAUSE_FILES)
+
+
+def previous_span_vectors(
+    index_dir: Path, embedder_id: str, kind: SpanKind = SENTENCES
+) -> dict[str, np.ndarray]:
+    """Vectors of the previous index's spans by input hash (empty under another embedder
     or when there is no readable previous index)."""
     try:
         if read_manifest(index_dir)["embedder"]["id"] != embedder_id:
             return {}
         chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / CHUNKS)]
-        spans, vectors = load_sentences(index_dir)
+        spans, vectors = load_spans(index_dir, files=kind.files)
     except (QAError, OSError, ValueError, KeyError):
         return {}
     cache: dict[str, np.ndarray] = {}
     for (row, start, end), vector in zip(spans.tolist(), vectors, strict=True):
         if row < len(chunks):
-            cache[sentence_hash(sentence_input(chunks[row], start, end))] = vector
+            cache[span_hash(kind.input(chunks[row], start, end))] = vector
     return cache
 
 
 @dataclass(frozen=True)
-class EmbeddedSentences:
+class EmbeddedSpans:
     spans: np.ndarray  # (n, 3) int32: chunk row, start, end
     vectors: np.ndarray  # (n, dim) float32, L2-normalised
-    embedded: int  # sentences that had to be embedded (not reused)
+    embedded: int  # spans that had to be embedded (not reused)
 
 
-def embed_sentences(
+def embed_spans(
     chunks: Sequence[Chunk],
     model: Embedder,
     cache: dict[str, np.ndarray],
     batch: int,
+    kind: SpanKind = SENTENCES,
     progress: bool = True,
     on_batch: Callable[[float], None] | None = None,
-) -> EmbeddedSentences:
-    """Embed every sentence of `chunks` not in `cache` (hash → vector); reuse the rest."""
-    spans = chunk_sentence_rows(chunks)
-    inputs = [sentence_input(chunks[r], s, e) for r, s, e in spans.tolist()]
-    hashes = [sentence_hash(text) for text in inputs]
+) -> EmbeddedSpans:
+    """Embed every span of `kind` in `chunks` not in `cache` (hash → vector); reuse the rest."""
+    spans = kind.rows(chunks)
+    inputs = [kind.input(chunks[r], s, e) for r, s, e in spans.tolist()]
+    hashes = [span_hash(text) for text in inputs]
     by_hash = dict(zip(hashes, inputs, strict=True))
     missing = sorted(h for h in by_hash if h not in cache)
     starts = range(0, len(missing), batch)
-    for done, first in enumerate(tqdm(starts, desc="sentences", disable=not progress)):
+    for done, first in enumerate(tqdm(starts, desc=kind.name, disable=not progress)):
         keys = missing[first : first + batch]
         for key, vector in zip(keys, model.embed_passages([by_hash[k] for k in keys]), strict=True):
             cache[key] = vector
@@ -111,7 +153,7 @@ def embed_sentences(
         if hashes
         else np.zeros((0, dim), np.float32)
     )
-    return EmbeddedSentences(spans, vectors, len(missing))
+    return EmbeddedSpans(spans, vectors, len(missing))
 
 
 class SentenceIndex:
@@ -140,9 +182,15 @@ class SentenceIndex:
     def load(cls, folder: Path, chunk_docs: Sequence[str]) -> SentenceIndex:
         """Spans, vectors (memory-mapped) and their FAISS index; an index without sentences
         (none had three words) loads empty."""
-        spans, vectors = load_sentences(folder, mmap=True)
+        spans, vectors = load_spans(folder, mmap=True)
         dense = DenseIndex.load(folder / SENTENCE_INDEX) if len(spans) else None
         return cls(spans, vectors, dense, chunk_docs)
+
+    @classmethod
+    def load_clauses(cls, folder: Path, chunk_docs: Sequence[str]) -> SentenceIndex:
+        """The clause spans and vectors (memory-mapped), read by chunk row only."""
+        spans, vectors = load_spans(folder, mmap=True, files=CLAUSE_FILES)
+        return cls(spans, vectors, None, chunk_docs)
 
     def rows_of(self, chunk_rows: np.ndarray) -> np.ndarray:
         """Sentence rows belonging to the given chunk rows."""
@@ -163,6 +211,14 @@ class SentenceIndex:
             SentenceMatch(start, end, float(sim))
             for (_, start, end), sim in zip(self.spans[first:last].tolist(), sims, strict=True)
         )
+
+    def meanings(self, query: np.ndarray, chunk_row: int) -> ClauseMeanings:
+        """The chunk's spans with their cosines to the query vector and their vectors' dot
+        products with each other (what a run of clauses means, without its vectors)."""
+        first, last = int(self._first[chunk_row]), int(self._first[chunk_row + 1])
+        vectors = np.asarray(self.vectors[first:last], dtype=np.float32)
+        spans = tuple((int(a), int(b)) for _, a, b in self.spans[first:last].tolist())
+        return ClauseMeanings(spans, vectors @ query, vectors @ vectors.T)
 
     def search(
         self, query: np.ndarray, limit: int, documents: Collection[str] | None = None

@@ -16,6 +16,9 @@ index/<name>/
   sentence_spans.npy   int32 (chunk row, start, end) of every sentence, in chunk order
   sentence_vectors.npy sentence embeddings, float32, row i = sentence i of sentence_spans
   sentences.faiss    FAISS index over sentence_vectors.npy
+  clause_spans.npy     int32 (chunk row, start, end) of every clause of those sentences
+  clause_vectors.npy   clause embeddings, float32, row i = clause i of clause_spans (no
+                     FAISS index: the answer composer reads them by chunk row)
 
 `write_index` writes all of it but the manifest (`write_manifest`, last) and the OCR cache, for a
 build and for the synthetic benchmark alike.
@@ -41,7 +44,7 @@ from qa.index.dense import DenseIndex
 from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Footnote, OcrReport
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: clause vectors
 DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
 TERMS = "terms.jsonl.gz"
@@ -56,6 +59,10 @@ LEXICON = "lexicon.json"
 SENTENCE_SPANS = "sentence_spans.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 SENTENCE_INDEX = "sentences.faiss"
+CLAUSE_SPANS = "clause_spans.npy"
+CLAUSE_VECTORS = "clause_vectors.npy"
+SENTENCE_FILES = (SENTENCE_SPANS, SENTENCE_VECTORS)
+CLAUSE_FILES = (CLAUSE_SPANS, CLAUSE_VECTORS)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -148,28 +155,34 @@ def load_vectors(index_dir: Path, mmap: bool = False) -> np.ndarray:
     return vectors
 
 
-def save_sentences(folder: Path, spans: np.ndarray, vectors: np.ndarray) -> None:
-    np.save(folder / SENTENCE_SPANS, np.asarray(spans, dtype=np.int32), allow_pickle=False)
-    np.save(folder / SENTENCE_VECTORS, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+def save_spans(
+    folder: Path, spans: np.ndarray, vectors: np.ndarray, files: tuple[str, str] = SENTENCE_FILES
+) -> None:
+    """Span rows (chunk row, start, end) and their vectors: sentences or clauses (`files`)."""
+    np.save(folder / files[0], np.asarray(spans, dtype=np.int32), allow_pickle=False)
+    np.save(folder / files[1], np.asarray(vectors, dtype=np.float32), allow_pickle=False)
 
 
 def write_sentence_files(
     folder: Path, spans: np.ndarray, vectors: np.ndarray, hnsw_above: int
 ) -> None:
     """Sentence spans, vectors and their FAISS index (none when no sentence was kept)."""
-    save_sentences(folder, spans, vectors)
+    save_spans(folder, spans, vectors)
     if len(vectors):
         DenseIndex.build(vectors, hnsw_above).save(folder / SENTENCE_INDEX)
 
 
-def load_sentences(folder: Path, mmap: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Sentence spans (chunk row, start, end) and vectors; ValueError when they disagree."""
-    spans: np.ndarray = np.load(folder / SENTENCE_SPANS, allow_pickle=False)
+def load_spans(
+    folder: Path, mmap: bool = False, files: tuple[str, str] = SENTENCE_FILES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Span rows (chunk row, start, end) and vectors of sentences or clauses (`files`);
+    ValueError when they disagree."""
+    spans: np.ndarray = np.load(folder / files[0], allow_pickle=False)
     vectors: np.ndarray = np.load(
-        folder / SENTENCE_VECTORS, allow_pickle=False, mmap_mode="r" if mmap else None
+        folder / files[1], allow_pickle=False, mmap_mode="r" if mmap else None
     )
     if spans.ndim != 2 or spans.shape[1] != 3 or len(spans) != len(vectors):
-        raise ValueError(f"sentence files of {folder} disagree ({spans.shape}, {vectors.shape})")
+        raise ValueError(f"span files of {folder} disagree ({spans.shape}, {vectors.shape})")
     return spans, vectors
 
 
@@ -185,6 +198,8 @@ class IndexContent:
     vectors: np.ndarray
     sentence_spans: np.ndarray
     sentence_vectors: np.ndarray
+    clause_spans: np.ndarray
+    clause_vectors: np.ndarray
     restorer: dict[str, Any]
     lexicon: dict[str, Any]
     register: dict[str, Any]
@@ -218,6 +233,7 @@ def write_index(
     np.save(folder / VECTORS, content.vectors, allow_pickle=False)
     DenseIndex.build(content.vectors, hnsw_above).save(folder / DENSE)
     write_sentence_files(folder, content.sentence_spans, content.sentence_vectors, hnsw_above)
+    save_spans(folder, content.clause_spans, content.clause_vectors, CLAUSE_FILES)
     spent["dense_build_s"] = time.perf_counter() - started
 
 

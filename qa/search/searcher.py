@@ -97,6 +97,7 @@ class Searcher:
             self.vectors = load_vectors(index_dir, mmap=True)
             chunk_docs = [c.doc_id for c in self.chunks]
             self.sentences: SentenceIndex | None = SentenceIndex.load(index_dir, chunk_docs)
+            self.clauses = SentenceIndex.load_clauses(index_dir, chunk_docs)
             restorer = read_json(index_dir / RESTORER)
             lexicon = read_json(index_dir / LEXICON)
             register = read_json(index_dir / REGISTER)
@@ -285,7 +286,8 @@ class Searcher:
         self, query: str, ranking: list[tuple[int, float]], k: int, vector: np.ndarray | None
     ) -> list[Hit]:
         """Hits with highlight terms and, when a query vector exists, the cosine of each of
-        the passage's sentences to the question (the closest one apart)."""
+        the passage's sentences to the question (the closest one apart) and its clauses'
+        meanings (`ClauseMeanings`, for the answer composer)."""
         words = query_words(query, self.segmenter)
         hits = []
         for rank, (row, score) in enumerate(ranking[:k], start=1):
@@ -293,10 +295,13 @@ class Searcher:
             folded = fold_diacritics(chunk.text).lower()
             terms = tuple(w for w in words if fold_diacritics(w).lower() in folded)
             matches: tuple[SentenceMatch, ...] = ()
+            clauses = None
             if vector is not None and self.sentences is not None:
                 matches = self.sentences.matches(vector, row)
+                clauses = self.clauses.meanings(vector, row)
             sentence = max(matches, key=lambda m: m.score, default=None)
-            hits.append(Hit(rank, score, chunk, self.docs[chunk.doc_id], terms, sentence, matches))
+            doc = self.docs[chunk.doc_id]
+            hits.append(Hit(rank, score, chunk, doc, terms, sentence, matches, clauses))
         return hits
 
 
