@@ -37,7 +37,7 @@ class Settings:
     register_dense_weight: float = 0.5  # expanded query's share of the query vector
     hnsw_above: int = 50_000
     embed_batch: int = 32
-    abstain_below: float = 0.45  # on the abstention model's probability (eval/README.md)
+    abstain_below: float = 0.40  # on the abstention model's probability (eval/README.md)
     min_coverage: float = 0.3  # below this share of the question's terms: never an answer…
     close_min_coverage: float = 0.1  # …unless at least this share, and the quoted sentence is
     close_similarity: float = 1.5  # this many std devs closer to the question than the rest
