@@ -40,6 +40,7 @@ from qa.index.sentences import (
     CLAUSES,
     SENTENCES,
     EmbeddedSpans,
+    SpanKind,
     embed_spans,
     previous_span_vectors,
 )
@@ -271,24 +272,17 @@ def _build_locked(
         for key, vector in zip(keys, model.embed_passages([inputs[k] for k in keys]), strict=True):
             vector_cache[key] = vector
         notify(0.15 + 0.4 * (done + 1) / max(1, len(batches)), "Tạo vector ngữ nghĩa")
-    sentences = embed_spans(
-        chunks,
-        model,
-        previous_span_vectors(index_dir, model.id, SENTENCES),
-        settings.embed_batch,
-        SENTENCES,
-        progress,
-        lambda fraction: notify(0.55 + 0.2 * fraction, "Tạo vector câu"),
-    )
-    clauses = embed_spans(
-        chunks,
-        model,
-        previous_span_vectors(index_dir, model.id, CLAUSES),
-        settings.embed_batch,
-        CLAUSES,
-        progress,
-        lambda fraction: notify(0.75 + 0.2 * fraction, "Tạo vector mệnh đề"),
-    )
+
+    def spans_of(kind: SpanKind, start: float, label: str) -> EmbeddedSpans:
+        """Sentence or clause vectors, reusing the previous index's; progress start…+0.2."""
+        previous = previous_span_vectors(index_dir, model.id, kind)
+        return embed_spans(
+            chunks, model, previous, settings.embed_batch, kind, progress,
+            lambda fraction: notify(start + 0.2 * fraction, label),
+        )  # fmt: skip
+
+    sentences = spans_of(SENTENCES, 0.55, "Tạo vector câu")
+    clauses = spans_of(CLAUSES, 0.75, "Tạo vector mệnh đề")
     report.embed_seconds = time.perf_counter() - embed_started
     built = _Built(
         docs=docs,
