@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from qa.index.chunk import sentence_spans
+from qa.index.chunk import sentence_quotes
 from qa.text.normalize import fold_diacritics
 from qa.text.syllable import is_valid_syllable
 
@@ -60,12 +60,11 @@ def passage_clauses(text: str) -> list[Span]:
     >>> [text[a:b] for a, b in passage_clauses(text)]
     ['Thu ngân sách đạt 5.120 tỷ đồng', 'tăng 8,3%', 'Xuất khẩu giảm']
     """
-    spans: list[Span] = []
-    for start, end in sentence_spans(text):
-        raw = text[start:end]
-        offset = start + len(raw) - len(raw.lstrip())
-        spans += [(offset + a, offset + b) for a, b in split_clauses(raw.strip())]
-    return spans
+    return [
+        (offset + a, offset + b)
+        for offset, quote in sentence_quotes(text)
+        for a, b in split_clauses(quote)
+    ]
 
 
 class Window(NamedTuple):

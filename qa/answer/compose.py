@@ -21,7 +21,7 @@ from qa.answer.kinds import fulfils, plan_document, urges
 from qa.answer.periods import Period, evidence_period, neighbour, other_year, part_of_year
 from qa.answer.question import Credits, Prepared, Question, SentenceJudge, analyse
 from qa.config import Settings
-from qa.index.chunk import sentence_spans
+from qa.index.chunk import sentence_quotes
 from qa.index.segment import Segmenter
 from qa.ingest.headings import detect_heading
 from qa.models import Hit
@@ -127,12 +127,8 @@ def _sentences(hits: list[Hit], judge: SentenceJudge, settings: Settings) -> lis
     of the top passages, best first."""
     found = []
     for hit in hits[: settings.answer_passages_read]:
-        text = hit.chunk.text
         context = judge.prepare(_context(hit))
-        for start, end in sentence_spans(text):
-            raw = text[start:end]
-            quote = raw.strip()
-            offset = start + len(raw) - len(raw.lstrip())
+        for offset, quote in sentence_quotes(hit.chunk.text):
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
             if DATELINE.fullmatch(quote) and judge.question.kind != "date":

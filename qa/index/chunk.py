@@ -40,6 +40,20 @@ def sentence_spans(text: str, offset: int = 0, max_words: int = 220) -> list[Spa
     return spans
 
 
+def sentence_quotes(text: str) -> list[tuple[int, str]]:
+    """Each sentence of `text` without its surrounding whitespace, with where it starts: the
+    answer composer quotes these, and the index embeds their clauses at the same offsets.
+
+    >>> sentence_quotes("Thu ngân sách tăng.  Xuất khẩu giảm.")
+    [(0, 'Thu ngân sách tăng.'), (21, 'Xuất khẩu giảm.')]
+    """
+    quotes = []
+    for start, end in sentence_spans(text):
+        raw = text[start:end]
+        quotes.append((start + len(raw) - len(raw.lstrip()), raw.strip()))
+    return quotes
+
+
 def _paragraph_sentences(text: str, max_words: int) -> list[Span]:
     spans: list[Span] = []
     cursor = 0

@@ -16,7 +16,7 @@ index/<name>/
   sentence_spans.npy   int32 (chunk row, start, end) of every sentence, in chunk order
   sentence_vectors.npy sentence embeddings, float32, row i = sentence i of sentence_spans
   sentences.faiss    FAISS index over sentence_vectors.npy
-  clause_spans.npy     int32 (chunk row, start, end) of every clause of those sentences
+  clause_spans.npy     int32 (chunk row, start, end) of every clause of every sentence
   clause_vectors.npy   clause embeddings, float32, row i = clause i of clause_spans (no
                      FAISS index: the answer composer reads them by chunk row)
 
