@@ -60,6 +60,14 @@ def test_a_line_never_ends_on_the_time_that_opens_the_next_clause() -> None:
     assert lines[-1] == "Năm 2024"  # the sentence's last clause is what it is
 
 
+def test_a_line_never_ends_on_the_label_a_colon_opens() -> None:
+    sentence = "tàu dài từ 12-15m: 207 tàu; chiều dài 6-12m: 358 tàu"
+    lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
+    assert "tàu dài từ 12-15m: 207 tàu; chiều dài 6-12m" not in lines
+    assert "chiều dài 6-12m" not in lines
+    assert "chiều dài 6-12m: 358 tàu" in lines
+
+
 def test_a_long_parenthesis_is_cut_into_its_items() -> None:
     sentence = (
         "Năm 2022, nhiều chỉ số cải cách hành chính tăng bậc (Chỉ số năng lực cạnh tranh cấp tỉnh "

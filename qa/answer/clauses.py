@@ -89,14 +89,18 @@ def windows(
     ['Thu ngân sách đạt 5.120 tỷ đồng', 'Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%',
      'tăng 8,3%', 'tăng 8,3%; chi ngân sách 4.000 tỷ đồng', 'chi ngân sách 4.000 tỷ đồng']
     """
-    leads = [is_lead(sentence[a:b]) for a, b in clauses]
+    # a clause that only says when, or a label that a colon opens (`chiều dài 6-12m: 358 tàu`),
+    # scopes the clause after it
+    leads = [
+        is_lead(sentence[a:b]) or sentence[b:].lstrip().startswith(":") for a, b in clauses
+    ]
     for first in range(len(clauses)):
         for last in range(first, min(len(clauses), first + max_clauses)):
             start, end = _trimmed(sentence, clauses[first][0], clauses[last][1])
             if last > first and len(sentence[start:end].split()) > max_words:
                 break
             # `…; lũy kế đến tháng 9/2023, có 318 dự án … 128.511 tỷ đồng`: a line does not
-            # end on the time that opens the next clause
+            # end on the time or the label that opens the next clause
             if end > start and not (leads[last] and last + 1 < len(clauses)):
                 yield Window(first, last, start, end)
 
