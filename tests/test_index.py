@@ -6,13 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import CountingEmbedder
 
 from qa.errors import IndexMissing, IndexStale
 from qa.index.build import build_index
 from qa.index.freshness import check_corpus
-from qa.index.store import read_manifest
+from qa.index.store import CLAUSE_VECTORS, read_manifest
 from qa.search.searcher import Searcher
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
@@ -35,6 +36,7 @@ def test_round_trip_gives_the_same_results(corpus: Path, tmp_path: Path) -> None
     assert [h.chunk.chunk_id for h in first] == [h.chunk.chunk_id for h in again]
     assert [h.score for h in first] == pytest.approx([h.score for h in again])
     assert not list(index.rglob("*.pkl")) and not list(index.rglob("*.pickle"))
+    assert np.load(index / CLAUSE_VECTORS).dtype == np.float16  # the largest file, halved
 
 
 def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_clause_meanings_weigh_a_run_of_clauses_by_its_summed_vector(tmp_path: P
     embedder = CountingEmbedder()
     built = embed_spans(CHUNKS, embedder, {}, batch=8, kind=CLAUSES, progress=False)
     assert built.embedded == embedder.passages_embedded == len(built.spans)
-    save_spans(tmp_path, built.spans, built.vectors, CLAUSE_FILES)
+    save_spans(tmp_path, built.spans, built.vectors, CLAUSE_FILES, np.float16)  # as indexed
     index = SentenceIndex.load_clauses(tmp_path, [c.doc_id for c in CHUNKS])
     query = embedder.embed_queries(["thu ngân sách nhà nước"])[0]
     meanings = index.meanings(query, 0)
@@ -109,5 +109,5 @@ def test_clause_meanings_weigh_a_run_of_clauses_by_its_summed_vector(tmp_path: P
     for first, last in ((0, 0), (0, 1), (budget, budget), (0, len(meanings.spans) - 1)):
         summed = vectors[first : last + 1].sum(axis=0)
         expected = float(summed @ query) / float(np.linalg.norm(summed))
-        assert abs(meanings.cosine(first, last) - expected) < 1e-5
+        assert abs(meanings.cosine(first, last) - expected) < 2e-3  # half precision
     assert meanings.cosine(budget, budget) > meanings.cosine(0, 1)

@@ -91,9 +91,7 @@ def windows(
     """
     # a clause that only says when, or a label that a colon opens (`chiều dài 6-12m: 358 tàu`),
     # scopes the clause after it
-    leads = [
-        is_lead(sentence[a:b]) or sentence[b:].lstrip().startswith(":") for a, b in clauses
-    ]
+    leads = [is_lead(sentence[a:b]) or sentence[b:].lstrip().startswith(":") for a, b in clauses]
     for first in range(len(clauses)):
         for last in range(first, min(len(clauses), first + max_clauses)):
             start, end = _trimmed(sentence, clauses[first][0], clauses[last][1])
