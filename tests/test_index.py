@@ -76,6 +76,20 @@ def test_incremental_build_embeds_only_changed_chunks(corpus: Path, tmp_path: Pa
     assert removed.passages_embedded == 0 and report.reused == report.chunks
 
 
+def test_an_older_format_gives_its_vectors_to_the_rebuild(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    report = build_index(corpus, index, CountingEmbedder(), progress=False)
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] -= 1  # as before clause vectors: no clause files
+    (index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (index / CLAUSE_VECTORS).unlink()
+    upgrade = CountingEmbedder()
+    again = build_index(corpus, index, upgrade, progress=False)
+    assert again.reused == again.chunks and again.sentences_embedded == 0
+    assert upgrade.passages_embedded == again.clauses_embedded == report.clauses_embedded
+    assert read_manifest(index)["format"] == manifest["format"] + 1
+
+
 def _rows(index: Path) -> list[dict[str, object]]:
     lines = (index / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]

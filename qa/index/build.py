@@ -52,6 +52,7 @@ from qa.index.store import (
     chunk_to_row,
     document_to_row,
     load_vectors,
+    previous_embedder,
     read_jsonl,
     read_manifest,
     write_index,
@@ -157,24 +158,28 @@ def _previous(
 ) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
     """Cached terms by chunk hash and vectors by embed-input hash from the current index.
 
-    Terms are reused only under the same lexicon, vectors only under the same embedder.
+    Terms are reused only from an index of this format and lexicon (segmentation may have
+    changed with the format); vectors from one of any format under the same embedder.
     """
     try:
         manifest = read_manifest(index_dir)
+    except (IndexMissing, IndexStale):
+        manifest = {}  # none, or another format: only its vectors are reused
+    try:
         rows = read_jsonl(index_dir / CHUNKS)
-        terms = read_jsonl(index_dir / TERMS)
-        vectors = load_vectors(index_dir)
-    except (IndexMissing, IndexStale, OSError, ValueError):
+        same_terms = manifest.get("terms_lexicon") == lexicon  # same abbreviations, stopwords
+        terms = read_jsonl(index_dir / TERMS) if same_terms else []
+        same_vectors = previous_embedder(index_dir) == embedder_id
+        vectors = load_vectors(index_dir) if same_vectors else None
+        term_cache = {
+            row["hash"]: [*t["terms"], "\x00", *t["folded"]]
+            for row, t in zip(rows, terms, strict=False)
+        }
+        if vectors is None or len(vectors) != len(rows):
+            return term_cache, {}
+        return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
+    except (OSError, ValueError, KeyError, TypeError):  # an older or damaged index: none
         return {}, {}
-    if manifest.get("terms_lexicon") != lexicon:
-        terms = []  # other abbreviations or stopwords: every passage is segmented again
-    term_cache = {
-        row["hash"]: [*t["terms"], "\x00", *t["folded"]]
-        for row, t in zip(rows, terms, strict=False)
-    }
-    if manifest["embedder"]["id"] != embedder_id or len(vectors) != len(rows):
-        return term_cache, {}
-    return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
 
 
 def _previous_manifest(index_dir: Path) -> dict[str, Any]:

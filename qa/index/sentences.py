@@ -41,7 +41,7 @@ from qa.index.store import (
     chunk_from_row,
     load_spans,
     read_jsonl,
-    read_manifest,
+    previous_embedder,
 )
 
 log = logging.getLogger(__name__)
@@ -102,14 +102,14 @@ CLAUSES = SpanKind("clauses", chunk_clause_rows, clause_input, CLAUSE_FILES)
 def previous_span_vectors(
     index_dir: Path, embedder_id: str, kind: SpanKind = SENTENCES
 ) -> dict[str, np.ndarray]:
-    """Vectors of the previous index's spans by input hash (empty under another embedder
-    or when there is no readable previous index)."""
+    """Vectors of the previous index's spans by input hash, whatever its format (empty under
+    another embedder or when there is no readable previous index)."""
+    if previous_embedder(index_dir) != embedder_id:
+        return {}
     try:
-        if read_manifest(index_dir)["embedder"]["id"] != embedder_id:
-            return {}
         chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / CHUNKS)]
         spans, vectors = load_spans(index_dir, files=kind.files)
-    except (QAError, OSError, ValueError, KeyError):
+    except (QAError, OSError, ValueError, KeyError, TypeError):
         return {}
     cache: dict[str, np.ndarray] = {}
     for (row, start, end), vector in zip(spans.tolist(), vectors, strict=True):

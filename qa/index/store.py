@@ -148,6 +148,17 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return manifest
 
 
+def previous_embedder(index_dir: Path) -> str | None:
+    """The embedder id of whatever index `index_dir` holds, of any format (None: no readable
+    manifest). A build reuses that index's vectors even across a format change: every vector
+    is keyed by a hash of the exact text it embeds, which a format change does not alter."""
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return str(manifest["embedder"]["id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def load_vectors(index_dir: Path, mmap: bool = False) -> np.ndarray:
     vectors: np.ndarray = np.load(
         index_dir / VECTORS, allow_pickle=False, mmap_mode="r" if mmap else None
