@@ -56,6 +56,8 @@ def test_question_kind(question: str, kind: str) -> None:
 def test_a_document_number_is_not_a_figure() -> None:
     assert not asks_number("tỉnh ra văn bản khẩn số mấy để cứu lúa")
     assert asks_number("tỉnh có mấy trường cấp 3")
+    assert asks_number("tháng Giêng thu ngân sách được nhiêu vậy")  # spoken `bao nhiêu`
+    assert not asks_number("tỉnh có nhiều trường mới không")  # `nhiều` is not `nhiêu`
 
 
 def test_key_phrases_are_names_abbreviations_and_codes() -> None:

@@ -35,6 +35,9 @@ _SPANS = (
     # `(tính) đến (hết) tháng 9/2023` counts from January: the span of a 9-month report
     (re.compile(r"\bden (?:het )?thang 0?(\d{1,2})(?!\d)"), lambda m: _months(m.group(1))),
     (re.compile(r"\bthang 0?(\d{1,2})(?!\d)"), lambda m: f"tháng {int(m.group(1))}"),
+    # the first and last months by their everyday names (`tháng Giêng 2024`)
+    (re.compile(r"\bthang gieng\b"), lambda m: "tháng 1"),
+    (re.compile(r"\bthang chap\b"), lambda m: "tháng 12"),
 )
 # `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
 _COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
@@ -79,6 +82,8 @@ def period_of(text: str) -> Period:
     '9 tháng năm 2023'
     >>> period_of("tính đến tháng 9/2023 có bao nhiêu km đê").span, period_of("đến tháng 1").span
     ('9 tháng', 'tháng 1')
+    >>> period_of("tháng Giêng 2024 thu được nhiêu").label()
+    'tháng 1 năm 2024'
     """
     folded = fold_diacritics(text.lower())
     span = None
@@ -152,9 +157,13 @@ def neighbour(asked: Period, found: Period) -> bool:
     True
     >>> neighbour(period_of("GRDP năm 2023"), period_of("9 tháng năm 2023"))
     False
+    >>> neighbour(period_of("thu nội địa tháng 1/2024"), period_of("chỉ tiêu thu năm 2024"))
+    True
     """
     if other_year(asked, found):
         return True
+    if asked.span not in (None, "cả năm") and not asked.plan and found.plan and found.span is None:
+        return True  # a target is set for a year: a month's or nine months' figure is not it
     return asked.span is not None and found.span is not None and asked.span != found.span
 
 

@@ -35,7 +35,7 @@ UNITS = (
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
     "phần trăm", "tiền",
 )  # fmt: skip
-_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
+_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
 # an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
 _INDICATOR = re.compile(
     r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
