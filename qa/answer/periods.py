@@ -42,6 +42,8 @@ _SPANS = (
 # `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
 _COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
 _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
+# `đạt 8,1% dự toán`, `so với kế hoạch`: an actual figure measured against the plan
+_PLAN_AS_BASE = re.compile(r"(?:%|\bso voi)\s+(?:ke hoach|du toan|chi tieu)\b")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def period_of(text: str) -> Period:
     'tháng 1'
     >>> period_of("chỉ tiêu thu ngân sách cả năm 2024").plan
     True
+    >>> period_of("thu tiền sử dụng đất 300 tỷ đồng, đạt 8,1% dự toán").plan  # measured against
+    False
     >>> period_of("khách sạn, nhà nghỉ 9 tháng 2023 thu tăng bao nhiêu").label()
     '9 tháng năm 2023'
     >>> period_of("ngày 9 tháng 10 năm 2023").span
@@ -92,7 +96,8 @@ def period_of(text: str) -> Period:
         match = pattern.search(folded)
         if match is not None and match.start() < first:
             span, first = name(match), match.start()
-    return Period(frozenset(_YEAR.findall(folded)), span, bool(_PLAN.search(folded)))
+    plan = bool(_PLAN.search(_PLAN_AS_BASE.sub(" ", folded)))
+    return Period(frozenset(_YEAR.findall(folded)), span, plan)
 
 
 def evidence_period(
@@ -159,11 +164,16 @@ def neighbour(asked: Period, found: Period) -> bool:
     False
     >>> neighbour(period_of("thu nội địa tháng 1/2024"), period_of("chỉ tiêu thu năm 2024"))
     True
+    >>> neighbour(period_of("mục tiêu vốn FDI năm 2024"), period_of("FDI tháng 1/2024"))
+    True
     """
     if other_year(asked, found):
         return True
+    # a target is set for a year: a month's or nine months' figure is not it, either way
     if asked.span not in (None, "cả năm") and not asked.plan and found.plan and found.span is None:
-        return True  # a target is set for a year: a month's or nine months' figure is not it
+        return True
+    if found.span not in (None, "cả năm") and not found.plan and asked.plan and asked.span is None:
+        return True
     return asked.span is not None and found.span is not None and asked.span != found.span
 
 
