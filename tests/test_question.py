@@ -171,11 +171,15 @@ def test_an_indicator_asked_for_a_period_wants_its_figure(segmenter: Segmenter) 
     assert analyse("sản lượng thủy sản tháng 01 năm 2024", segmenter).wants_number
     assert not analyse("thu ngân sách", segmenter).wants_number  # no period: a topic
     assert analyse("mục tiêu thu ngân sách năm 2024", segmenter).kind == "plan"
+    assert analyse("số ca sốt xuất huyết 9 tháng năm 2023", segmenter).wants_number  # a count
+    assert not analyse("số liệu thu ngân sách năm 2023", segmenter).wants_number
 
 
 def test_codes_dates_and_years_are_no_figure(segmenter: Segmenter) -> None:
     judge = SentenceJudge(analyse("thu ngân sách năm 2023 bao nhiêu", segmenter), segmenter)
     assert not judge.gives_number("thực hiện Quyết định số 552/QĐ-UBND ngày 22/3/2023")
+    assert not judge.gives_number("Kế hoạch số 140-KH/TU ngày 08/12/2022 của Tỉnh ủy")
+    assert not judge.gives_number("phòng chống dịch Covid-19 và sốt xuất huyết")
     assert not judge.gives_number("đẩy mạnh thu ngân sách nhà nước năm 2023")
     assert judge.gives_number("ước thực hiện 17.064,7 tỷ đồng, đạt 81,3% dự toán")
 

@@ -39,7 +39,8 @@ _ASKS_NUMBER = re.compile(r"\b(bao nhiêu|nhiêu|mấy|tỷ lệ|tỉ lệ|số 
 # an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
 _INDICATOR = re.compile(
     r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
-    r"|giá trị sản xuất|tổng mức|dư nợ|vốn|grdp|tốc độ tăng|chỉ số|năng suất|diện tích)\b"
+    r"|giá trị sản xuất|tổng mức|dư nợ|vốn|grdp|tốc độ tăng|chỉ số|năng suất|diện tích"
+    r"|số (?!liệu|hóa|hoá|mấy)\w+)\b"  # `số ca sốt xuất huyết 9 tháng năm 2023`: a count
 )
 
 
@@ -415,9 +416,10 @@ class SentenceJudge:
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _WORD = re.compile(r"[^\W_]+")
-# numbers that answer no `bao nhiêu`: codes (`552/QĐ-UBND`), dates, years, list marks
+# numbers that answer no `bao nhiêu`: codes (`552/QĐ-UBND`, `140-KH/TU`), names (`Covid-19`),
+# dates, years, list marks
 _NOT_QUANTITIES = re.compile(
-    r"\d+/[^\W\d_][\w-]*|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/(?:19|20)\d\d"
+    r"\d+[/-][^\W\d_][\w/-]*|[^\W\d_]+-\d+|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/(?:19|20)\d\d"
     r"|(?<![\d.,])(?:19|20)\d\d(?![\d.,%])|^\s*\(?\d{1,2}[).]"
 )
 
