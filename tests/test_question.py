@@ -184,6 +184,20 @@ def test_codes_dates_and_years_are_no_figure(segmenter: Segmenter) -> None:
     assert judge.gives_number("ước thực hiện 17.064,7 tỷ đồng, đạt 81,3% dự toán")
 
 
+def test_a_name_question_wants_a_name_it_does_not_hold(segmenter: Segmenter) -> None:
+    asked = analyse("VĐV giành HCV giải Karate Đông Nam Á tên là gì", segmenter)
+    judge = SentenceJudge(asked, segmenter)
+    assert asked.wants_name and not analyse("giải Karate có mấy HCV", segmenter).wants_name
+    assert not judge.gives_name("có 01 VĐV thi đấu giải vô địch Karate Đông Nam Á giành 01 HCV")
+    assert judge.gives_name("VĐV Nguyễn Văn A giành HCV")
+    assert judge.gives_name("chương trình “Thắp sáng đường quê”")
+
+
+def test_spoken_units_are_the_units_reports_write(segmenter: Segmenter) -> None:
+    assert analyse("sân golf rộng bao nhiêu héc-ta", segmenter).unit == "ha"
+    assert analyse("đường dài bao nhiêu cây số", segmenter).unit == "km"
+
+
 def test_prepared_forms_are_remembered_per_segmenter_not_shared_between_lexicons() -> None:
     from qa.index.segment import Lexicon
 

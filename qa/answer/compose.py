@@ -108,8 +108,9 @@ class _Candidate:
     line_coverage: float
     kind_match: bool
     # a number question's line states a figure of its own (not `1.500 giường` repeated from
-    # the question), in the asked unit when one was asked (`bao nhiêu MW`)
-    has_figure: bool
+    # the question), in the asked unit when one was asked (`bao nhiêu MW`); a name question's
+    # line a name of its own
+    has_asked_item: bool
     found: Period
     agrees: bool
     key: frozenset[str]
@@ -269,10 +270,15 @@ def _best_line(
         - settings.answer_period_penalty * (not agrees)
     )
     key = frozenset(fold_diacritics(line).lower().split())
-    has_figure = (asked.unit is None or gives) and (not wants_number or new_figure)
-    return _Candidate(
-        hit, quote, line, score, coverage, line_coverage, kind_match, has_figure, found, agrees, key
+    has_asked_item = (
+        (asked.unit is None or gives)
+        and (not wants_number or new_figure)
+        and (not asked.wants_name or judge.gives_name(line))
     )
+    return _Candidate(
+        hit, quote, line, score, coverage, line_coverage, kind_match, has_asked_item, found,
+        agrees, key,
+    )  # fmt: skip
 
 
 def _features(
@@ -410,8 +416,10 @@ def compose_answer(
     # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
     # năm 2022` from the 2023 report), nor is a line without a figure of its own for a
     # number question (`tổng mức đầu tư Bệnh viện 1.500 giường`), or without one in the
-    # asked unit (`công suất … bao nhiêu MW`): when the best line is either, confidence 0
-    vouched = covered and best.agrees and best.has_figure
+    # asked unit (`công suất … bao nhiêu MW`), nor a line naming nothing new for a name
+    # question (`VĐV … tên là gì` → `01 VĐV … giành 01 HCV`): when the best line is any of
+    # these, confidence 0
+    vouched = covered and best.agrees and best.has_asked_item
     confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
         notice = None if best.agrees else _other_period(asked.period, best.found)

@@ -66,6 +66,8 @@ _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt m�
 _ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
 _ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
+# `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
+_ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
 # a document's number (`kế hoạch số mấy` → `105/KH-UBND`): a code, not a figure or a target
 _ASKS_CODE = re.compile(r"\b(số mấy|số hiệu|ký hiệu)\b")
 _KINDS = (
@@ -77,6 +79,8 @@ _KINDS = (
     ("who", _ASKS_WHO),
     ("list", _ASKS_LIST),
 )
+# units as people say them (folded patterns) → the unit reports write
+_SPOKEN_UNITS = (("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km"))
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
@@ -137,6 +141,7 @@ class Question:
     # asks for a target: a plan question, or a figure the province means to reach (`năm 2024
     # tỉnh muốn …`, `dự kiến tăng bao nhiêu`), which a plan document states
     targets: bool = False
+    wants_name: bool = False  # `tên là gì`: a name the question does not hold answers it
 
 
 def question_kind(question: str) -> str:
@@ -206,6 +211,7 @@ def analyse(
             if alternative_weight > 0
         },
         kind == "plan" or _asks(_ASKS_INTENT, question),
+        _asks(_ASKS_NAME, question),
     )
 
 
@@ -257,7 +263,8 @@ def _asked_unit(question: str) -> str | None:
     if not match:
         return None
     following = fold_diacritics(match.group(1))
-    return next(
+    spoken = next((u for s, u in _SPOKEN_UNITS if re.match(rf"{s}(?!\w)", following)), None)
+    return spoken or next(
         (u for u in UNITS if re.match(rf"{re.escape(fold_diacritics(u))}(?!\w)", following)), None
     )
 
@@ -406,6 +413,18 @@ class SentenceJudge:
         """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
         return self.gives_number_folded(fold_diacritics(sentence.lower()))
 
+    def gives_name(self, line: str) -> bool:
+        """The line names something the question does not: a capitalised word past its first
+        (`Đình Quán`), not an abbreviation (`VĐV`), or a quoted title (`“Khúc hát Xuân”`)."""
+        if _QUOTED.search(line):
+            return True
+        asked = set(_WORD.findall(fold_diacritics(self.question.text.lower())))
+        return any(
+            index > 0 and word[0].isupper() and not word.isupper()
+            and fold_diacritics(word.lower()) not in asked
+            for index, word in enumerate(_WORD.findall(line))
+        )  # fmt: skip
+
     def gives_number_folded(self, folded: str) -> bool:
         """`gives_number` of a text already folded and lower-cased (a slice of its folded
         sentence: the composer asks it of every clause window)."""
@@ -416,6 +435,7 @@ class SentenceJudge:
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _WORD = re.compile(r"[^\W_]+")
+_QUOTED = re.compile(r"“[^”]+”|\"[^\"]+\"")
 # numbers that answer no `bao nhiêu`: codes (`552/QĐ-UBND`, `140-KH/TU`), names (`Covid-19`),
 # dates, years, list marks
 _NOT_QUANTITIES = re.compile(
