@@ -8,6 +8,7 @@ from qa.answer.question import (
     SentenceJudge,
     analyse,
     asked_months,
+    asks_how,
     asks_number,
     key_phrases,
     question_kind,
@@ -191,6 +192,13 @@ def test_a_name_question_wants_a_name_it_does_not_hold(segmenter: Segmenter) -> 
     assert not judge.gives_name("có 01 VĐV thi đấu giải vô địch Karate Đông Nam Á giành 01 HCV")
     assert judge.gives_name("VĐV Nguyễn Văn A giành HCV")
     assert judge.gives_name("chương trình “Thắp sáng đường quê”")
+
+
+def test_how_it_stands_is_answered_in_words(segmenter: Segmenter) -> None:
+    asked = analyse("tỷ lệ giải ngân vốn đầu tư công so với cả nước ra sao", segmenter)
+    assert asked.kind != "number" and not asked.wants_number and asked.unit is None
+    assert analyse("tỷ lệ giải ngân ra sao, đạt bao nhiêu phần trăm", segmenter).wants_number
+    assert not asks_how("dọn mặt bằng cho đường điện cao thế nào chạy qua tỉnh")
 
 
 def test_spoken_units_are_the_units_reports_write(segmenter: Segmenter) -> None:

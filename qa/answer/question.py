@@ -35,6 +35,8 @@ UNITS = (
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
     "phần trăm", "tiền",
 )  # fmt: skip
+_ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
+_ASKS_FIGURE = re.compile(r"\b(bao nhiêu|nhiêu|mấy)\b")
 _ASKS_NUMBER = re.compile(r"\b(bao nhiêu|nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
 # an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
 _INDICATOR = re.compile(
@@ -148,16 +150,24 @@ def question_kind(question: str) -> str:
     """What kind of clause answers it: `code` (a document's number), `plan` (the planning
     document's figure), `status`
     (what was done), `number`, `date`, `who` (a person or body), `list` or `fact`."""
-    return next((kind for kind, pattern in _KINDS if _asks(pattern, question)), "fact")
+    how = asks_how(question)  # `tỷ lệ … ra sao`: words answer it, not a figure
+    found = (k for k, pattern in _KINDS if _asks(pattern, question) and not (how and k == "number"))
+    return next(found, "fact")
 
 
 def asks_number(question: str) -> bool:
     """`bao nhiêu`, `mấy`, `tỷ lệ`, … anywhere in the question, or an indicator asked for a
     period (`thu ngân sách năm 2023`, `sản lượng thủy sản tháng 01/2024`)."""
-    if _asks(_ASKS_CODE, question):
+    if _asks(_ASKS_CODE, question) or asks_how(question):
         return False
     indicator = _asks(_INDICATOR, question.strip()) and _asks(_PERIOD_NAMED, question)
     return indicator or _asks(_ASKS_NUMBER, question)
+
+
+def asks_how(question: str) -> bool:
+    """`tỷ lệ giải ngân so với cả nước ra sao`: how it stands, which words answer (`cao hơn
+    bình quân của cả nước`), unless a figure is asked outright (`bao nhiêu`, `mấy`)."""
+    return _asks(_ASKS_HOW, question) and not _asks(_ASKS_FIGURE, question)
 
 
 def _asks(pattern: re.Pattern[str], question: str) -> bool:
@@ -200,7 +210,7 @@ def analyse(
         kind,
         weights,
         not has_diacritics(question),
-        _asked_unit(question),
+        None if asks_how(question) else _asked_unit(question),
         key_phrases(canonical),
         asked_months(question),
         wants_number,
