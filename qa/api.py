@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from qa.answer.llm import LLMConfig
-from qa.config import MAX_QUERY_CHARS
+from qa.config import ASK_PASSAGES, MAX_QUERY_CHARS
 from qa.errors import QAError
 from qa.search.searcher import Filters, Searcher
 
@@ -211,8 +211,8 @@ def create_app(searcher: Searcher, options: ApiOptions) -> FastAPI:
 
         with slots.taken():
             answer = ask_question(
-                searcher, asked.q, k=asked.k or 5, mode=asked.mode, filters=asked.filters,
-                llm=options.llm,
+                searcher, asked.q, k=asked.k or ASK_PASSAGES, mode=asked.mode,
+                filters=asked.filters, llm=options.llm,
             )  # fmt: skip
         return answer_to_dict(answer)
 

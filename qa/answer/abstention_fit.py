@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.answer.abstention import FEATURES, AbstentionModel
 from qa.answer.ask import ask
+from qa.config import ASK_PASSAGES
 from qa.evaluation.answer_stats import ReliabilityBin, expected_calibration_error, reliability_bins
 from qa.evaluation.answers import AskResult, answer_correct
 from qa.evaluation.gold import load_gold
@@ -55,7 +56,9 @@ def collect(
     model = neutral_model()
     features, results = [], []
     for item in (i for i in load_gold(gold_path) if i.split == split):
-        answer = ask(searcher, item.question, k=5, mode="hybrid", settings=never, model=model)
+        answer = ask(
+            searcher, item.question, k=ASK_PASSAGES, mode="hybrid", settings=never, model=model
+        )
         features.append(dict(answer.features))
         right = item.answer is not None and answer_correct(item.answer, answer)
         cited = len(answer.citations)

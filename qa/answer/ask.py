@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, compose_answer
 from qa.answer.document_facts import asked_fact, document_fact_answer
-from qa.config import Settings
+from qa.config import ASK_PASSAGES, Settings
 from qa.text.numbers import unsupported_numbers
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def ask(
     searcher: Searcher,
     question: str,
     *,
-    k: int = 5,
+    k: int = ASK_PASSAGES,
     mode: str = "hybrid",
     filters: Filters | None = None,
     settings: Settings | None = None,

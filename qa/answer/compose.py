@@ -206,6 +206,15 @@ def _best_line(
     scoped_phrases = judge.prefix_phrase_share(folded_quote)
     best: tuple[float, float, str, float, bool, bool, bool] | None = None
 
+    # per clause, once: whether it states a figure the question does not, one in the asked
+    # unit, and how many of its words the question does not have (windows sum them)
+    folded_clauses = [
+        folded_quote[a:b] if aligned else fold_diacritics(quote[a:b].lower()) for a, b in clauses
+    ]
+    new_figures = [any(n not in asked_numbers for n in numbers(quote[a:b])) for a, b in clauses]
+    in_unit = [wants_number and judge.gives_number_folded(f) for f in folded_clauses]
+    novel_words = [sum(w not in asked_words for w in _WORD.findall(f)) for f in folded_clauses]
+
     @cache
     def held(first: int, last: int) -> Credits:
         """What clauses first..last hold together, built up as windows grow."""
@@ -224,14 +233,15 @@ def _best_line(
         # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
         scoped = judge.coverage_held(held(0, window.last) | around, contradicted)
         line_coverage = 0.5 * (own + scoped)
-        new_figure = any(n not in asked_numbers for n in numbers(line))
-        gives = wants_number and new_figure and judge.gives_number_folded(folded)
+        span = range(window.first, window.last + 1)
+        new_figure = any(new_figures[i] for i in span)
+        gives = wants_number and new_figure and any(in_unit[i] for i in span)
         if wants_number and not gives:
             line_coverage *= settings.answer_number_missing_factor
         kind_match = fulfils(asked.kind, line, gives)
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
-        novel = sum(1 for w in _WORD.findall(folded) if w not in asked_words)
+        novel = sum(novel_words[i] for i in span)
         # the asked indicator may open the sentence and scope the window, as its words do
         scope = (
             scoped_phrases(window.end)

@@ -14,15 +14,14 @@ from tqdm import tqdm
 
 from qa.answer.ask import ask
 from qa.bench.measure import SEARCH_K, percentile_ms, timed
-from qa.config import Settings
-from qa.evaluation.run import ASK_K
+from qa.config import ASK_PASSAGES, Settings
 from qa.index.build import build_index
 from qa.index.embed import Embedder
 from qa.search.searcher import MODES, Searcher
 
 
 def _ask(searcher: Searcher, question: str, settings: Settings) -> None:
-    ask(searcher, question, k=ASK_K, mode="hybrid", settings=settings)
+    ask(searcher, question, k=ASK_PASSAGES, mode="hybrid", settings=settings)
 
 
 def latency(searcher: Searcher, questions: Sequence[str], progress: bool = False) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from qa.cli.options import (
     settings_from_args,
     settings_with_ocr,
 )
-from qa.config import DEFAULT_CORPUS, DEFAULT_EMBEDDER
+from qa.config import ASK_PASSAGES, DEFAULT_CORPUS, DEFAULT_EMBEDDER
 from qa.errors import QAError, QueryError
 
 log = logging.getLogger("qa")
@@ -288,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="an extractive answer with citations")
     _add_query_options(ask)
-    ask.set_defaults(k=5)
+    ask.set_defaults(k=ASK_PASSAGES)
     ask.add_argument("--no-llm", action="store_true", help="never call QA_LLM_URL even if set")
     ask.set_defaults(func=cmd_ask)
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from qa.answer.compose import Answer
 from qa.evaluation.gold import comparable
 
-ASK_K = 5  # passages handed to `qa.answer.ask.ask`, as `qa ask` does
-
 
 def answer_form(text: str) -> str:
     """Answers compare like evidence, plus `"tỷ  đồng ."` spacing noise around punctuation."""

@@ -12,8 +12,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from qa.config import ASK_PASSAGES
 from qa.evaluation.answer_stats import answer_words
-from qa.evaluation.answers import ASK_K, AskMetrics
+from qa.evaluation.answers import AskMetrics
 from qa.evaluation.gold import EvalError
 from qa.evaluation.ranking import RANK_DEPTH, REPORT_K, Metrics, ModeReport
 from qa.evaluation.results import EvalReport, SplitReport
@@ -97,7 +98,7 @@ def ask_dict(report: EvalReport) -> dict[str, Any]:
     data: dict[str, Any] = {
         "mode": "ask",
         "retrieval": "hybrid",
-        "passages": ASK_K,
+        "passages": ASK_PASSAGES,
         "index": report.index_dir,
         "gold": report.gold_path,
         "split": report.split,

@@ -24,9 +24,8 @@ from typing import Any
 from tqdm import tqdm
 
 from qa.answer.ask import ask
-from qa.config import Settings
+from qa.config import ASK_PASSAGES, Settings
 from qa.evaluation.answers import (
-    ASK_K,
     AskMetrics,
     AskReport,
     AskResult,
@@ -73,7 +72,6 @@ from qa.models import Chunk
 from qa.search.searcher import Searcher
 
 __all__ = [
-    "ASK_K",
     "DEFAULT_KS",
     "FUZZY_RATIO",
     "RANK_DEPTH",
@@ -188,7 +186,9 @@ class GoldEvaluator:
         never = replace(settings, abstain_below=-1.0)
         results = []
         for item in tqdm(self.items, desc="ask", disable=not progress):
-            answer = ask(self.searcher, item.question, k=ASK_K, mode="hybrid", settings=never)
+            answer = ask(
+                self.searcher, item.question, k=ASK_PASSAGES, mode="hybrid", settings=never
+            )
             hits = list(answer.hits)
             cited_ids = dict.fromkeys(c.chunk_id for c in answer.citations)
             by_id = {h.chunk.chunk_id: h.chunk for h in hits}
