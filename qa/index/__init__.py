@@ -1,1 +1,2 @@
-"""Stage 2 — documents to an index folder: chunks, terms, vectors, and the store that owns the files."""
+"""Stage 2 — documents to an index folder: chunks, terms, vectors, and the store that owns
+the files."""

@@ -20,21 +20,13 @@ from typing import Any, Protocol
 import numpy as np
 from tqdm import tqdm
 
-from qa.index.chunk import chunk_documents
 from qa.config import Settings
-from qa.ingest.corpus_files import CorpusFile
-from qa.text.diacritics import DiacriticRestorer
-from qa.ingest.document import PIPELINE_VERSION, parse_document
-from qa.index.embed import Embedder, load_embedder
 from qa.errors import CorpusError, IndexMissing, IndexStale
+from qa.index.chunk import chunk_documents
+from qa.index.defined import defined_abbreviations
+from qa.index.embed import Embedder, load_embedder
 from qa.index.failures import FailedFile, failed_file, failures_to_manifest
 from qa.index.folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
-from qa.ingest.loaders import CATALOG_NAME, iter_corpus
-from qa.models import Chunk, ParsedDocument
-from qa.search.register import Register
-from qa.ingest.scan import Scanner
-from qa.ingest.scan.cache import OcrCache
-from qa.index.defined import defined_abbreviations
 from qa.index.segment import Lexicon, Segmenter
 from qa.index.sentences import (
     CLAUSES,
@@ -58,6 +50,14 @@ from qa.index.store import (
     write_index,
     write_manifest,
 )
+from qa.ingest.corpus_files import CorpusFile
+from qa.ingest.document import PIPELINE_VERSION, parse_document
+from qa.ingest.loaders import CATALOG_NAME, iter_corpus
+from qa.ingest.scan import Scanner
+from qa.ingest.scan.cache import OcrCache
+from qa.models import Chunk, ParsedDocument
+from qa.search.register import Register
+from qa.text.diacritics import DiacriticRestorer
 
 log = logging.getLogger(__name__)
 CHUNK_SETTINGS = ("chunk_min_words", "chunk_max_words", "chunk_overlap_words")

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 
 from qa.config import Settings
-from qa.models import Chunk, ParsedDocument
-from qa.ingest.structure import format_section
 from qa.index.vi_tokenizers import sent_tokenize
+from qa.ingest.structure import format_section
+from qa.models import Chunk, ParsedDocument
 
 Span = tuple[int, int]
 _FALLBACK_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])")

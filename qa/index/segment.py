@@ -17,17 +17,17 @@ import itertools
 import json
 import re
 import tomllib
-from functools import lru_cache
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from collections.abc import Mapping
 
 from qa.errors import ConfigError
+from qa.index.vi_tokenizers import word_tokenize
 from qa.text.normalize import clean_text, fold_diacritics
 from qa.text.syllable import is_valid_syllable, normalize_tone_marks
-from qa.index.vi_tokenizers import word_tokenize
 
 _CODE = re.compile(
     r"(?<![\w.,/-])(?:\d+(?:[.,]\d+)*%?|(?:[^\W_]+[./-])+[^\W_]+)(?![\w/-])", re.UNICODE
@@ -103,6 +103,7 @@ class Lexicon:
 
 REMEMBERED_CHARS = 300  # texts up to this long (questions) have their terms remembered
 REMEMBERED_TEXTS = 512
+
 
 class Segmenter:
     """Accented and folded search terms for documents and queries alike."""

@@ -28,11 +28,10 @@ import numpy as np
 from tqdm import tqdm
 
 from qa.answer.clauses import passage_clauses
+from qa.errors import QAError
 from qa.index.chunk import sentence_spans
 from qa.index.dense import DenseIndex
 from qa.index.embed import Embedder
-from qa.errors import QAError
-from qa.models import Chunk, ClauseMeanings, SentenceMatch
 from qa.index.store import (
     CHUNKS,
     CLAUSE_FILES,
@@ -40,9 +39,10 @@ from qa.index.store import (
     SENTENCE_INDEX,
     chunk_from_row,
     load_spans,
-    read_jsonl,
     previous_embedder,
+    read_jsonl,
 )
+from qa.models import Chunk, ClauseMeanings, SentenceMatch
 
 log = logging.getLogger(__name__)
 MIN_SENTENCE_WORDS = 3  # `Năm 2023.` or a bare heading number says nothing on its own
