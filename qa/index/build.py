@@ -41,6 +41,7 @@ from qa.index.store import (
     FORMAT_VERSION,
     TERMS,
     IndexContent,
+    chunk_from_row,
     chunk_to_row,
     document_to_row,
     load_vectors,
@@ -153,13 +154,21 @@ def load_corpus(
     return docs, errors
 
 
-def _previous(
-    index_dir: Path, embedder_id: str, lexicon: str
-) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+@dataclass(frozen=True)
+class _Previous:
+    """What the index being replaced gives the build, read once."""
+
+    terms: dict[str, list[str]] = field(default_factory=dict)  # chunk hash → terms
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # embed-input hash → vector
+    chunks: list[Chunk] = field(default_factory=list)  # its chunks: its span vectors' keys
+
+
+def _previous(index_dir: Path, embedder_id: str, lexicon: str) -> _Previous:
     """Cached terms by chunk hash and vectors by embed-input hash from the current index.
 
     Terms are reused only from an index of this format and lexicon (segmentation may have
-    changed with the format); vectors from one of any format under the same embedder.
+    changed with the format); vectors (and the chunks that key its sentence and clause
+    vectors) from one of any format under the same embedder.
     """
     try:
         manifest = read_manifest(index_dir)
@@ -167,19 +176,32 @@ def _previous(
         manifest = {}  # none, or another format: only its vectors are reused
     try:
         rows = read_jsonl(index_dir / CHUNKS)
+    except (OSError, ValueError):
+        return _Previous()
+    same_vectors = previous_embedder(index_dir) == embedder_id
+    chunks = _chunks_of(rows) if same_vectors else []
+    try:
         same_terms = manifest.get("terms_lexicon") == lexicon  # same abbreviations, stopwords
         terms = read_jsonl(index_dir / TERMS) if same_terms else []
-        same_vectors = previous_embedder(index_dir) == embedder_id
         vectors = load_vectors(index_dir) if same_vectors else None
         term_cache = {
             row["hash"]: [*t["terms"], "\x00", *t["folded"]]
             for row, t in zip(rows, terms, strict=False)
         }
         if vectors is None or len(vectors) != len(rows):
-            return term_cache, {}
-        return term_cache, {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
-    except (OSError, ValueError, KeyError, TypeError):  # an older or damaged index: none
-        return {}, {}
+            return _Previous(term_cache, chunks=chunks)
+        vector_cache = {row["embed_hash"]: vectors[i] for i, row in enumerate(rows)}
+        return _Previous(term_cache, vector_cache, chunks)
+    except (OSError, ValueError, KeyError, TypeError):  # an older or damaged index
+        return _Previous(chunks=chunks)
+
+
+def _chunks_of(rows: list[dict[str, Any]]) -> list[Chunk]:
+    """The previous index's chunks (none when its rows are not ours to read)."""
+    try:
+        return [chunk_from_row(row) for row in rows]
+    except (KeyError, TypeError, ValueError):
+        return []
 
 
 def _previous_manifest(index_dir: Path) -> dict[str, Any]:
@@ -249,7 +271,8 @@ def _build_locked(
     files = Lexicon.for_corpus(corpus)  # what freshness compares: the corpus's own files
     lexicon = files.extended(defined_abbreviations((d.text for d in docs), files.abbreviations))
     segmenter = Segmenter(lexicon)
-    term_cache, vector_cache = _previous(index_dir, model.id, lexicon.fingerprint)
+    previous = _previous(index_dir, model.id, lexicon.fingerprint)
+    term_cache, vector_cache = previous.terms, previous.vectors
     titles = {d.meta.doc_id: d.meta.title for d in docs}
     lexical_texts = [lexical_input(c, titles[c.doc_id]) for c in chunks]
     hashes = [content_hash(t) for t in lexical_texts]
@@ -280,9 +303,9 @@ def _build_locked(
 
     def spans_of(kind: SpanKind, start: float, label: str) -> EmbeddedSpans:
         """Sentence or clause vectors, reusing the previous index's; progress start…+0.2."""
-        previous = previous_span_vectors(index_dir, model.id, kind)
+        cache = previous_span_vectors(index_dir, previous.chunks, kind)
         return embed_spans(
-            chunks, model, previous, settings.embed_batch, kind, progress,
+            chunks, model, cache, settings.embed_batch, kind, progress,
             lambda fraction: notify(start + 0.2 * fraction, label),
         )  # fmt: skip
 

@@ -28,19 +28,14 @@ import numpy as np
 from tqdm import tqdm
 
 from qa.answer.clauses import passage_clauses
-from qa.errors import QAError
 from qa.index.chunk import sentence_spans
 from qa.index.dense import DenseIndex
 from qa.index.embed import Embedder
 from qa.index.store import (
-    CHUNKS,
     CLAUSE_FILES,
     SENTENCE_FILES,
     SENTENCE_INDEX,
-    chunk_from_row,
     load_spans,
-    previous_embedder,
-    read_jsonl,
 )
 from qa.models import Chunk, ClauseMeanings, SentenceMatch
 
@@ -100,16 +95,16 @@ CLAUSES = SpanKind("clauses", chunk_clause_rows, clause_input, CLAUSE_FILES)
 
 
 def previous_span_vectors(
-    index_dir: Path, embedder_id: str, kind: SpanKind = SENTENCES
+    index_dir: Path, chunks: Sequence[Chunk], kind: SpanKind = SENTENCES
 ) -> dict[str, np.ndarray]:
-    """Vectors of the previous index's spans by input hash, whatever its format (empty under
-    another embedder or when there is no readable previous index)."""
-    if previous_embedder(index_dir) != embedder_id:
+    """Vectors of the previous index's spans by input hash, whatever its format; `chunks`:
+    that index's chunks, read once by the build (none under another embedder, or when there
+    is no readable previous index: nothing to reuse)."""
+    if not chunks:
         return {}
     try:
-        chunks = [chunk_from_row(r) for r in read_jsonl(index_dir / CHUNKS)]
         spans, vectors = load_spans(index_dir, files=kind.files)
-    except (QAError, OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return {}
     cache: dict[str, np.ndarray] = {}
     for (row, start, end), vector in zip(spans.tolist(), vectors, strict=True):
