@@ -206,11 +206,12 @@ def _best_line(
     scoped_phrases = judge.prefix_phrase_share(folded_quote)
     best: tuple[float, float, str, float, bool, bool, bool] | None = None
 
+    def folded_slice(start: int, end: int) -> str:
+        return folded_quote[start:end] if aligned else fold_diacritics(quote[start:end].lower())
+
     # per clause, once: whether it states a figure the question does not, one in the asked
     # unit, and how many of its words the question does not have (windows sum them)
-    folded_clauses = [
-        folded_quote[a:b] if aligned else fold_diacritics(quote[a:b].lower()) for a, b in clauses
-    ]
+    folded_clauses = [folded_slice(a, b) for a, b in clauses]
     new_figures = [any(n not in asked_numbers for n in numbers(quote[a:b])) for a, b in clauses]
     in_unit = [wants_number and judge.gives_number_folded(f) for f in folded_clauses]
     novel_words = [sum(w not in asked_words for w in _WORD.findall(f)) for f in folded_clauses]
@@ -222,9 +223,7 @@ def _best_line(
 
     for window in windows(quote, clauses, limit, most):
         line = quote[window.start : window.end]
-        folded = (
-            folded_quote[window.start : window.end] if aligned else fold_diacritics(line.lower())
-        )
+        folded = folded_slice(window.start, window.end)
         mine = held(window.first, window.last)
         contradicted = judge.contradicted(line)
         # the section path may hold the question's words; the line itself should hold some too

@@ -170,11 +170,15 @@ def neighbour(asked: Period, found: Period) -> bool:
     if other_year(asked, found):
         return True
     # a target is set for a year: a month's or nine months' figure is not it, either way
-    if asked.span not in (None, "cả năm") and not asked.plan and found.plan and found.span is None:
-        return True
-    if found.span not in (None, "cả năm") and not found.plan and asked.plan and asked.span is None:
+    if _target_and_part(asked, found) or _target_and_part(found, asked):
         return True
     return asked.span is not None and found.span is not None and asked.span != found.span
+
+
+def _target_and_part(target: Period, actual: Period) -> bool:
+    """`target` is a plan for a whole year, `actual` a figure for part of one."""
+    whole_year_plan = target.plan and target.span is None
+    return whole_year_plan and not actual.plan and actual.span not in (None, "cả năm")
 
 
 def other_year(asked: Period, found: Period) -> bool:

@@ -36,8 +36,9 @@ UNITS = (
     "phần trăm", "tiền",
 )  # fmt: skip
 _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
-_ASKS_FIGURE = re.compile(r"\b(bao nhiêu|nhiêu|mấy)\b")
-_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
+_FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
+_ASKS_FIGURE = re.compile(rf"\b({_FIGURE_WORDS})\b")
+_ASKS_NUMBER = re.compile(rf"\b({_FIGURE_WORDS}|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
 # an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
 _INDICATOR = re.compile(
     r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
@@ -297,6 +298,7 @@ class SentenceJudge:
             for phrase in forms
         }
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
+        self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = (*question.terms.items(), *question.alternatives.items())
         self._total = sum(question.terms.values()) or 1.0
         self._pairs = _word_pairs(
@@ -428,10 +430,9 @@ class SentenceJudge:
         (`Đình Quán`), not an abbreviation (`VĐV`), or a quoted title (`“Khúc hát Xuân”`)."""
         if _QUOTED.search(line):
             return True
-        asked = set(_WORD.findall(fold_diacritics(self.question.text.lower())))
         return any(
             index > 0 and word[0].isupper() and not word.isupper()
-            and fold_diacritics(word.lower()) not in asked
+            and fold_diacritics(word.lower()) not in self._question_words
             for index, word in enumerate(_WORD.findall(line))
         )  # fmt: skip
 
