@@ -328,6 +328,21 @@ def test_a_line_without_a_figure_in_the_asked_unit_is_never_vouched_for(
     assert "712,6 nghìn con" in herd.text  # a scale word between the figure and its unit
 
 
+def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmenter) -> None:
+    pigs = _hit(1, "p", "2023-09", "Tổng đàn lợn ước đạt 712,6 nghìn con, tăng 2,9%.")
+    sure = _Sure()
+    goats = compose_answer("tổng đàn dê có bao nhiêu con", [pigs], segmenter, model=sure)  # type: ignore[arg-type]
+    assert goats.abstained
+    for asked in ("tổng đàn lợn có bao nhiêu con", "đàn heo có bao nhiêu con"):
+        # the documents' word for the user's (`heo` → `lợn`) names the indicator as well
+        alternatives = ("lợn",) if "heo" in asked else ()
+        answer = compose_answer(asked, [pigs], segmenter, model=sure, alternatives=alternatives)  # type: ignore[arg-type]
+        assert not answer.abstained and "712,6 nghìn con" in answer.text
+    graduates = _hit(1, "p", "2023-09", "Tỷ lệ tốt nghiệp THPT năm 2023 đạt 99,78%.")
+    jobless = compose_answer("tỷ lệ thất nghiệp năm 2023", [graduates], segmenter, model=sure)  # type: ignore[arg-type]
+    assert jobless.abstained
+
+
 def test_the_clause_naming_the_asked_indicator_beats_the_one_sharing_its_scaffolding(
     segmenter: Segmenter,
 ) -> None:

@@ -84,6 +84,11 @@ _KINDS = (
 )
 # units as people say them (folded patterns) → the unit reports write
 _SPOKEN_UNITS = (("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km"))
+# the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
+# `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`), as after
+# a measure of area or weight (`bao nhiêu ha khoai tây`, not the season's `cây màu`)
+_INDICATOR_HEADS = frozenset({"tỷ_lệ", "tỉ_lệ", "đàn", "ca", "ha", "tấn"})
+_FOLDED_HEADS = frozenset({"ty_le", "ti_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
@@ -145,6 +150,7 @@ class Question:
     # tỉnh muốn …`, `dự kiến tăng bao nhiêu`), which a plan document states
     targets: bool = False
     wants_name: bool = False  # `tên là gì`: a name the question does not hold answers it
+    topics: tuple[str, ...] = ()  # `tỷ lệ thất nghiệp` → ("thất nghiệp",): which indicator
 
 
 def question_kind(question: str) -> str:
@@ -223,6 +229,27 @@ def analyse(
         },
         kind == "plan" or _asks(_ASKS_INTENT, question),
         _asks(_ASKS_NAME, question),
+        indicator_topics(terms, not has_diacritics(question)),
+    )
+
+
+def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[str, ...]:
+    """The term after each indicator head of a question's segmented terms: what the evidence
+    must name for a figure to be the asked indicator's. Heads compare with their diacritics
+    (`tàu cá` has no `ca`); typed without any, only the unambiguous ones count.
+
+    >>> indicator_topics(["tỷ_lệ", "thất_nghiệp", "năm"]), indicator_topics(["tàu", "cá", "gì"])
+    (('thất nghiệp',), ())
+    >>> indicator_topics(["ty_le", "that_nghiep"], True), indicator_topics(["tau", "ca", "x"], True)
+    (('that nghiep',), ())
+    """
+    heads = _FOLDED_HEADS if typed_folded else _INDICATOR_HEADS
+    return tuple(
+        dict.fromkeys(
+            term.replace("_", " ").lower()
+            for head, term in pairwise(terms)
+            if head.lower() in heads and not any(ch.isdigit() for ch in term)
+        )
     )
 
 
@@ -424,6 +451,13 @@ class SentenceJudge:
     def gives_number(self, sentence: str) -> bool:
         """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
         return self.gives_number_folded(fold_diacritics(sentence.lower()))
+
+    def names_topic(self, held: Credits) -> bool:
+        """The evidence names the asked indicator (`thất nghiệp` of `tỷ lệ thất nghiệp`), or
+        holds the documents' word for the user's (`đàn heo` ↔ `tổng đàn lợn`)."""
+        return all(held.phrases.get(topic) for topic in self.question.topics) or any(
+            held.phrases[phrase] for phrase in self.question.alternatives
+        )
 
     def gives_name(self, line: str) -> bool:
         """The line names something the question does not: a capitalised word past its first
