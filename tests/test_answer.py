@@ -141,6 +141,20 @@ def test_only_another_period_abstains_and_says_which(segmenter: Segmenter) -> No
     assert not this_year.abstained and "47.411 tỷ đồng" in this_year.text
 
 
+def test_another_school_year_is_another_period_though_it_shares_a_year(
+    segmenter: Segmenter,
+) -> None:
+    text = "Kỳ thi chọn học sinh giỏi quốc gia năm học 2022-2023 có 34 thí sinh đạt giải."
+    hit = _nine_month_hit(text)
+    sure = _Sure()
+    asked = "kỳ thi học sinh giỏi quốc gia năm học 2023-2024 có bao nhiêu thí sinh đạt giải"
+    later = compose_answer(asked, [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert later.abstained
+    assert later.notice == "Tài liệu không có số liệu năm 2023-2024; chỉ có số liệu năm 2022-2023."
+    same = compose_answer(asked.replace("2023-2024", "2022 - 2023"), [hit], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not same.abstained and "34 thí sinh" in same.text
+
+
 def test_targets_come_from_the_planning_document(segmenter: Segmenter) -> None:
     report = _hit(1, "b", "2024-01", "Tốc độ tăng trưởng GRDP tháng 01 năm 2024 ước đạt 7,5%.")
     resolution = Hit(

@@ -16,6 +16,9 @@ from qa.text.normalize import fold_diacritics
 
 OPENING_WORDS = 6  # a year among a sentence's first words is the year it is about
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# two consecutive years joined: a school year or a crop season (`năm học 2023-2024`, `vụ Đông
+# 2022 - 2023`), one period that shares a year with the one before it
+_SEASON = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _SPANS = (
     # `3 tháng cuối năm`: the months left, not the first three
@@ -54,14 +57,17 @@ class Period:
     years: frozenset[str] = frozenset()
     span: str | None = None
     plan: bool = False
+    seasons: frozenset[str] = frozenset()  # `2023-2024`: school years, crop seasons
 
     def label(self) -> str:
         """`9 tháng năm 2023`, `tháng 1 năm 2024`, `năm 2023`.
 
-        >>> Period(frozenset({"2023"}), "9 tháng").label()
-        '9 tháng năm 2023'
+        >>> Period(frozenset({"2023"}), "9 tháng").label(), period_of("năm học 2022-2023").label()
+        ('9 tháng năm 2023', 'năm 2022-2023')
         """
-        years = ", ".join(sorted(self.years))
+        seasonal = {y for season in self.seasons for y in season.split("-")}
+        named = sorted(self.seasons) if self.years <= seasonal else sorted(self.years)
+        years = ", ".join(named)
         year = "" if not years else years if (self.span or "").endswith("năm") else f"năm {years}"
         return " ".join(part for part in (self.span, year) if part)
 
@@ -71,7 +77,7 @@ def period_of(text: str) -> Period:
     """The period `text` names first.
 
     >>> period_of("GRDP 9 tháng năm 2023 tăng bao nhiêu?")
-    Period(years=frozenset({'2023'}), span='9 tháng', plan=False)
+    Period(years=frozenset({'2023'}), span='9 tháng', plan=False, seasons=frozenset())
     >>> period_of("Tình hình kinh tế - xã hội tháng 01, nhiệm vụ trọng tâm tháng 02 năm 2024").span
     'tháng 1'
     >>> period_of("chỉ tiêu thu ngân sách cả năm 2024").plan
@@ -97,7 +103,13 @@ def period_of(text: str) -> Period:
         if match is not None and match.start() < first:
             span, first = name(match), match.start()
     plan = bool(_PLAN.search(_PLAN_AS_BASE.sub(" ", folded)))
-    return Period(frozenset(_YEAR.findall(folded)), span, plan)
+    return Period(frozenset(_YEAR.findall(folded)), span, plan, _seasons(folded))
+
+
+def _seasons(text: str) -> frozenset[str]:
+    """`năm học 2022 - 2023` → {"2022-2023"}; `giai đoạn 2021-2025` is no season."""
+    pairs = ((int(a), int(b)) for a, b in _SEASON.findall(text))
+    return frozenset(f"{a}-{b}" for a, b in pairs if b == a + 1)
 
 
 def evidence_period(
@@ -120,7 +132,7 @@ def evidence_period(
     'năm 2019, 2022'
     >>> evidence_period("diện tích cây vụ Đông năm 2022-2023 đạt 37.000 ha", "9 tháng năm 2023",
     ...                 period_of("vụ Đông 2022-2023")).label()
-    'năm 2022, 2023'
+    'năm 2022-2023'
     >>> title = "Báo cáo 9 tháng; nhiệm vụ 3 tháng cuối năm 2023"
     >>> heading = "Phần thứ hai NHIỆM VỤ 3 THÁNG CUỐI NĂM 2023"
     >>> evidence_period("Đăng cai giải Yoga toàn quốc", title, section=heading).label()
@@ -138,10 +150,10 @@ def evidence_period(
     named = (asked.years if asked else frozenset()) & stated_years(sentence)
     years = own.years or named or doc.years
     # the title's span (`tháng 1`) is not that of other years the sentence states, nor of a
-    # season across years (`vụ Đông năm 2022-2023` in a 9-month report of 2023)
-    elsewhere = bool(named) and not named <= doc.years
+    # season across years (`vụ Đông năm 2022-2023`, `năm học 2022-2023` in a 9-month report)
+    elsewhere = (bool(named) and not named <= doc.years) or bool(whole.seasons)
     span = own.span or (None if own.years or elsewhere else doc.span)
-    return Period(years, span, whole.plan or doc.plan)
+    return Period(years, span, whole.plan or doc.plan, whole.seasons)
 
 
 def stated_years(sentence: str) -> frozenset[str]:
@@ -186,7 +198,11 @@ def other_year(asked: Period, found: Period) -> bool:
 
     >>> other_year(period_of("mưa lớn cuối tháng 9/2023"), period_of("3 tháng cuối năm 2023"))
     False
+    >>> other_year(period_of("năm học 2023-2024"), period_of("năm học 2022 - 2023"))
+    True
     """
+    if asked.seasons and found.seasons and not asked.seasons & found.seasons:
+        return True  # `2023-2024` is not `2022-2023`, though both name 2023
     return bool(asked.years and found.years and not asked.years & found.years)
 
 
