@@ -85,10 +85,12 @@ _KINDS = (
 # units as people say them (folded patterns) → the unit reports write
 _SPOKEN_UNITS = (("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km"))
 # the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
-# `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`), as after
-# a measure of area or weight (`bao nhiêu ha khoai tây`, not the season's `cây màu`)
-_INDICATOR_HEADS = frozenset({"tỷ_lệ", "tỉ_lệ", "đàn", "ca", "ha", "tấn"})
+# `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
+# vàng`, not `giá cả nguyên vật liệu`), as after a measure of area or weight (`bao nhiêu
+# ha khoai tây`, not the season's `cây màu`)
+_INDICATOR_HEADS = frozenset({"tỷ_lệ", "tỉ_lệ", "đàn", "ca", "giá", "ha", "tấn"})
 _FOLDED_HEADS = frozenset({"ty_le", "ti_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
+_LEVEL_WORDS = frozenset({"rẻ", "cao", "thấp", "tăng", "giảm"})  # how much (`giá rẻ`), not which
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
@@ -242,13 +244,17 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
     (('thất nghiệp',), ())
     >>> indicator_topics(["ty_le", "that_nghiep"], True), indicator_topics(["tau", "ca", "x"], True)
     (('that nghiep',), ())
+    >>> indicator_topics(["giá", "vàng", "thế_giới"]), indicator_topics(["nhà", "giá", "rẻ"])
+    (('vàng',), ())
     """
     heads = _FOLDED_HEADS if typed_folded else _INDICATOR_HEADS
     return tuple(
         dict.fromkeys(
             term.replace("_", " ").lower()
             for head, term in pairwise(terms)
-            if head.lower() in heads and not any(ch.isdigit() for ch in term)
+            if head.lower() in heads
+            and term.lower() not in _LEVEL_WORDS
+            and not any(ch.isdigit() for ch in term)
         )
     )
 
