@@ -28,6 +28,10 @@ def test_multi_syllable_words_are_joined(segmenter: Segmenter) -> None:
         ("HĐND tỉnh khóa XVII", "Hội đồng nhân dân tỉnh khóa XVII"),
         ("công tác GPMB", "công tác giải phóng mặt bằng"),
         ("xây dựng NTM nâng cao", "xây dựng nông thôn mới nâng cao"),
+        ("kết luận thanh tra của Bộ KH&ĐT", "kết luận thanh tra của Bộ Kế hoạch và Đầu tư"),
+        ("Bộ KHĐT đã trình", "Bộ Kế hoạch và Đầu tư đã trình"),
+        ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
     ],
 )
 def test_abbreviation_and_long_form_give_the_same_terms(
