@@ -357,6 +357,16 @@ def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmen
     assert jobless.abstained
 
 
+def test_a_quantity_the_question_names_must_be_stated(segmenter: Segmenter) -> None:
+    sure = _Sure()
+    asked = "toàn tỉnh có bao nhiêu tàu cá dài từ 24 mét trở lên"
+    shorter = _hit(1, "p", "2023-09", "Tàu cá có chiều dài lớn nhất từ 15m trở lên: 179 tàu.")
+    assert compose_answer(asked, [shorter], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    stated = _hit(1, "p", "2023-09", "Tàu cá có chiều dài lớn nhất từ 24m trở lên: 12 tàu.")
+    answer = compose_answer(asked, [stated], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "12 tàu" in answer.text
+
+
 def test_the_clause_naming_the_asked_indicator_beats_the_one_sharing_its_scaffolding(
     segmenter: Segmenter,
 ) -> None:

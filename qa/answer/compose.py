@@ -284,6 +284,7 @@ def _best_line(
         and (not wants_number or new_figure)
         and (not asked.wants_name or judge.gives_name(line))
         and judge.names_topic(held(0, len(parts) - 1) | around if parts else around)
+        and judge.states_quantities(f"{quote}\n{_context(hit)}")
     )
     return _Candidate(
         hit, quote, line, score, coverage, line_coverage, kind_match, has_asked_item, found,

@@ -17,6 +17,7 @@ from itertools import pairwise
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
 from qa.text.normalize import clean_text, fold_diacritics
+from qa.text.numbers import unsupported_numbers
 from qa.text.syllable import is_valid_syllable, normalize_tone_marks
 
 QUESTION_WORDS = frozenset(
@@ -91,6 +92,13 @@ _SPOKEN_UNITS = (("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "
 _INDICATOR_HEADS = frozenset({"tỷ_lệ", "tỉ_lệ", "đàn", "ca", "giá", "ha", "tấn"})
 _FOLDED_HEADS = frozenset({"ty_le", "ti_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
 _LEVEL_WORDS = frozenset({"rẻ", "cao", "thấp", "tăng", "giảm"})  # how much (`giá rẻ`), not which
+# a quantity the question names with its unit (`tàu cá dài từ 24 mét trở lên`, `Bệnh viện
+# 1.500 giường`): what it asks about, which evidence that never states it is not about
+_QUANTITY = re.compile(
+    r"(?<![\w/.,-])(\d+(?:[.,]\d+)*)\s*(?:m|mét|tuổi|giường|ha|héc-ta|km|cây số|tấn|mw|kv|tầng)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
@@ -153,6 +161,7 @@ class Question:
     targets: bool = False
     wants_name: bool = False  # `tên là gì`: a name the question does not hold answers it
     topics: tuple[str, ...] = ()  # `tỷ lệ thất nghiệp` → ("thất nghiệp",): which indicator
+    quantities: tuple[str, ...] = ()  # `dài từ 24 mét trở lên` → ("24",)
 
 
 def question_kind(question: str) -> str:
@@ -232,6 +241,7 @@ def analyse(
         kind == "plan" or _asks(_ASKS_INTENT, question),
         _asks(_ASKS_NAME, question),
         indicator_topics(terms, not has_diacritics(question)),
+        tuple(m.group(1) for m in _QUANTITY.finditer(question)),
     )
 
 
@@ -464,6 +474,11 @@ class SentenceJudge:
         return all(held.phrases.get(topic) for topic in self.question.topics) or any(
             held.phrases[phrase] for phrase in self.question.alternatives
         )
+
+    def states_quantities(self, text: str) -> bool:
+        """`text` states every quantity the question names (`24 mét`: 24), in any written
+        form (`1.500` = `1500`)."""
+        return not unsupported_numbers(" ".join(self.question.quantities), text)
 
     def gives_name(self, line: str) -> bool:
         """The line names something the question does not: a capitalised word past its first
