@@ -204,6 +204,9 @@ def test_how_it_stands_is_answered_in_words(segmenter: Segmenter) -> None:
 def test_spoken_units_are_the_units_reports_write(segmenter: Segmenter) -> None:
     assert analyse("sân golf rộng bao nhiêu héc-ta", segmenter).unit == "ha"
     assert analyse("đường dài bao nhiêu cây số", segmenter).unit == "km"
+    # the everyday names of what reports count: `221 doanh nghiệp`, `2.602 công dân`
+    assert analyse("bao nhiêu công ty mở cửa lại", segmenter).unit == "doanh nghiệp"
+    assert analyse("gửi bao nhiêu thanh niên vào bộ đội", segmenter).unit == "người"
 
 
 def test_prepared_forms_are_remembered_per_segmenter_not_shared_between_lexicons() -> None:

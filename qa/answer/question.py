@@ -84,7 +84,10 @@ _KINDS = (
     ("list", _ASKS_LIST),
 )
 # units as people say them (folded patterns) → the unit reports write
-_SPOKEN_UNITS = (("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km"))
+_SPOKEN_UNITS = (
+    *(("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km")),
+    *(("cong ty", "doanh nghiệp"), ("thanh nien", "người"), ("cong nhan", "người")),
+)
 # the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
 # vàng`, not `giá cả nguyên vật liệu`), as after a measure of area or weight (`bao nhiêu
