@@ -70,7 +70,7 @@ def test_asked_months_and_units(segmenter: Segmenter) -> None:
     assert asked_months("giá trị sản xuất tháng 3/2024") == (3,)
     assert asked_months("quý 4/2023 phấn đấu") == ()
     assert analyse("diện tích KCN Hải Long bao nhiêu ha", segmenter).unit == "ha"
-    assert analyse("bao nhiêu công ty phải tạm dừng", segmenter).unit is None
+    assert analyse("bao nhiêu nhà máy phải tạm dừng", segmenter).unit is None
     assert analyse("tỷ lệ hộ nghèo", segmenter).unit == "%"
 
 
