@@ -367,6 +367,19 @@ def test_a_quantity_the_question_names_must_be_stated(segmenter: Segmenter) -> N
     assert not answer.abstained and "12 tàu" in answer.text
 
 
+def test_a_sentence_goes_on_about_the_names_of_the_one_before(segmenter: Segmenter) -> None:
+    text = (
+        "Ban Quản lý KKT và các KCN cấp mới, điều chỉnh GCNĐKĐT cho 35 dự án. Giá trị sản xuất "
+        "công nghiệp của các doanh nghiệp ước đạt 42.345,2 tỷ đồng, tăng 9,7%."
+    )
+    asked = "GTSX công nghiệp của các DN trong KKT và các KCN ước đạt bao nhiêu"
+    answer = compose_answer(asked, [_hit(1, "r", "2023-09", text)], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert not answer.abstained and "42.345,2 tỷ đồng" in answer.lines[0].text
+    far = text.replace(". Giá trị", ". Tổ chức hội nghị xúc tiến đầu tư. Giá trị")
+    apart = compose_answer(asked, [_hit(1, "r", "2023-09", far)], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert apart.abstained  # only the sentence just before lends its names
+
+
 def test_the_clause_naming_the_asked_indicator_beats_the_one_sharing_its_scaffolding(
     segmenter: Segmenter,
 ) -> None:

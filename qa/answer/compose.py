@@ -19,7 +19,7 @@ from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
 from qa.answer.periods import Period, evidence_period, neighbour, other_year, part_of_year
-from qa.answer.question import Credits, Prepared, Question, SentenceJudge, analyse
+from qa.answer.question import Credits, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_quotes
 from qa.index.segment import Segmenter
@@ -120,26 +120,32 @@ def _context(hit: Hit) -> str:
     return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section}"
 
 
-_Sentence = tuple[float, Hit, str, Prepared, int]  # coverage, hit, quote, context, offset
+_Sentence = tuple[float, Hit, str, Credits, int]  # coverage, hit, quote, around, offset
 
 
 def _sentences(hits: list[Hit], judge: SentenceJudge, settings: Settings) -> list[_Sentence]:
-    """(coverage, hit, sentence, prepared context, where the sentence starts in the passage)
-    of the top passages, best first."""
+    """(coverage, hit, sentence, what its context holds, where the sentence starts in the
+    passage) of the top passages, best first. The context is the document's title and
+    issuer, the section path, and the names, abbreviations and codes of the sentence before
+    (`Ban Quản lý KKT và các KCN cấp mới … Giá trị sản xuất công nghiệp của các doanh nghiệp
+    ước đạt 42.345,2 tỷ đồng`: the second goes on about the zones)."""
     found = []
     for hit in hits[: settings.answer_passages_read]:
-        context = judge.prepare(_context(hit))
+        context = judge.credits(judge.prepare(_context(hit)))
+        previous = None
         for offset, quote in sentence_quotes(hit.chunk.text):
+            own = judge.credits(judge.prepare(quote))
+            around = context if previous is None else context | judge.keys_of(previous)
+            previous = own
             if len(quote.split()) < 4 or (detect_heading(quote) is not None and len(quote) < 160):
                 continue
             if DATELINE.fullmatch(quote) and judge.question.kind != "date":
                 continue  # `Thái Bình, ngày 19 tháng 5 năm 2023`: when and where it was signed
-            own = judge.prepare(quote)
-            coverage = judge.coverage_of([own, context], quote)
+            coverage = judge.coverage_from([own, around], quote)
             # a section path can hold every word of the question (`… thu chi ngân sách`):
             # which sentences are cut into lines also asks what each one says by itself
-            alone = judge.coverage_of([own], quote)
-            found.append((coverage, hit, quote, context, offset, alone))
+            alone = judge.coverage_from([own], quote)
+            found.append((coverage, hit, quote, around, offset, alone))
     found.sort(key=lambda i: -0.5 * (i[0] + i[5]) - settings.answer_rank_bonus / i[1].rank)
     return [item[:5] for item in found[: settings.answer_sentences_cut]]
 
@@ -189,7 +195,7 @@ def _best_line(
 ) -> _Candidate:
     """The clause window of a sentence that answers best, scored with its sentence;
     `scale`: the clause cosines' mean and spread (`_meaning_scale`)."""
-    coverage, hit, quote, context, offset = sentence
+    coverage, hit, quote, around, offset = sentence
     is_list = asked.kind == "list"
     limit = settings.answer_list_line_words if is_list else settings.answer_max_line_words
     most = settings.answer_list_line_clauses if is_list else settings.answer_window_clauses
@@ -199,7 +205,6 @@ def _best_line(
     clauses = split_clauses(quote)
     meaning = _window_meaning(hit, offset, clauses, scale)
     parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
-    around = judge.credits(context)
     damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)

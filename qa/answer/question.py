@@ -419,6 +419,12 @@ class SentenceJudge:
         months = frozenset(m for m in self.question.months if _mentions_month(part[1], m))
         return Credits(phrases, months)
 
+    def keys_of(self, held: Credits) -> Credits:
+        """Only the names, abbreviations and codes of what a text holds: what an earlier
+        sentence of a passage lends the later ones."""
+        keys = self.question.keys
+        return Credits({p: c if p in keys else 0.0 for p, c in held.phrases.items()}, frozenset())
+
     def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
         """`coverage_of` from the parts' credits."""
         return self.coverage_held(reduce(operator.or_, parts), self.contradicted(sentence))
