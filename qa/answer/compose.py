@@ -271,7 +271,9 @@ def _best_line(
     if best is None:  # a sentence of punctuation only: the sentence itself
         best = (coverage, coverage, quote, coverage, False, False, False)
     _, line_score, line, line_coverage, kind_match, gives, new_figure = best
-    found = evidence_period(quote, hit.doc.title, asked.period, hit.chunk.section)
+    found = evidence_period(
+        quote, hit.doc.title, asked.period, hit.chunk.section, hit.doc.date or ""
+    )
     # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
     agrees = not (
         neighbour(asked.period, found) if _asks_figure(asked) else other_year(asked.period, found)

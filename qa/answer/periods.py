@@ -44,6 +44,7 @@ _SPANS = (
 )
 # `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
 _COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
+_HORIZON = re.compile(r"\b(?:den nam|tam nhin)\b")
 _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
 # `đạt 8,1% dự toán`, `so với kế hoạch`: an actual figure measured against the plan
 _PLAN_AS_BASE = re.compile(r"(?:%|\bso voi)\s+(?:ke hoach|du toan|chi tieu)\b")
@@ -113,12 +114,13 @@ def _seasons(text: str) -> frozenset[str]:
 
 
 def evidence_period(
-    sentence: str, title: str, asked: Period | None = None, section: str = ""
+    sentence: str, title: str, asked: Period | None = None, section: str = "", date: str = ""
 ) -> Period:
     """The period a sentence's figures are for: its own opening (`Năm 2022, …`, `9 tháng, …`)
     when it names one, else the asked years it states (`giai đoạn 2016 - 2020 đạt 8,7%/năm`,
     not as a base of comparison), else its section's heading when that names a period (`Phần
-    thứ hai NHIỆM VỤ … 3 THÁNG CUỐI NĂM 2023` of a nine-month report), else its document's title.
+    thứ hai NHIỆM VỤ … 3 THÁNG CUỐI NĂM 2023` of a nine-month report), else its document's title
+    (a programme's horizon, `đến năm 2030`, only for its targets; else its `date`).
 
     >>> evidence_period("Thu ngân sách ước đạt 5.120 tỷ đồng", "Báo cáo 9 tháng năm 2023").label()
     '9 tháng năm 2023'
@@ -140,6 +142,11 @@ def evidence_period(
     >>> evidence_period("GRDP tăng 7,72% so với cùng kỳ năm 2022", "9 tháng năm 2023",
     ...                 period_of("GRDP năm 2022")).label()
     '9 tháng năm 2023'
+    >>> programme = "Chương trình hành động … đến năm 2030, tầm nhìn đến năm 2045"
+    >>> evidence_period("chưa có chợ đầu mối", programme, date="2023-05-19").label()
+    'năm 2023'
+    >>> evidence_period("đô thị hóa đạt 40%", programme, None, "Mục tiêu", "2023-05-19").label()
+    'năm 2030, 2045'
     """
     own = period_of(" ".join(sentence.split()[:OPENING_WORDS]))
     whole = period_of(sentence)
@@ -148,6 +155,11 @@ def evidence_period(
     if heading.span is not None:
         doc = Period(heading.years or doc.years, heading.span, heading.plan or doc.plan)
     named = (asked.years if asked else frozenset()) & stated_years(sentence)
+    # a programme's title names its horizon (`đến năm 2030, tầm nhìn đến năm 2045`): what it
+    # says of the present (`chưa có chợ đầu mối`) is as of its date, its targets for the horizon
+    present = not (whole.plan or heading.plan)  # not a target, nor under a `Mục tiêu` heading
+    if _HORIZON.search(fold_diacritics(title.lower())) and present and date[:4].isdigit():
+        doc = Period(frozenset({date[:4]}), doc.span, doc.plan)
     years = own.years or named or doc.years
     # the title's span (`tháng 1`) is not that of other years the sentence states, nor of a
     # season across years (`vụ Đông năm 2022-2023`, `năm học 2022-2023` in a 9-month report)
