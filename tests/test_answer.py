@@ -380,6 +380,26 @@ def test_a_sentence_goes_on_about_the_names_of_the_one_before(segmenter: Segment
     assert apart.abstained  # only the sentence just before lends its names
 
 
+def test_a_footnote_the_passage_marks_is_read_with_it(segmenter: Segmenter) -> None:
+    from qa.answer.ask import footnotes_of
+
+    body = "Chấp thuận chuyển mục đích sử dụng đất trồng lúa để thực hiện 03 dự án⁴."
+    passage = replace(_hit(1, "r", "2024-01", body).chunk, footnotes=(4,))
+    hit = Hit(1, 1.0, passage, _hit(1, "r", "2024-01", body).doc)
+    note_text = "Tổng diện tích 211,67 ha (trong đó đất trồng lúa 178,21 ha)."
+    note = Chunk("r:900", "r", note_text, 900, 960, "I › Chú thích 4", footnote=4)
+    other = Chunk("r:990", "r", "Chú thích khác.", 990, 1005, "I › Chú thích 5", footnote=5)
+    notes = footnotes_of([hit], {"r": [passage, note, other]})
+    assert [n.chunk.chunk_id for n in notes] == ["r:900"] and notes[0].rank == 1
+    assert footnotes_of([hit, notes[0]], {"r": [passage, note]}) == []  # already read
+    asked = "chuyển bao nhiêu ha đất trồng lúa để thực hiện dự án"
+    alone = compose_answer(asked, [hit], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert "178,21 ha" not in alone.text
+    read = compose_answer(asked, [hit], segmenter, model=_Sure(), notes=notes)  # type: ignore[arg-type]
+    assert "178,21 ha" in read.text
+    assert any(c.chunk_id == "r:900" and "178,21 ha" in c.quote for c in read.citations)
+
+
 def test_the_clause_naming_the_asked_indicator_beats_the_one_sharing_its_scaffolding(
     segmenter: Segmenter,
 ) -> None:

@@ -130,6 +130,10 @@ class _Searcher:
     def alternatives(self, query: str) -> tuple[str, ...]:
         return ()
 
+    @property
+    def chunks_of(self) -> dict[str, list[Chunk]]:
+        return {}  # its passage marks no footnote
+
     def search(self, query: str, k: int, mode: str, filters: object) -> list[Hit]:
         return list(_extractive(BUDGET, query).hits)
 

@@ -9,12 +9,14 @@ not state is replaced by the extractive answer, with a notice saying so.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, compose_answer
 from qa.answer.document_facts import asked_fact, document_fact_answer
 from qa.config import ASK_PASSAGES, Settings
+from qa.models import Chunk, Hit
 from qa.text.numbers import unsupported_numbers
 
 if TYPE_CHECKING:
@@ -46,8 +48,9 @@ def ask(
     if (kind := asked_fact(question)) is not None:  # document texts are loaded only for these
         texts, chunks = searcher.doc_texts, searcher.chunks_of
         fact = document_fact_answer(question, kind, hits, chunks, texts, searcher.segmenter)
+    notes = footnotes_of(hits[: settings.answer_passages_read], searcher.chunks_of)
     extractive = fact or compose_answer(
-        question, hits, searcher.segmenter, settings, model, alternatives
+        question, hits, searcher.segmenter, settings, model, alternatives, notes
     )
     if query.notice:
         extractive = replace(extractive, notice=query.notice)
@@ -56,6 +59,21 @@ def ask(
     from qa.answer.llm import generate_answer
 
     return faithful(generate_answer(extractive, llm), extractive)
+
+
+def footnotes_of(hits: Sequence[Hit], chunks_of: Mapping[str, Sequence[Chunk]]) -> list[Hit]:
+    """The footnotes the passages mark (`… để thực hiện 03 dự án⁴`), each as a hit of the
+    passage that marks it: a footnote often holds the figure its sentence only announces
+    (`⁴ … trong đó đất trồng lúa 178,21 ha`)."""
+    notes: list[Hit] = []
+    seen = {hit.chunk.chunk_id for hit in hits}
+    for hit in hits:
+        for number in hit.chunk.footnotes:
+            for chunk in chunks_of.get(hit.chunk.doc_id, ()):
+                if chunk.footnote == number and chunk.chunk_id not in seen:
+                    seen.add(chunk.chunk_id)
+                    notes.append(Hit(hit.rank, hit.score, chunk, hit.doc))
+    return notes
 
 
 def unsupported(answer: Answer) -> list[str]:

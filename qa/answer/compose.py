@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -123,14 +123,16 @@ def _context(hit: Hit) -> str:
 _Sentence = tuple[float, Hit, str, Credits, int]  # coverage, hit, quote, around, offset
 
 
-def _sentences(hits: list[Hit], judge: SentenceJudge, settings: Settings) -> list[_Sentence]:
+def _sentences(
+    hits: list[Hit], judge: SentenceJudge, settings: Settings, notes: Sequence[Hit] = ()
+) -> list[_Sentence]:
     """(coverage, hit, sentence, what its context holds, where the sentence starts in the
     passage) of the top passages, best first. The context is the document's title and
     issuer, the section path, and the names, abbreviations and codes of the sentence before
     (`Ban Quản lý KKT và các KCN cấp mới … Giá trị sản xuất công nghiệp của các doanh nghiệp
     ước đạt 42.345,2 tỷ đồng`: the second goes on about the zones)."""
     found = []
-    for hit in hits[: settings.answer_passages_read]:
+    for hit in (*hits[: settings.answer_passages_read], *notes):
         context = judge.credits(judge.prepare(_context(hit)))
         previous = None
         for offset, quote in sentence_quotes(hit.chunk.text):
@@ -402,19 +404,24 @@ def compose_answer(
     settings: Settings | None = None,
     model: AbstentionModel | None = None,
     alternatives: tuple[str, ...] = (),
+    notes: Sequence[Hit] = (),
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
     the abstention model's probability is below `settings.abstain_below`, when the best
     sentence covers less than `settings.min_coverage` of the question's weighted terms, or
     when no answer line is for the asked year and period (the notice says what there is).
     `alternatives`: the documents' words for the user's (`qa.search.register`), weighed
-    `settings.answer_register_weight`."""
+    `settings.answer_register_weight`; `notes`: the footnotes the passages read mark
+    (`qa.answer.ask.footnotes_of`), read after them."""
     settings = settings or Settings()
     asked = analyse(question, segmenter, alternatives, settings.answer_register_weight)
     judge = SentenceJudge(asked, segmenter)
     scale = _meaning_scale(hits, settings)
     candidates = sorted(
-        (_best_line(asked, judge, s, settings, scale) for s in _sentences(hits, judge, settings)),
+        (
+            _best_line(asked, judge, s, settings, scale)
+            for s in _sentences(hits, judge, settings, notes)
+        ),
         key=lambda c: -c.score,
     )
     if not candidates:
