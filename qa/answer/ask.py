@@ -48,9 +48,14 @@ def ask(
     if (kind := asked_fact(question)) is not None:  # document texts are loaded only for these
         texts, chunks = searcher.doc_texts, searcher.chunks_of
         fact = document_fact_answer(question, kind, hits, chunks, texts, searcher.segmenter)
-    notes = footnotes_of(hits[: settings.answer_passages_read], searcher.chunks_of)
     extractive = fact or compose_answer(
-        question, hits, searcher.segmenter, settings, model, alternatives, notes
+        question,
+        hits,
+        searcher.segmenter,
+        settings,
+        model,
+        alternatives,
+        footnotes_of(hits[: settings.answer_passages_read], searcher.chunks_of),
     )
     if query.notice:
         extractive = replace(extractive, notice=query.notice)

@@ -420,8 +420,8 @@ class SentenceJudge:
         return Credits(phrases, months)
 
     def keys_of(self, held: Credits) -> Credits:
-        """Only the names, abbreviations and codes of what a text holds: what an earlier
-        sentence of a passage lends the later ones."""
+        """Only the names, abbreviations and codes of what a text holds: what a sentence
+        lends the next one of its passage."""
         keys = self.question.keys
         return Credits({p: c if p in keys else 0.0 for p, c in held.phrases.items()}, frozenset())
 
@@ -487,7 +487,8 @@ class SentenceJudge:
     def states_quantities(self, text: str) -> bool:
         """`text` states every quantity the question names (`24 mét`: 24), in any written
         form (`1.500` = `1500`)."""
-        return not unsupported_numbers(" ".join(self.question.quantities), text)
+        asked = self.question.quantities
+        return not asked or not unsupported_numbers(" ".join(asked), text)
 
     def gives_name(self, line: str) -> bool:
         """The line names something the question does not: a capitalised word past its first
