@@ -378,6 +378,19 @@ def test_a_sentence_goes_on_about_the_names_of_the_one_before(segmenter: Segment
     far = text.replace(". Giá trị", ". Tổ chức hội nghị xúc tiến đầu tư. Giá trị")
     apart = compose_answer(asked, [_hit(1, "r", "2023-09", far)], segmenter, model=_Sure())  # type: ignore[arg-type]
     assert apart.abstained  # only the sentence just before lends its names
+    # a lent name counts less than one a sentence states itself
+    lends = (
+        "Chỉ đạo triển khai các nhiệm vụ; phê duyệt điều chỉnh cục bộ quy hoạch KCN Hải Long. "
+        "Tập trung tháo gỡ các khó khăn, vướng mắc để đẩy nhanh tiến độ hoàn thành các dự án "
+        "đầu tư trong Khu kinh tế Thái Bình."
+    )
+    states = (
+        "Chỉ đạo tháo gỡ vướng mắc và hỗ trợ nhà đầu tư đẩy nhanh tiến độ triển khai Dự án "
+        "Khu công nghiệp Hải Long."
+    )
+    hits = [_hit(1, "p", "2024-01", lends), _hit(2, "q", "2023-09", states)]
+    progress = compose_answer("tiến độ KCN Hải Long?", hits, segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert len(progress.lines) == 2 and all("Hải Long" in x.text for x in progress.lines)
 
 
 def test_a_footnote_the_passage_marks_is_read_with_it(segmenter: Segmenter) -> None:

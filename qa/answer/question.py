@@ -31,6 +31,9 @@ NUMBER_WEIGHT = 2.0  # years, periods, codes: `2023`, `3/2024`, `29-NQ/TW`
 FOLDED_CREDIT = 0.6  # a term found only without diacritics (OCR text lost them)
 OPENING_WORDS = 6  # a year among a sentence's first words is the year it is about
 MISSING_KEY_FACTOR = 0.5  # per name or figure of the question that the evidence never mentions
+# a name the sentence before states (`KCN Hải Long`) is the sentence's too, but counts less than
+# its own: `… đẩy nhanh tiến độ … Dự án KCN Hải Long` answers before `… dự án trong KKT`
+LENT_CREDIT = 0.5
 UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
@@ -420,10 +423,11 @@ class SentenceJudge:
         return Credits(phrases, months)
 
     def keys_of(self, held: Credits) -> Credits:
-        """Only the names, abbreviations and codes of what a text holds: what a sentence
-        lends the next one of its passage."""
+        """Only the names, abbreviations and codes of what a text holds, at `LENT_CREDIT`: what
+        a sentence lends the next one of its passage."""
         keys = self.question.keys
-        return Credits({p: c if p in keys else 0.0 for p, c in held.phrases.items()}, frozenset())
+        lent = {p: LENT_CREDIT * c if p in keys else 0.0 for p, c in held.phrases.items()}
+        return Credits(lent, frozenset())
 
     def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
         """`coverage_of` from the parts' credits."""
