@@ -253,6 +253,9 @@ def test_highlight_ignores_case_and_diacritics_and_escapes() -> None:
     assert "&lt;b&gt;KCN <mark>HẢI LONG</mark>&lt;/b&gt;" in marked
     assert "<mark>hai long</mark>" in marked and "Hải Longg" in marked
     assert "$" not in marked and "&amp;" in marked
+    # typed with its marks, a word is not marked where the text has another word's
+    goats = highlight_html("không để lây lan; tổng đàn dê", ["dê"])
+    assert goats.count("<mark>") == 1 and "<mark>dê</mark>" in goats
 
 
 def test_html_text_keeps_one_block() -> None:

@@ -16,9 +16,9 @@ from itertools import pairwise
 
 from qa.answer.periods import Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
-from qa.text.normalize import clean_text, fold_diacritics
+from qa.text.normalize import clean_text, fold_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
-from qa.text.syllable import is_valid_syllable, normalize_tone_marks
+from qa.text.syllable import normalize_tone_marks
 
 QUESTION_WORDS = frozenset(
     [
@@ -457,7 +457,7 @@ class SentenceJudge:
         lost = (
             m
             for m in plain.finditer(folded)
-            if not aligned or _lost_marks(text[m.start() : m.end()])
+            if not aligned or lost_marks(text[m.start() : m.end()])
         )
         return FOLDED_CREDIT if next(lost, None) is not None else 0.0
 
@@ -553,19 +553,6 @@ def _named_word(index: int, word: str) -> bool:
     """A word of a question that is part of a name: capitalised after the first word, or an
     abbreviation (`KCN`)."""
     return (index > 0 and word[:1].isupper()) or (word.isupper() and len(word) > 1)
-
-
-def _lost_marks(span: str) -> bool:
-    """Whether a text span that matches a question word only once both are folded can be that
-    word with its diacritics lost (`Thai Binh`, OCR's `xuầt`): every word of the span that
-    differs is bare or no Vietnamese syllable. `toàn` for `toán` is another word.
-
-    >>> _lost_marks("thai binh"), _lost_marks("xuầt"), _lost_marks("toàn")
-    (True, True, False)
-    """
-    return all(
-        word == fold_diacritics(word) or not is_valid_syllable(word) for word in _WORD.findall(span)
-    )
 
 
 def _mentions_month(folded: str, month: int) -> bool:

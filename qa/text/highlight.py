@@ -5,24 +5,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from qa.text.normalize import fold_diacritics
+from qa.text.normalize import fold_diacritics, lost_marks
 
 
 def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Non-overlapping spans of `terms` in `text`; `hai long` finds `Hải Long`.
+    """Non-overlapping spans of `terms` in `text`; `hai long` finds `Hải Long`, and `hải long`
+    finds `hai long` (marks lost) but `dê` does not find `để` (another word).
 
     Folding keeps string length for Vietnamese letters (one code point each in NFC), so
     spans found in the folded text are valid in the original.
+
+    >>> text = "Tổng đàn lợn; không để lây lan; Thai Binh"
+    >>> [text[a:b] for a, b in term_spans(text, ["dê", "đàn", "thái bình"])]
+    ['đàn', 'Thai Binh']
     """
     folded = fold_diacritics(text).lower()
     if len(folded) != len(text):
         return []
     spans: list[tuple[int, int]] = []
     for term in sorted(terms, key=len, reverse=True):
-        needle = fold_diacritics(term).lower().strip()
+        typed = term.lower().strip()
+        needle = fold_diacritics(typed)
         if not needle:
             continue
         for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
+            found = text[match.start() : match.end()].lower()
+            if typed != needle and found != typed and not lost_marks(found):
+                continue  # typed with its marks, and these are another word's
             if all(match.end() <= s or match.start() >= e for s, e in spans):
                 spans.append((match.start(), match.end()))
     return sorted(spans)

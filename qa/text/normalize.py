@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
-from qa.text.syllable import normalize_tone_marks
+from qa.text.syllable import is_valid_syllable, normalize_tone_marks
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -80,3 +80,17 @@ def matching_form(text: str) -> str:
 def collapse_spaces(text: str) -> str:
     """Runs of white space become one space; used to compare spans across line wraps."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def lost_marks(span: str) -> bool:
+    """Whether a text span that matches a word only once both are folded can be that word
+    with its diacritics lost (`Thai Binh`, OCR's `xuầt`): every word of the span is bare or no
+    Vietnamese syllable. `toàn` for `toán`, `để` for `dê`, are other words.
+
+    >>> lost_marks("thai binh"), lost_marks("xuầt"), lost_marks("toàn")
+    (True, True, False)
+    """
+    return all(
+        word == fold_diacritics(word) or not is_valid_syllable(word)
+        for word in re.findall(r"[^\W_]+", span)
+    )
