@@ -17,13 +17,6 @@ MAX_QUERY_CHARS = 2000
 MILVUS_TOKEN_ENV = "QA_MILVUS_TOKEN"
 
 
-# passages `qa ask`, the HTTP API and the evaluation hand to an answer (the composer reads
-# `Settings.answer_passages_read` of them): six win 3 tune answers over five; they waited
-# for the topic gate (`giá vàng` needs `vàng`), without which an off-topic question (`giá
-# vàng thế giới hôm nay`) found a sixth passage's sentence covering half its words
-ASK_PASSAGES = 6
-
-
 @dataclass(frozen=True)
 class Settings:
     """Chunking, retrieval and answer parameters; recorded in the index manifest."""
@@ -51,7 +44,10 @@ class Settings:
     abstention_model: str = ""  # JSON weights; empty = qa/data/abstention.json
     query_max_words: int = 32  # longer queries keep their first 32 distinct content words
     # The answer composer (qa/answer/compose.py); chosen on the tune split (eval/README.md)
-    answer_passages_read: int = 6  # top passages whose sentences can answer
+    # top passages whose sentences can answer: six win 3 tune answers over five; they waited
+    # for the topic gate (`giá vàng` needs `vàng`), without which an off-topic question (`giá
+    # vàng thế giới hôm nay`) found a sixth passage's sentence covering half its words
+    answer_passages_read: int = 6
     answer_sentences_cut: int = 12  # only the best sentences are cut into clause windows
     answer_max_line_words: int = 40  # an answer line is a clause window of at most this many
     answer_window_clauses: int = 8  # clauses per window (`Thu … 5.120 tỷ đồng, tăng 8,3%`)
@@ -116,3 +112,8 @@ class Settings:
         if clean.get("ocr", self.ocr) not in ("auto", "always", "never"):
             raise ConfigError("setting 'ocr' must be 'auto', 'always' or 'never'")
         return replace(self, **clean)
+
+
+# passages `qa ask`, the HTTP API and the evaluation hand to an answer: as many as the
+# composer reads by default (the page may show more)
+ASK_PASSAGES = Settings().answer_passages_read

@@ -484,7 +484,7 @@ class SentenceJudge:
     def names_topic(self, held: Credits) -> bool:
         """The evidence names the asked indicator (`thất nghiệp` of `tỷ lệ thất nghiệp`), or
         holds the documents' word for the user's (`đàn heo` ↔ `tổng đàn lợn`)."""
-        return all(held.phrases.get(topic) for topic in self.question.topics) or any(
+        return all(held.phrases[topic] for topic in self.question.topics) or any(
             held.phrases[phrase] for phrase in self.question.alternatives
         )
 
