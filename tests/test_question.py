@@ -244,3 +244,15 @@ def test_a_cumulative_scope_is_a_period_not_words(segmenter: Segmenter, question
     assert asked.period.span == "9 tháng" and asked.period.years == {"2023"}
     words = {word for term in asked.terms for word in term.split()}
     assert not words & {"đến", "den", "tháng", "thang", "tính", "tinh", "hết", "het"}
+
+
+def test_the_sentence_before_lends_its_scope_not_its_indicator(segmenter: Segmenter) -> None:
+    asked = "đến năm 2030 GRDP bình quân đầu người của KCN Hải Long đạt bao nhiêu"
+    judge = SentenceJudge(analyse(asked, segmenter), segmenter)
+    line = judge.credits(judge.prepare("Thu nhập bình quân đầu người đạt 130 triệu đồng."))
+    before = "Đến năm 2030, GRDP bình quân đầu người của KCN Hải Long đạt 12.000 USD."
+    lent = judge.keys_of(judge.credits(judge.prepare(before)))
+    assert lent.phrases["kcn"] and lent.phrases["hải long"]  # where: it goes on
+    assert not lent.phrases["grdp"]  # what the figure measures: the next line has its own
+    alone = judge.coverage_held(line, 0)
+    assert alone < judge.coverage_held(line | lent, 0) < 0.5

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from qa.index.segment import Segmenter, has_diacritics
+from qa.index.segment import Lexicon, Segmenter, has_diacritics
 from qa.text.diacritics import DiacriticRestorer
 
 
@@ -122,3 +124,12 @@ def test_remembered_terms_are_the_same_and_a_callers_change_does_not_leak() -> N
     assert segmenter.terms(question) == Segmenter().terms(question) == first[:-1]
     long_text = " ".join([question] * 20)  # beyond what is remembered: segmented each time
     assert segmenter.terms(long_text) == Segmenter().terms(long_text)
+
+
+def test_a_corpus_marks_its_own_indicator_abbreviations(tmp_path: Path) -> None:
+    extra = tmp_path / "abbreviations.toml"
+    extra.write_text('[indicators]\n"CPI" = ["chỉ số giá tiêu dùng"]\n', encoding="utf-8")
+    lexicon = Lexicon.load(extra)
+    assert {"CPI", "GRDP"} <= lexicon.indicators and "KCN" not in lexicon.indicators
+    assert lexicon.abbreviations["CPI"] == ("chỉ số giá tiêu dùng",)  # still an abbreviation
+    assert Lexicon.from_json(lexicon.to_json()) == lexicon  # the index keeps which they are

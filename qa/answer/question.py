@@ -347,6 +347,10 @@ class SentenceJudge:
             for phrase in forms
         }
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
+        # what a sentence lends the next: its scope (`KCN`, `Hải Long`, `29-NQ/TW`), never the
+        # indicator its own figure measures (`GRDP` is not the next line's `thu nhập`)
+        indicators = {abbr.lower() for abbr in segmenter.lexicon.indicators}
+        self._lent_keys = frozenset(key for key in question.keys if key not in indicators)
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = (*question.terms.items(), *question.alternatives.items())
         self._total = sum(question.terms.values()) or 1.0
@@ -424,8 +428,14 @@ class SentenceJudge:
 
     def keys_of(self, held: Credits) -> Credits:
         """Only the names, abbreviations and codes of what a text holds, at `LENT_CREDIT`: what
-        a sentence lends the next one of its passage."""
-        keys = self.question.keys
+        a sentence lends the next one of its passage. Not an indicator's abbreviation.
+
+        >>> judge = SentenceJudge(analyse("GRDP của KCN Hải Long", Segmenter()), Segmenter())
+        >>> lent = judge.keys_of(judge.credits(judge.prepare("GRDP của KCN Hải Long tăng")))
+        >>> sorted(p for p, c in lent.phrases.items() if c)
+        ['hải long', 'kcn']
+        """
+        keys = self._lent_keys
         lent = {p: LENT_CREDIT * c if p in keys else 0.0 for p, c in held.phrases.items()}
         return Credits(lent, frozenset())
 

@@ -48,28 +48,33 @@ class Lexicon:
 
     Bundled in `qa/data/`; a corpus can add its own in `<corpus>/abbreviations.toml` (same
     format). The index stores the lexicon it was built with, and search uses exactly that one.
+    `indicators`: the abbreviations that name what a figure measures (`GRDP`), from the files'
+    `[indicators]` table; the others name a place, body or programme (`KCN`, `UBND`).
     """
 
     abbreviations: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
+    indicators: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, abbreviations: Path | None = None) -> Lexicon:
         """The bundled lexicon, extended (not replaced) by a user's abbreviation file."""
         data = resources.files("qa") / "data"
-        table = dict(
-            tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))["abbreviations"]
-        )
+        tables = tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))
+        table, indicators = _abbreviation_tables(tables)
         if abbreviations is not None:
             try:
-                extra = tomllib.loads(abbreviations.read_text("utf-8")).get("abbreviations", {})
+                extra = tomllib.loads(abbreviations.read_text("utf-8"))
             except (OSError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot read abbreviations {abbreviations}: {exc}") from exc
-            table.update(extra)
+            extra_table, extra_indicators = _abbreviation_tables(extra)
+            table.update(extra_table)
+            indicators |= extra_indicators
         stop = (data / "stopwords.txt").read_text("utf-8").splitlines()
         return cls(
             {str(k): tuple(str(v) for v in vs) for k, vs in table.items()},
             frozenset(w.strip() for w in stop if w.strip() and not w.startswith("#")),
+            frozenset(indicators),
         )
 
     @classmethod
@@ -81,24 +86,33 @@ class Lexicon:
     def extended(self, abbreviations: Mapping[str, tuple[str, ...]]) -> Lexicon:
         """This lexicon with more abbreviations (`qa.index.defined`: those the corpus
         defines); one it already has keeps its own long forms."""
-        return Lexicon({**abbreviations, **self.abbreviations}, self.stopwords)
+        return Lexicon({**abbreviations, **self.abbreviations}, self.stopwords, self.indicators)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "abbreviations": {k: list(v) for k, v in sorted(self.abbreviations.items())},
             "stopwords": sorted(self.stopwords),
+            "indicators": sorted(self.indicators),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Lexicon:
         abbreviations = {str(k): tuple(v) for k, v in data["abbreviations"].items()}
-        return cls(abbreviations, frozenset(data["stopwords"]))
+        indicators = frozenset(data.get("indicators", ()))  # absent in indexes before it
+        return cls(abbreviations, frozenset(data["stopwords"]), indicators)
 
     @property
     def fingerprint(self) -> str:
         """Changes whenever terms would change: cached terms are reused only when it matches."""
         encoded = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
+
+
+def _abbreviation_tables(tables: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """An abbreviation file's two tables as one (ABBR → long forms), and the indicators'
+    names: `[indicators]` has the format of `[abbreviations]`."""
+    indicators = dict(tables.get("indicators", {}))
+    return {**tables.get("abbreviations", {}), **indicators}, set(indicators)
 
 
 REMEMBERED_CHARS = 300  # texts up to this long (questions) have their terms remembered
