@@ -162,6 +162,7 @@ def test_titles_and_dates_come_from_the_catalog(docs: dict[str, ParsedDocument])
     ("text", "date"),
     [
         ("Thái Bình, ngày 19 tháng 5 năm 2023", "2023-05-19"),
+        ("UBND TỈNH\n  TP. Thái Bình, ngày 3 tháng 4 năm 2024", "2024-04-03"),
         ("Tình hình kinh tế - xã hội tháng 01 năm 2024", "2024-01"),
         ("Tình hình kinh tế - xã hội tháng 01, nhiệm vụ trọng tâm tháng 02 năm 2024", "2024-01"),
         ("TÌNH HÌNH PHÁT TRIỂN KINH TẾ - XÃ HỘI 9 tháng năm 2023", "2023-09"),

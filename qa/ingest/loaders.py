@@ -27,7 +27,7 @@ from qa.ingest.corpus_files import CorpusFile, scan_corpus
 from qa.ingest.encodings import UndecodableText, decode_text
 from qa.ingest.scan import SCAN_SUFFIXES, Scanner
 from qa.models import DocumentMeta, RawPage
-from qa.text.dates import FULL_DATE, full_date
+from qa.text.dates import DATELINE, FULL_DATE, full_date
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def load_docx(path: Path, max_chars: int | None = None) -> Extracted:
 
 LOADERS = {".txt": load_text_file, ".md": load_text_file, ".pdf": load_pdf, ".docx": load_docx}
 
-_DATE_SIGNED = re.compile(r"^[^\S\n]*[\w .]{2,40},\s*" + FULL_DATE.pattern, re.IGNORECASE | re.M)
+_DATE_SIGNED = re.compile(r"^[^\S\n]*" + DATELINE.pattern, re.IGNORECASE | re.MULTILINE)
 _DATE_ADOPTED = re.compile(r"thông\s+qua\s+" + FULL_DATE.pattern, re.IGNORECASE)
 _DATE_MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*[,;]?[^.\n]{0,40}?)?\s+năm\s+(\d{4})", re.I)
 _DATE_MONTHS_OF_YEAR = re.compile(r"(\d{1,2})\s+tháng\s+(?:đầu\s+)?năm\s+(\d{4})", re.I)

@@ -9,8 +9,11 @@ from datetime import date
 # `ngày 19 tháng 5 năm 2023`: how documents write a full date (signing, adoption, citation)
 FULL_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 # a whole line that only says where and when a document was signed: `Thái Bình, ngày 19 tháng
-# 5 năm 2023` (a place of at most five words, then the date)
-DATELINE = re.compile(r"[^\W\d]+(?: [^\W\d]+){0,4},\s*" + FULL_DATE.pattern + r"\.?", re.IGNORECASE)
+# 5 năm 2023`, `TP. Thái Bình, ngày …` (a place of at most five words, then the date); the
+# loaders read a document's date from it
+DATELINE = re.compile(
+    r"[^\W_]+\.?(?: [^\W_]+\.?){0,4},\s*" + FULL_DATE.pattern + r"\.?", re.IGNORECASE
+)
 
 
 def full_date(match: re.Match[str]) -> str | None:
