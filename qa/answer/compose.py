@@ -18,7 +18,14 @@ from functools import cache
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, plan_document, urges
-from qa.answer.periods import Period, evidence_period, neighbour, other_year, part_of_year
+from qa.answer.periods import (
+    Period,
+    evidence_period,
+    names_occasion,
+    neighbour,
+    other_year,
+    part_of_year,
+)
 from qa.answer.question import Credits, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_quotes
@@ -381,7 +388,9 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     # a question naming a month or date (`đến 30/9/2023`) asks for a point the report reaches
     point = bool(asked.months) or bool(_DATE_IN_QUESTION.search(asked.text))
     figure = _asks_figure(asked)
-    partial = figure and part_of_year(asked.period, candidate.found) and not point
+    # an occasion's figure (`Tết Quý Mão 2023`, `vụ Xuân`) is whole in a 9-month report
+    occasion = names_occasion(asked.text)
+    partial = figure and part_of_year(asked.period, candidate.found) and not (point or occasion)
     if label and (not candidate.agrees or partial):
         return f"Tài liệu chỉ có số liệu {label}: "
     plan_words = candidate.found.plan or fulfils("plan", candidate.line, False)

@@ -119,6 +119,7 @@ UNIT_SYNONYMS = {
 
 
 Prepared = tuple[str, str]  # canonical lower-case text and its folded form
+REMEMBERED_QUESTIONS = 256  # recent questions whose `asks_how` is remembered
 PREPARED_KEPT = 8192  # texts whose prepared forms a segmenter's judges share
 
 
@@ -188,9 +189,11 @@ def asks_number(question: str) -> bool:
     return indicator or _asks(_ASKS_NUMBER, question)
 
 
+@lru_cache(maxsize=REMEMBERED_QUESTIONS)
 def asks_how(question: str) -> bool:
     """`tỷ lệ giải ngân so với cả nước ra sao`: how it stands, which words answer (`cao hơn
-    bình quân của cả nước`), unless a figure is asked outright (`bao nhiêu`, `mấy`)."""
+    bình quân của cả nước`), unless a figure is asked outright (`bao nhiêu`, `mấy`).
+    Remembered: the kind, the number test and the unit of one analysis all ask it."""
     return _asks(_ASKS_HOW, question) and not _asks(_ASKS_FIGURE, question)
 
 
