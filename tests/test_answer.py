@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -114,6 +115,19 @@ def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     assert whole_year.confidence == 0.0  # not the asked period: never vouched for
     nine_months = compose_answer("thu ngân sách 9 tháng 2023 bao nhiêu", [hit], segmenter)
     assert nine_months.lines[0].lead == ""
+
+
+def test_an_occasions_figure_is_whole_in_a_report_of_part_of_the_year(
+    segmenter: Segmenter,
+) -> None:
+    hit = _nine_month_hit("Dịp Tết Nguyên đán, 46.058 người cao tuổi được chúc thọ, mừng thọ.")
+    sure: Any = _Sure()
+    tet = compose_answer(
+        "Tết Nguyên đán 2023 có bao nhiêu cụ được mừng thọ", [hit], segmenter, model=sure
+    )
+    assert tet.lines[0].lead == "" and "46.058" in tet.text
+    year = compose_answer("năm 2023 có bao nhiêu cụ được mừng thọ", [hit], segmenter, model=sure)
+    assert year.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "  # a running total
 
 
 def test_only_a_figure_is_said_to_cover_part_of_the_year(segmenter: Segmenter) -> None:

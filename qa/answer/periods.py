@@ -46,6 +46,13 @@ _SPANS = (
 _COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
 _HORIZON = re.compile(r"\b(?:den nam|tam nhin)\b")
 _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
+# an occasion within a year (folded): a crop season, Tết, an exam or contest, a festival or
+# fair, a week, a day (`dịp 27/7`). Not a session (`kỳ họp cuối năm`): what stands at it
+# comes after a 9-month report
+_OCCASION = re.compile(
+    r"\b(?:vu (?:xuan|mua|dong|chiem|he thu)|tet|ky thi|thi tot nghiep|tot nghiep thpt"
+    r"|hoi thi|cuoc thi|le hoi|hoi cho|tuan)\b|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])"
+)
 # `đạt 8,1% dự toán`, `so với kế hoạch`: an actual figure measured against the plan
 _PLAN_AS_BASE = re.compile(r"(?:%|\bso voi)\s+(?:ke hoach|du toan|chi tieu)\b")
 
@@ -230,6 +237,19 @@ def part_of_year(asked: Period, found: Period) -> bool:
     if asked.span is not None or found.span in (None, "cả năm"):
         return False
     return bool(asked.years) and bool(found.years) and found.years <= asked.years
+
+
+def names_occasion(text: str) -> bool:
+    """`text` asks about an occasion within its year: a season, a festival, an exam, a
+    contest, a day. A report of part of the year gives its whole figure, so a yearly
+    question about it is not answered by a partial one.
+
+    >>> names_occasion("Tết Quý Mão 2023 có bao nhiêu cụ già được mừng thọ")
+    True
+    >>> names_occasion("dịp 27/7 năm 2023"), names_occasion("thu ngân sách đến 30/9/2023")
+    (True, False)
+    """
+    return bool(_OCCASION.search(fold_diacritics(text.lower())))
 
 
 def _months(count: str) -> str:
