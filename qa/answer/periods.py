@@ -20,6 +20,14 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # 2022 - 2023`), one period that shares a year with the one before it
 _SEASON = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# a count of months in words (`Chín tháng năm 2023`, `sáu tháng đầu năm`), folded; not `năm`
+# (folded, the year) nor `một`. `sau tháng 9` ("after September") still reads as a month: a
+# count followed by a number is a date
+_COUNTS = {
+    "hai": 2, "ba": 3, "bon": 4, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+    "muoi mot": 11, "muoi hai": 12,
+}  # fmt: skip
+_MONTH_COUNT = re.compile(rf"(?<!\w)({'|'.join(sorted(_COUNTS, key=len, reverse=True))}) thang\b")
 _SPANS = (
     # `3 tháng cuối năm`: the months left, not the first three
     (
@@ -42,6 +50,8 @@ _SPANS = (
     (re.compile(r"\bthang gieng\b"), lambda m: "tháng 1"),
     (re.compile(r"\bthang chap\b"), lambda m: "tháng 12"),
 )
+# one span, two names: the reports write `3 tháng cuối năm` and `quý IV` for the same months
+_SAME_SPAN = {"3 tháng cuối năm": "quý 4", "3 tháng": "quý 1", "12 tháng": "cả năm"}
 # `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
 _COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
 _HORIZON = re.compile(r"\b(?:den nam|tam nhin)\b")
@@ -102,8 +112,12 @@ def period_of(text: str) -> Period:
     ('9 tháng', 'tháng 1')
     >>> period_of("tháng Giêng 2024 thu được nhiêu").label()
     'tháng 1 năm 2024'
+    >>> period_of("Chín tháng năm 2023, thu hút vốn").label(), period_of("sau tháng 9").span
+    ('9 tháng năm 2023', 'tháng 9')
     """
-    folded = fold_diacritics(text.lower())
+    folded = _MONTH_COUNT.sub(
+        lambda m: f"{_COUNTS[m.group(1)]} thang", fold_diacritics(text.lower())
+    )
     span = None
     first = len(folded) + 1
     for pattern, name in _SPANS:
@@ -111,6 +125,7 @@ def period_of(text: str) -> Period:
         if match is not None and match.start() < first:
             span, first = name(match), match.start()
     plan = bool(_PLAN.search(_PLAN_AS_BASE.sub(" ", folded)))
+    span = _SAME_SPAN.get(span, span) if span is not None else None
     return Period(frozenset(_YEAR.findall(folded)), span, plan, _seasons(folded))
 
 
@@ -145,7 +160,7 @@ def evidence_period(
     >>> title = "Báo cáo 9 tháng; nhiệm vụ 3 tháng cuối năm 2023"
     >>> heading = "Phần thứ hai NHIỆM VỤ 3 THÁNG CUỐI NĂM 2023"
     >>> evidence_period("Đăng cai giải Yoga toàn quốc", title, section=heading).label()
-    '3 tháng cuối năm 2023'
+    'quý 4 năm 2023'
     >>> evidence_period("GRDP tăng 7,72% so với cùng kỳ năm 2022", "9 tháng năm 2023",
     ...                 period_of("GRDP năm 2022")).label()
     '9 tháng năm 2023'
@@ -197,6 +212,8 @@ def neighbour(asked: Period, found: Period) -> bool:
     True
     >>> neighbour(period_of("mục tiêu vốn FDI năm 2024"), period_of("FDI tháng 1/2024"))
     True
+    >>> neighbour(period_of("quý IV/2023 phấn đấu"), period_of("nhiệm vụ 3 tháng cuối năm 2023"))
+    False
     """
     if other_year(asked, found):
         return True
