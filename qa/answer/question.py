@@ -470,7 +470,7 @@ class SentenceJudge:
         lost = (
             m
             for m in plain.finditer(folded)
-            if not aligned or lost_marks(text[m.start() : m.end()])
+            if not aligned or lost_marks(text[m.start() : m.end()], phrase)
         )
         return FOLDED_CREDIT if next(lost, None) is not None else 0.0
 

@@ -15,9 +15,9 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     Folding keeps string length for Vietnamese letters (one code point each in NFC), so
     spans found in the folded text are valid in the original.
 
-    >>> text = "Tổng đàn lợn; không để lây lan; Thai Binh"
+    >>> text = "Tổng đàn lợn; không để lây lan; Thai Binh; Thái Binh"
     >>> [text[a:b] for a, b in term_spans(text, ["dê", "đàn", "thái bình"])]
-    ['đàn', 'Thai Binh']
+    ['đàn', 'Thai Binh', 'Thái Binh']
     """
     folded = fold_diacritics(text).lower()
     if len(folded) != len(text):
@@ -30,7 +30,7 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
             continue
         for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
             found = text[match.start() : match.end()].lower()
-            if typed != needle and found != typed and not lost_marks(found):
+            if typed != needle and found != typed and not lost_marks(found, typed):
                 continue  # typed with its marks, and these are another word's
             if all(match.end() <= s or match.start() >= e for s, e in spans):
                 spans.append((match.start(), match.end()))

@@ -82,15 +82,23 @@ def collapse_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def lost_marks(span: str) -> bool:
+def lost_marks(span: str, typed: str = "") -> bool:
     """Whether a text span that matches a word only once both are folded can be that word
     with its diacritics lost (`Thai Binh`, OCR's `xuầt`): every word of the span is bare or no
-    Vietnamese syllable. `toàn` for `toán`, `để` for `dê`, are other words.
+    Vietnamese syllable, or, given the word as `typed`, is that word's own at its place (`Thái
+    Binh` is `thái bình` with one word's marks lost). `toàn` for `toán`, `để` for `dê`, are
+    other words.
 
     >>> lost_marks("thai binh"), lost_marks("xuầt"), lost_marks("toàn")
     (True, True, False)
+    >>> lost_marks("thái binh"), lost_marks("thái binh", "thái bình"), lost_marks("tháì", "thái")
+    (False, True, True)
     """
+    words = re.findall(r"[^\W_]+", span.lower())
+    own = re.findall(r"[^\W_]+", typed.lower())
     return all(
-        word == fold_diacritics(word) or not is_valid_syllable(word)
-        for word in re.findall(r"[^\W_]+", span)
+        word == fold_diacritics(word) or not is_valid_syllable(word) or word == mine
+        for word, mine in zip(
+            words, own if len(own) == len(words) else [""] * len(words), strict=True
+        )
     )
