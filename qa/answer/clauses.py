@@ -88,11 +88,19 @@ def windows(
     >>> [s[w.start : w.end] for w in windows(s, clauses, 10)]  # doctest: +NORMALIZE_WHITESPACE
     ['Thu ngân sách đạt 5.120 tỷ đồng', 'Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%',
      'tăng 8,3%', 'tăng 8,3%; chi ngân sách 4.000 tỷ đồng', 'chi ngân sách 4.000 tỷ đồng']
+    >>> s = "Đẩy nhanh thủ tục các dự án như: KCN VSIP, KCN Hải Long"
+    >>> [s[w.start : w.end] for w in windows(s, split_clauses(s), 20)]  # not `KCN VSIP, …`
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Đẩy nhanh thủ tục các dự án như: KCN VSIP',
+     'Đẩy nhanh thủ tục các dự án như: KCN VSIP, KCN Hải Long', 'KCN Hải Long']
     """
     # a clause that only says when, or a label that a colon opens (`chiều dài 6-12m: 358 tàu`),
     # scopes the clause after it
     leads = [is_lead(sentence[a:b]) or sentence[b:].lstrip().startswith(":") for a, b in clauses]
     for first in range(len(clauses)):
+        if _EXAMPLES_OPEN.search(sentence[: clauses[first][0]]):
+            continue  # `… đẩy nhanh tiến độ … một số dự án lớn như: KCN VSIP, …`: examples
+            # answer with what they are examples of
         for last in range(first, min(len(clauses), first + max_clauses)):
             start, end = _trimmed(sentence, clauses[first][0], clauses[last][1])
             if last > first and len(sentence[start:end].split()) > max_words:
@@ -114,6 +122,7 @@ def is_lead(clause: str) -> bool:
     return bool(words) and all(w in _LEAD_WORDS or _LEAD_DATE.fullmatch(w) for w in words)
 
 
+_EXAMPLES_OPEN = re.compile(r"\bnhư\s*:\s*$", re.IGNORECASE)
 _LEAD_TOKEN = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
 _LEAD_WORDS = frozenset(
     [
