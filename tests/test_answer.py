@@ -511,3 +511,14 @@ def test_the_clause_window_closest_in_meaning_answers_when_words_do_not_decide(
     assert "13,1 nghìn tấn" in farmed_answer.text and "8,8" not in farmed_answer.text
     caught_answer = compose_answer(question, [hit(False)], segmenter, model=sure)  # type: ignore[arg-type]
     assert "8,8 nghìn tấn" in caught_answer.text and "13,1" not in caught_answer.text
+
+
+def test_the_classifier_of_a_what_kind_question_is_no_term(segmenter: Segmenter) -> None:
+    text = (
+        "Ưu tiên phát triển các loại hóa chất cơ bản, hóa dầu; luyện kim (ưu tiên phát triển "
+        "thép hợp kim, thép đặc chủng phục vụ công nghiệp chế tạo máy)."
+    )
+    answer = compose_answer(
+        "tỉnh ưu tiên làm loại sắt thép gì", [_hit(1, "p", "2023-05", text)], segmenter
+    )
+    assert "thép hợp kim" in answer.lines[0].text and "hóa chất" not in answer.lines[0].text

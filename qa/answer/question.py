@@ -24,6 +24,7 @@ QUESTION_WORDS = frozenset(
     [
         *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
         *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không", "hiện_nay"),
+        "loại",  # `loại thép gì`: the classifier of a `what kind` question, as `những` is
     ]
 )
 NAMED_WEIGHT = 2.5  # names, abbreviations: `Hải Long`, `KCN`, `Nam Định`
