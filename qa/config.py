@@ -24,7 +24,7 @@ class Settings:
     chunk_min_words: int = 80
     chunk_max_words: int = 220
     chunk_overlap_words: int = 40
-    bm25_k1: float = 1.2
+    bm25_k1: float = 1.2  # as Milvus Lite scores: see eval/README.md "Ninth round"
     bm25_b: float = 0.75
     rrf_k: int = 60
     fusion: str = "weighted"  # "rrf" or "weighted"; chosen by CV on the tune split

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.config import Settings
 from qa.index.store import (
     CHUNKS,
     DOCUMENTS,
@@ -76,7 +77,8 @@ def open_backend(index_dir: Path, manifest: dict[str, Any], token: str = "") -> 
     `token` authenticates to a Milvus server (never stored in the manifest)."""
     entry = manifest.get("backend") or {"name": "local"}
     settings = manifest.get("settings", {})
-    k1, b = float(settings.get("bm25_k1", 1.2)), float(settings.get("bm25_b", 0.75))
+    k1 = float(settings.get("bm25_k1", Settings.bm25_k1))  # as the index was built
+    b = float(settings.get("bm25_b", Settings.bm25_b))
     if entry["name"] == "local":
         return LocalBackend.from_index(index_dir, k1, b, int(settings.get("hnsw_above", 50_000)))
     if entry["name"] == "milvus":

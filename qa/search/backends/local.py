@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.config import Settings
 from qa.index.dense import DenseIndex
 from qa.index.lexical import LexicalIndex
 from qa.index.store import (
@@ -62,7 +63,9 @@ class _Rows:
 class LocalBackend:
     """`SearchBackend` over bm25s + FAISS; BM25 k1/b and the HNSW threshold as in Settings."""
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, hnsw_above: int = 50_000) -> None:
+    def __init__(
+        self, k1: float = Settings.bm25_k1, b: float = Settings.bm25_b, hnsw_above: int = 50_000
+    ) -> None:
         self.k1, self.b, self.hnsw_above = k1, b, hnsw_above
         self.documents: dict[str, DocumentMeta] = {}
         self._rows = _Rows()
@@ -73,7 +76,11 @@ class LocalBackend:
 
     @classmethod
     def from_index(
-        cls, index_dir: Path, k1: float = 1.2, b: float = 0.75, hnsw_above: int = 50_000
+        cls,
+        index_dir: Path,
+        k1: float = Settings.bm25_k1,
+        b: float = Settings.bm25_b,
+        hnsw_above: int = 50_000,
     ) -> LocalBackend:
         """Open the bm25s and FAISS files of a built index folder (`qa.index.store` layout)."""
         backend = cls(k1, b, hnsw_above)

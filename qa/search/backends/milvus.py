@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 
+from qa.config import Settings
 from qa.errors import BackendError
 from qa.models import Chunk, DocumentMeta
 from qa.search.backends.protocol import (
@@ -151,8 +152,8 @@ class MilvusBackend:
         uri: str,
         collection: str,
         dim: int,
-        k1: float = 1.2,
-        b: float = 0.75,
+        k1: float = Settings.bm25_k1,
+        b: float = Settings.bm25_b,
         token: str = "",
     ) -> None:
         if not _COLLECTION.fullmatch(collection):
@@ -314,8 +315,8 @@ class MilvusBackend:
             entry["uri"],
             entry["collection"],
             int(entry["dim"]),
-            float(bm25.get("k1", 1.2)),
-            float(bm25.get("b", 0.75)),
+            float(bm25.get("k1", Settings.bm25_k1)),
+            float(bm25.get("b", Settings.bm25_b)),
             token,
         )
 

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa.config import Settings
 from qa.errors import BackendError, ConfigError, QAError
 from qa.index.store import load_vectors, read_manifest
 from qa.search.backends.from_index import DocumentPassages, documents_in
@@ -60,8 +61,8 @@ class MilvusTarget:
 
     uri: str
     collection: str
-    k1: float = 1.2
-    b: float = 0.75
+    k1: float = Settings.bm25_k1
+    b: float = Settings.bm25_b
     token: str = field(default="", repr=False)  # a server's credentials, never written
 
     def check(self, index_dir: Path) -> None:
@@ -148,8 +149,8 @@ def target_for(
     backend: str | None,
     uri: str | None,
     collection: str | None,
-    k1: float = 1.2,
-    b: float = 0.75,
+    k1: float = Settings.bm25_k1,
+    b: float = Settings.bm25_b,
     token: str = "",
 ) -> MilvusTarget | None:
     """`--backend/--uri/--collection` as a publish target (None: local files only). With none
