@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.errors import ConfigError
 from qa.index.segment import Lexicon, Segmenter, has_diacritics
 from qa.text.diacritics import DiacriticRestorer
 
@@ -133,3 +134,10 @@ def test_a_corpus_marks_its_own_indicator_abbreviations(tmp_path: Path) -> None:
     assert {"CPI", "GRDP"} <= lexicon.indicators and "KCN" not in lexicon.indicators
     assert lexicon.abbreviations["CPI"] == ("chỉ số giá tiêu dùng",)  # still an abbreviation
     assert Lexicon.from_json(lexicon.to_json()) == lexicon  # the index keeps which they are
+
+
+def test_an_abbreviation_file_of_the_wrong_shape_is_a_config_error(tmp_path: Path) -> None:
+    extra = tmp_path / "abbreviations.toml"
+    extra.write_text('[indicators]\n"CPI" = "chỉ số giá tiêu dùng"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[indicators\] must give each abbreviation a list"):
+        Lexicon.load(extra)

@@ -61,13 +61,13 @@ class Lexicon:
         """The bundled lexicon, extended (not replaced) by a user's abbreviation file."""
         data = resources.files("qa") / "data"
         tables = tomllib.loads((data / "abbreviations.toml").read_text("utf-8"))
-        table, indicators = _abbreviation_tables(tables)
+        table, indicators = _abbreviation_tables(tables, "qa/data/abbreviations.toml")
         if abbreviations is not None:
             try:
                 extra = tomllib.loads(abbreviations.read_text("utf-8"))
             except (OSError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot read abbreviations {abbreviations}: {exc}") from exc
-            extra_table, extra_indicators = _abbreviation_tables(extra)
+            extra_table, extra_indicators = _abbreviation_tables(extra, abbreviations)
             table.update(extra_table)
             indicators |= extra_indicators
         stop = (data / "stopwords.txt").read_text("utf-8").splitlines()
@@ -108,9 +108,15 @@ class Lexicon:
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
 
 
-def _abbreviation_tables(tables: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+def _abbreviation_tables(tables: dict[str, Any], source: object) -> tuple[dict[str, Any], set[str]]:
     """An abbreviation file's two tables as one (ABBR → long forms), and the indicators'
     names: `[indicators]` has the format of `[abbreviations]`."""
+    for name in ("abbreviations", "indicators"):
+        table = tables.get(name, {})
+        if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+            raise ConfigError(
+                f"{source}: [{name}] must give each abbreviation a list of long forms"
+            )
     indicators = dict(tables.get("indicators", {}))
     return {**tables.get("abbreviations", {}), **indicators}, set(indicators)
 
