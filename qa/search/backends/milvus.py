@@ -15,7 +15,10 @@ side's top candidates fetched from Milvus and summed here.
 Milvus Lite 3.x is pure Python in this process: fine for tests and small archives, slow for
 BM25 (hundreds of ms a query), and it computes BM25 statistics per segment (its own
 documented TODO), so a large collection loaded in many batches ranks a little differently
-from a server, which keeps collection-wide statistics.
+from a server, which keeps collection-wide statistics. It also scores with its own fixed
+BM25 parameters: `bm25_k1`/`bm25_b` other than 1.2 / 0.75 (the `Settings` defaults) left its
+rankings unchanged, whether given to the index or to the search (eval/README.md "Ninth
+round"), so it ranks like the local backend at the defaults only.
 """
 
 from __future__ import annotations
