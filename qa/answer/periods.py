@@ -270,9 +270,9 @@ def names_occasion(text: str) -> bool:
 
 
 def _months(count: str) -> str:
-    """`9` → `9 tháng` (from January); one month is `tháng 1`, as a January report says, and
-    twelve are `cả năm`."""
-    return {1: "tháng 1", 12: "cả năm"}.get(int(count), f"{int(count)} tháng")
+    """`9` → `9 tháng` (from January); one month is `tháng 1`, as a January report says
+    (twelve, `cả năm`, and three, `quý 1`, are `_SAME_SPAN`'s)."""
+    return "tháng 1" if int(count) == 1 else f"{int(count)} tháng"
 
 
 def _quarter(text: str) -> int:

@@ -30,7 +30,7 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
             continue
         for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
             found = text[match.start() : match.end()].lower()
-            if typed != needle and found != typed and not lost_marks(found, typed):
+            if typed != needle and not lost_marks(found, typed):
                 continue  # typed with its marks, and these are another word's
             if all(match.end() <= s or match.start() >= e for s, e in spans):
                 spans.append((match.start(), match.end()))

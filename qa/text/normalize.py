@@ -96,9 +96,9 @@ def lost_marks(span: str, typed: str = "") -> bool:
     """
     words = re.findall(r"[^\W_]+", span.lower())
     own = re.findall(r"[^\W_]+", typed.lower())
+    if len(own) != len(words):  # not word for word: only bare or damaged words count
+        own = [""] * len(words)
     return all(
         word == fold_diacritics(word) or not is_valid_syllable(word) or word == mine
-        for word, mine in zip(
-            words, own if len(own) == len(words) else [""] * len(words), strict=True
-        )
+        for word, mine in zip(words, own, strict=True)
     )
