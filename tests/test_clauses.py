@@ -6,9 +6,11 @@ import doctest
 import types
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qa.answer import abstention, clauses, kinds, periods
-from qa.answer.clauses import invalid_share, split_clauses, windows
+from qa.answer.clauses import invalid_share, passage_clauses, split_clauses, windows
 from qa.answer.periods import evidence_period, neighbour, period_of
 from qa.text import numbers
 from qa.text.numbers import unsupported_numbers
@@ -87,6 +89,25 @@ def test_quotes_are_never_cut() -> None:
         "Tiếp tục thực hiện chủ đề “Trách nhiệm, kỷ cương, tăng cường cải cách”",
         "tạo đột phá",
     ]
+
+
+def test_a_sentence_of_punctuation_only_has_no_clauses() -> None:
+    # a report's `...` or ` - .` between sentences once stopped the index build
+    assert split_clauses("...") == []
+    assert split_clauses(" - .") == []
+    text = "Thu ngân sách đạt 5 tỷ đồng. ... Xuất khẩu giảm 2%. - . Hết."
+    assert [text[a:b] for a, b in passage_clauses(text)] == [
+        "Thu ngân sách đạt 5 tỷ đồng",
+        "Xuất khẩu giảm 2%",
+        "Hết",
+    ]
+
+
+@given(st.text(alphabet=' ,;:.()-–“”"aàđ5\n', max_size=40))
+def test_clauses_are_nonempty_spans_inside_the_sentence(sentence: str) -> None:
+    spans = split_clauses(sentence)
+    assert all(0 <= a < b <= len(sentence) for a, b in spans)
+    assert [a for a, _ in spans] == sorted(a for a, _ in spans)
 
 
 def test_ocr_damage_is_measured_in_invalid_syllables() -> None:

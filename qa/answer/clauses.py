@@ -173,6 +173,8 @@ def _trimmed(text: str, start: int, end: int) -> Span:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
+    if start == end:  # punctuation only (`...`, ` - .`): an empty span, dropped
+        return start, end
     if text[start] == "(" and text.count("(", start, end) > text.count(")", start, end):
         start += 1
     if text[end - 1 : end] == ")" and text.count(")", start, end) > text.count("(", start, end):
