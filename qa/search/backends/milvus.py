@@ -15,10 +15,10 @@ side's top candidates fetched from Milvus and summed here.
 Milvus Lite 3.x is pure Python in this process: fine for tests and small archives, slow for
 BM25 (hundreds of ms a query), and it computes BM25 statistics per segment (its own
 documented TODO), so a large collection loaded in many batches ranks a little differently
-from a server, which keeps collection-wide statistics. It also scores with its own fixed
-BM25 parameters: `bm25_k1`/`bm25_b` other than 1.2 / 0.75 (the `Settings` defaults) left its
-rankings unchanged, whether given to the index or to the search (eval/README.md "Ninth
-round"), so it ranks like the local backend at the defaults only.
+from a server, which keeps collection-wide statistics. Lite reads BM25's `k1`/`b` only
+from the JSON `params` entry of an index request (pymilvus sends them flattened, and Lite
+then scored with its own k1 1.5), so they are given nested under `params`, which a server
+reads too.
 """
 
 from __future__ import annotations
@@ -203,7 +203,9 @@ class MilvusBackend:
                 f"{name}_bm25",
                 index_type="SPARSE_INVERTED_INDEX",
                 metric_type="BM25",
-                params={"bm25_k1": self.k1, "bm25_b": self.b},
+                # pymilvus sends `params` flattened, which Milvus Lite drops (it then scores
+                # with k1 1.5); nested under `params`, the server and Lite both read them
+                params={"params": {"bm25_k1": self.k1, "bm25_b": self.b}},
             )
         self.client.create_collection(
             self.collection, schema=schema, index_params=index, consistency_level="Strong"
@@ -273,12 +275,15 @@ class MilvusBackend:
             ("folded", query.folded, query.folded_weight),
             ("accented", query.expansion, query.expansion_weight),
         )
+        # Milvus's BM25 has the classic (k1 + 1) numerator, bm25s's (Lucene) has not:
+        # divided by it, both backends give the same scores
+        scale = 1.0 / (1.0 + self.k1)
         for name, terms, weight in sides:
             text = _terms_text(terms)
             if not text or weight <= 0:
                 continue
             for chunk_id, score in self._search([text], f"{name}_bm25", "BM25", depth, filters):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * score
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * scale * score
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         return [(c, s) for c, s in ranked[:k] if s > 0]
 
