@@ -235,15 +235,19 @@ def test_everyday_words_for_a_target(segmenter: Segmenter) -> None:
         "tinh den thang 9/2023 co bao nhieu km de",
         "từ đầu năm đến hết tháng 9/2023 có bao nhiêu km đê",
         "tu dau nam den het thang 9/2023 co bao nhieu km de",
+        "tính tới cuối tháng 9/2023 có bao nhiêu km đê",
+        "tới tháng 9 năm 2023 có bao nhiêu km đê",
     ],
 )
 def test_a_cumulative_scope_is_a_period_not_words(segmenter: Segmenter, question: str) -> None:
-    """Typed with or without diacritics, `đến tháng 9/2023` is the span `9 tháng`, and its
-    words (`đến`, `tháng`) are not terms a line must hold."""
+    """Typed with or without diacritics, with `đến` or `tới`, `hết` or `cuối`, `đến tháng
+    9/2023` is the span `9 tháng`, not the month of September, and its words (`đến`,
+    `tháng`) are not terms a line must hold."""
     asked = analyse(question, segmenter)
     assert asked.period.span == "9 tháng" and asked.period.years == {"2023"}
+    assert asked.months == ()
     words = {word for term in asked.terms for word in term.split()}
-    assert not words & {"đến", "den", "tháng", "thang", "tính", "tinh", "hết", "het"}
+    assert not words & {"đến", "den", "tới", "tháng", "thang", "tính", "tinh", "hết", "cuối"}
 
 
 def test_the_sentence_before_lends_its_scope_not_its_indicator(segmenter: Segmenter) -> None:

@@ -28,6 +28,9 @@ _COUNTS = {
     "muoi mot": 11, "muoi hai": 12,
 }  # fmt: skip
 _MONTH_COUNT = re.compile(rf"(?<!\w)({'|'.join(sorted(_COUNTS, key=len, reverse=True))}) thang\b")
+# `(tính) đến (hết) tháng 9/2023`, `tới cuối tháng 9`: from January to that month, the span
+# of a 9-month report (folded text; `qa.answer.question` reads a question's scope with it)
+UNTIL_MONTH = re.compile(r"\b(?:den|toi)\s+(?:het\s+|cuoi\s+)?thang\s*0?(\d{1,2})(?!\d)")
 _SPANS = (
     # `3 tháng cuối năm`: the months left, not the first three
     (
@@ -43,8 +46,7 @@ _SPANS = (
     # `9T/2023`, the reports' short form of `9 tháng năm 2023`
     (re.compile(r"(?<![\w/])(\d{1,2})t(?=/(?:19|20)\d\d)"), lambda m: f"{int(m.group(1))} tháng"),
     (re.compile(r"\bquy (iv|iii|ii|i|[1-4])\b"), lambda m: f"quý {_quarter(m.group(1))}"),
-    # `(tính) đến (hết) tháng 9/2023` counts from January: the span of a 9-month report
-    (re.compile(r"\bden (?:het )?thang 0?(\d{1,2})(?!\d)"), lambda m: _months(m.group(1))),
+    (UNTIL_MONTH, lambda m: _months(m.group(1))),
     (re.compile(r"\bthang 0?(\d{1,2})(?!\d)"), lambda m: f"tháng {int(m.group(1))}"),
     # the first and last months by their everyday names (`tháng Giêng 2024`)
     (re.compile(r"\bthang gieng\b"), lambda m: "tháng 1"),
@@ -110,6 +112,8 @@ def period_of(text: str) -> Period:
     '9 tháng năm 2023'
     >>> period_of("tính đến tháng 9/2023 có bao nhiêu km đê").span, period_of("đến tháng 1").span
     ('9 tháng', 'tháng 1')
+    >>> period_of("tới cuối tháng 9/2023").span, period_of("đến hết tháng 9 năm 2023").span
+    ('9 tháng', '9 tháng')
     >>> period_of("tháng Giêng 2024 thu được nhiêu").label()
     'tháng 1 năm 2024'
     >>> period_of("Chín tháng năm 2023, thu hút vốn").label(), period_of("sau tháng 9").span

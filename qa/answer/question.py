@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import operator
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import pairwise
 
-from qa.answer.periods import Period, period_of
+from qa.answer.periods import UNTIL_MONTH, Period, period_of
 from qa.index.segment import Segmenter, has_diacritics
 from qa.text.normalize import clean_text, fold_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
@@ -52,19 +53,11 @@ _INDICATOR = re.compile(
 )
 
 
-def _typed_either_way(words: str) -> str:
-    """A pattern for `words` typed with or without diacritics: `(?:từ đầu năm|tu dau nam)`."""
-    return f"(?:{words}|{fold_diacritics(words)})"
-
-
+_OF_YEAR = r"(?:\s*(?:/|nam\s+)(?:19|20)\d\d)?"  # `/2023`, ` năm 2023` after a month, folded
 # `từ đầu năm đến hết tháng 9/2023`: a span from January, which `period_of` reads as `9 tháng`;
-# as words it would favour any line that says `đến` or `tháng`
+# as words it would favour any line that says `đến` or `tháng` (folded text)
 _CUMULATIVE_SCOPE = re.compile(
-    rf"(?:\b{_typed_either_way('từ đầu năm')}\s*)?(?:\b{_typed_either_way('tính')}\s+)?"
-    rf"\b{_typed_either_way('đến|tới')}\s+(?:{_typed_either_way('hết|cuối')}\s+)?"
-    rf"{_typed_either_way('tháng')}\s*0?(?:[2-9]|1[0-2])\s*/\s*(?:19|20)\d\d"
-    rf"|\b{_typed_either_way('từ đầu năm')}\b",
-    re.IGNORECASE,
+    rf"(?:\btu dau nam\s*)?(?:\btinh\s+)?{UNTIL_MONTH.pattern}{_OF_YEAR}|\btu dau nam\b"
 )
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
@@ -215,7 +208,7 @@ def analyse(
     """Kind, weighted key terms and the asked unit of `question`; `alternatives` are the
     documents' words for the user's (`công ty` → `doanh nghiệp`, from `qa.search.register`), each
     weighing `alternative_weight` × a plain term of the question."""
-    topic = _CUMULATIVE_SCOPE.sub(" ", question)  # the period reads it: `period_of`
+    topic = _without_scope(question)  # the period reads it: `period_of`
     terms = [t for t in segmenter.terms(topic) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
     canonical = segmenter.canonical_text(question)
@@ -279,6 +272,28 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
     )
 
 
+def _without_scope(question: str) -> str:
+    """`question` without the words of a span from January (`từ đầu năm`, `tới cuối tháng
+    9/2023`); `đến tháng 1/2024` stays, one month as a January report names it.
+
+    >>> _without_scope("Tính tới cuối tháng 9/2023, dư nợ bao nhiêu?")
+    ', dư nợ bao nhiêu?'
+    """
+    text = unicodedata.normalize("NFC", question)
+    folded = fold_diacritics(text.lower())
+    if len(folded) != len(text):  # folding moved the offsets (another script): words kept
+        return text
+    kept, cursor = [], 0
+    for match in _CUMULATIVE_SCOPE.finditer(folded):
+        if match.group(1) is None or int(match.group(1)) > 1:
+            kept.append(text[cursor : match.start()])
+            cursor = match.end()
+    return " ".join([*kept, text[cursor:]]).strip()
+
+
+_UNTIL_WITH_YEAR = re.compile(UNTIL_MONTH.pattern + _OF_YEAR)
+
+
 def asked_months(question: str) -> tuple[int, ...]:
     """Months named with their year: `tháng 3/2024`, `01/2024`, `tháng 3 năm 2024` → (3,).
     Not a quarter (`quý 4/2023`) nor the end of a span from January (`đến tháng 9/2023`, which
@@ -289,7 +304,7 @@ def asked_months(question: str) -> tuple[int, ...]:
     """
     text = fold_diacritics(question.lower())
     text = re.sub(r"quy\s*\w+\s*/\s*\d{4}", " ", text)
-    text = re.sub(r"\bden (?:het )?thang\s*0?(?:[2-9]|1[0-2])\s*(?:/|nam\s+)\d{4}", " ", text)
+    text = _UNTIL_WITH_YEAR.sub(lambda m: " " if int(m.group(1)) > 1 else m.group(0), text)
     found = re.findall(r"(?:thang\s*)?(?<![\d/])(\d{1,2})\s*(?:/|nam\s+)(?:19|20)\d\d", text)
     return tuple(dict.fromkeys(int(m) for m in found if 1 <= int(m) <= 12))
 
