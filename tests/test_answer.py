@@ -181,6 +181,27 @@ def test_targets_come_from_the_planning_document(segmenter: Segmenter) -> None:
     assert answer.citations[0].doc_id == "n" and "10%" in answer.lines[0].text
 
 
+def test_a_target_question_is_answered_by_the_plans_figure_not_its_exhortation(
+    segmenter: Segmenter,
+) -> None:
+    """`chỉ tiêu thu ngân sách năm 2024` asks for a value without saying `bao nhiêu`: the
+    resolution's figure answers, not `phấn đấu hoàn thành … dự toán` (plan words, no target)."""
+    text = (
+        "Chỉ đạo thực hiện hiệu quả biện pháp thu ngân sách, phấn đấu hoàn thành hoặc vượt mức "
+        "dự toán thu ngân sách đã đề ra. Thu ngân sách nhà nước trên địa bàn năm 2024 đạt 9.878 "
+        "tỷ đồng, trong đó, thu nội địa đạt 4.798 tỷ đồng."
+    )
+    resolution = Hit(
+        1,
+        1.0,
+        Chunk("n:0", "n", text, 0, len(text), "II. CÁC CHỈ TIÊU CHỦ YẾU"),
+        DocumentMeta("n", "Nghị quyết năm 2024", "2023-12-08", "nghị quyết", "HĐND", "n.txt"),
+    )
+    answer = compose_answer("chỉ tiêu thu ngân sách năm 2024", [resolution], segmenter)
+    assert "9.878 tỷ đồng" in answer.lines[0].text
+    assert not answer.lines[0].text.endswith("trong đó")  # a line never ends on a connector
+
+
 def test_a_clean_clause_wins_over_ocr_damage_saying_the_same(segmenter: Segmenter) -> None:
     damaged = _hit(1, "x", "2024-01", "Kim ngạch xuầt khấu đat 172 triệu USD, tăng 12%.")
     clean = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")

@@ -251,7 +251,7 @@ def _best_line(
         gives = wants_number and new_figure and any(in_unit[i] for i in span)
         if wants_number and not gives:
             line_coverage *= settings.answer_number_missing_factor
-        kind_match = fulfils(asked.kind, line, gives)
+        kind_match = fulfils(asked.kind, line, gives or (asked.kind == "plan" and new_figure))
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
         novel = sum(novel_words[i] for i in span)
