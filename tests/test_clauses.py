@@ -62,6 +62,14 @@ def test_a_line_never_ends_on_the_time_that_opens_the_next_clause() -> None:
     assert lines[-1] == "Năm 2024"  # the sentence's last clause is what it is
 
 
+def test_a_line_never_ends_on_a_bare_connector() -> None:
+    sentence = "Thu ngân sách đạt 9.878 tỷ đồng, tăng 5%; trong đó, thu nội địa đạt 4.798 tỷ đồng"
+    lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
+    assert not any(line.endswith("trong đó") for line in lines)
+    assert "trong đó" not in lines
+    assert "trong đó, thu nội địa đạt 4.798 tỷ đồng" in lines
+
+
 def test_a_line_never_ends_on_the_label_a_colon_opens() -> None:
     sentence = "tàu dài từ 12-15m: 207 tàu; chiều dài 6-12m: 358 tàu"
     lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]

@@ -22,7 +22,9 @@ MAX_WINDOW_CLAUSES = 8  # a list answer may take more (`windows(max_clauses=…)
 PAREN_KEEP_WORDS = 12  # a parenthesis up to this long stays inside its clause
 _TRIM = " \t\n,;:.–-"
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:và|hoặc|nhưng|còn))+$")
-_BREAK_BEFORE = re.compile(r"\s(?=(?:trong đó|riêng|đồng thời|nhưng|tuy nhiên)\b)", re.IGNORECASE)
+_CONNECTORS = r"(?:trong đó|riêng|đồng thời|nhưng|tuy nhiên)"
+_BREAK_BEFORE = re.compile(rf"\s(?={_CONNECTORS}\b)", re.IGNORECASE)
+_CONNECTOR_ONLY = re.compile(_CONNECTORS, re.IGNORECASE)  # `…, trong đó, thu nội địa …`
 _WORD = re.compile(r"[^\W\d_]+")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
@@ -94,9 +96,14 @@ def windows(
     ['Đẩy nhanh thủ tục các dự án như: KCN VSIP',
      'Đẩy nhanh thủ tục các dự án như: KCN VSIP, KCN Hải Long', 'KCN Hải Long']
     """
-    # a clause that only says when, or a label that a colon opens (`chiều dài 6-12m: 358 tàu`),
-    # scopes the clause after it
-    leads = [is_lead(sentence[a:b]) or sentence[b:].lstrip().startswith(":") for a, b in clauses]
+    # a clause that only says when, a label that a colon opens (`chiều dài 6-12m: 358 tàu`) or
+    # a bare connector (`…, trong đó, thu nội địa …`) opens the clause after it
+    leads = [
+        is_lead(sentence[a:b])
+        or bool(_CONNECTOR_ONLY.fullmatch(sentence[a:b]))
+        or sentence[b:].lstrip().startswith(":")
+        for a, b in clauses
+    ]
     for first in range(len(clauses)):
         if _EXAMPLES_OPEN.search(sentence[: clauses[first][0]]):
             continue  # `… đẩy nhanh tiến độ … một số dự án lớn như: KCN VSIP, …`: examples
