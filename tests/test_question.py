@@ -250,6 +250,33 @@ def test_a_cumulative_scope_is_a_period_not_words(segmenter: Segmenter, question
     assert not words & {"đến", "den", "tới", "tháng", "thang", "tính", "tinh", "hết", "cuối"}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tháng 2/2024 tỉnh kêu gọi mấy công ty, cơ sở làm ăn thi đua chuyện gì?",
+        "Đến 2030 Thái Bình phát triển ngành hóa chất thì ưu tiên mấy loại nào?",
+        "Tỉnh có tính thu thuế mấy người bán hàng trên mạng không?",
+    ],
+)
+def test_mấy_asked_with_another_question_word_is_a_plural_not_a_count(
+    segmenter: Segmenter, question: str
+) -> None:
+    """Everyday speech says `mấy công ty` for `các công ty`: the question word is another
+    one, and a figure is not what answers."""
+    asked = analyse(question, segmenter)
+    assert not asked.wants_number and asked.kind != "number" and asked.unit is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Năm 2023 được mấy giải nhất?", "doanh thu tăng gấp mấy lần, nhờ đâu?", "khách sạn mấy sao?"],
+)
+def test_mấy_alone_or_before_a_count_word_still_asks_a_figure(
+    segmenter: Segmenter, question: str
+) -> None:
+    assert analyse(question, segmenter).wants_number
+
+
 def test_the_sentence_before_lends_its_scope_not_its_indicator(segmenter: Segmenter) -> None:
     asked = "đến năm 2030 GRDP bình quân đầu người của KCN Hải Long đạt bao nhiêu"
     judge = SentenceJudge(analyse(asked, segmenter), segmenter)

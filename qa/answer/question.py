@@ -69,6 +69,13 @@ _ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
 # `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
 _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
+# asked with another question word, `mấy` before a noun is the everyday plural (`các`), not a
+# count: `kêu gọi mấy công ty thi đua chuyện gì`, `ưu tiên mấy loại nào`, `có … mấy người bán
+# hàng trên mạng không?`; `gấp mấy lần`, `mấy giờ` stay counts
+_OTHER_QUESTION = re.compile(
+    r"\b(?:gì|nào|ai|đâu|thế nào|ra sao)\b|(?<!mấy )\bsao\b|\b(?:không|chưa)\W*$"
+)
+_PLURAL_MẤY = re.compile(r"\bmấy\s+(?!lần\b|giờ\b)(?=[^\W\d_])")
 # a document's number (`kế hoạch số mấy` → `105/KH-UBND`): a code, not a figure or a target
 _ASKS_CODE = re.compile(r"\b(số mấy|số hiệu|ký hiệu)\b")
 _KINDS = (
@@ -222,8 +229,9 @@ def analyse(
             weights[phrase] = NAMED_WEIGHT
         else:
             weights.setdefault(phrase, 1.0)
-    kind = question_kind(question)
-    wants_number = asks_number(question)
+    counted = _plural_read(question)
+    kind = question_kind(counted)
+    wants_number = asks_number(counted)
     if kind == "fact" and wants_number:  # `thu ngân sách năm 2023`: an indicator and a period
         kind = "number"
     return Question(
@@ -231,7 +239,7 @@ def analyse(
         kind,
         weights,
         not has_diacritics(question),
-        None if asks_how(question) else _asked_unit(question),
+        None if asks_how(counted) else _asked_unit(counted),
         key_phrases(canonical),
         asked_months(question),
         wants_number,
@@ -330,6 +338,21 @@ def key_phrases(canonical: str) -> tuple[str, ...]:
     if run:
         keys.append(" ".join(run).lower())
     return tuple(dict.fromkeys(keys))
+
+
+def _plural_read(question: str) -> str:
+    """`question` with an everyday plural `mấy` read as `các` (typed with diacritics only:
+    bare, `may` is also `máy`).
+
+    >>> _plural_read("Tháng 2/2024 tỉnh kêu gọi mấy công ty thi đua chuyện gì?")
+    'Tháng 2/2024 tỉnh kêu gọi các công ty thi đua chuyện gì?'
+    >>> _plural_read("được mấy giải nhất?"), _plural_read("doanh thu tăng gấp mấy lần là gì")
+    ('được mấy giải nhất?', 'doanh thu tăng gấp mấy lần là gì')
+    """
+    lowered = normalize_tone_marks(question.lower())
+    if not has_diacritics(question) or not _OTHER_QUESTION.search(lowered):
+        return question
+    return _PLURAL_MẤY.sub("các ", normalize_tone_marks(question))
 
 
 def _asked_unit(question: str) -> str | None:
