@@ -35,6 +35,13 @@ def test_multi_syllable_words_are_joined(segmenter: Segmenter) -> None:
         ("Bộ KHĐT đã trình", "Bộ Kế hoạch và Đầu tư đã trình"),
         ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
         ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("sắp xếp ĐVHC cấp xã", "sắp xếp đơn vị hành chính cấp xã"),
+        (
+            "cải thiện MTKD, nâng cao NLCT",
+            "cải thiện môi trường kinh doanh, nâng cao năng lực cạnh tranh",
+        ),
+        ("tình hình KT-XH năm 2023", "tình hình kinh tế - xã hội năm 2023"),
+        ("giấy chứng nhận ĐKKD", "giấy chứng nhận đăng ký kinh doanh"),
     ],
 )
 def test_abbreviation_and_long_form_give_the_same_terms(
