@@ -42,6 +42,10 @@ def test_multi_syllable_words_are_joined(segmenter: Segmenter) -> None:
         ),
         ("tình hình KT-XH năm 2023", "tình hình kinh tế - xã hội năm 2023"),
         ("giấy chứng nhận ĐKKD", "giấy chứng nhận đăng ký kinh doanh"),
+        (
+            "đạt 02 HCV, 01 HCB, 01 HCĐ",
+            "đạt 02 huy chương vàng, 01 huy chương bạc, 01 huy chương đồng",
+        ),
     ],
 )
 def test_abbreviation_and_long_form_give_the_same_terms(
