@@ -22,6 +22,7 @@ def test_regional_and_everyday_words_get_the_documents_words(expander: RegisterE
     assert "nhà ở xã hội" in expander.alternatives("xây nhà cho người thu nhập thấp")
     assert "định danh điện tử" in expander.alternatives("cấp bao nhiêu tài khoản VNeID")
     assert "khai khoáng" in expander.alternatives("mấy chỗ đào mỏ làm ra tăng bao nhiêu")
+    assert "ngoài công lập" in expander.alternatives("cho trường tư thục vay bao nhiêu")
 
 
 def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -> None:
