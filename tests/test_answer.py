@@ -202,6 +202,28 @@ def test_a_target_question_is_answered_by_the_plans_figure_not_its_exhortation(
     assert not answer.lines[0].text.endswith("trong đó")  # a line never ends on a connector
 
 
+def test_a_question_about_another_province_is_not_answered_from_this_ones_report(
+    segmenter: Segmenter,
+) -> None:
+    text = "Tổng thu ngân sách nhà nước tháng 01 ước thực hiện 1.470 tỷ đồng, đạt 7,5% dự toán."
+    report = Hit(
+        1,
+        1.0,
+        Chunk("r:0", "r", text, 0, len(text), "I. PHÁT TRIỂN KINH TẾ"),
+        DocumentMeta(
+            "r", "Tình hình tháng 01 năm 2024", "2024-01", "báo cáo", "UBND tỉnh Thái Bình", "r"
+        ),
+    )
+    home = compose_answer(
+        "Tháng 1/2024 tỉnh Thái Bình thu ngân sách bao nhiêu?", [report], segmenter
+    )
+    other = compose_answer(
+        "Tháng 1/2024 tỉnh Hà Nam thu ngân sách được bao nhiêu tỷ đồng?", [report], segmenter
+    )
+    assert not home.abstained and "1.470 tỷ đồng" in home.text
+    assert other.abstained
+
+
 def test_a_clean_clause_wins_over_ocr_damage_saying_the_same(segmenter: Segmenter) -> None:
     damaged = _hit(1, "x", "2024-01", "Kim ngạch xuầt khấu đat 172 triệu USD, tăng 12%.")
     clean = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")

@@ -26,6 +26,7 @@ from qa.answer.periods import (
     other_year,
     part_of_year,
 )
+from qa.answer.places import names_provinces
 from qa.answer.question import Credits, Question, SentenceJudge, analyse
 from qa.config import Settings
 from qa.index.chunk import sentence_quotes
@@ -301,6 +302,7 @@ def _best_line(
         and (not asked.wants_name or judge.gives_name(line))
         and judge.names_topic(held(0, len(parts) - 1) | around if parts else around)
         and judge.states_quantities(f"{quote}\n{_context(hit)}")
+        and names_provinces(asked.provinces, f"{hit.chunk.text}\n{_context(hit)}")
     )
     return _Candidate(
         hit, quote, line, score, coverage, line_coverage, kind_match, has_asked_item, found,

@@ -16,6 +16,7 @@ from functools import lru_cache, reduce
 from itertools import pairwise
 
 from qa.answer.periods import UNTIL_MONTH, Period, period_of
+from qa.answer.places import provinces_named
 from qa.index.segment import Segmenter, has_diacritics
 from qa.text.normalize import clean_text, fold_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
@@ -170,6 +171,7 @@ class Question:
     wants_name: bool = False  # `tên là gì`: a name the question does not hold answers it
     topics: tuple[str, ...] = ()  # `tỷ lệ thất nghiệp` → ("thất nghiệp",): which indicator
     quantities: tuple[str, ...] = ()  # `dài từ 24 mét trở lên` → ("24",)
+    provinces: tuple[str, ...] = ()  # `tỉnh Hà Nam`: the evidence must name it (`places`)
 
 
 def question_kind(question: str) -> str:
@@ -253,6 +255,7 @@ def analyse(
         _asks(_ASKS_NAME, question),
         indicator_topics(terms, not has_diacritics(question)),
         tuple(m.group(1) for m in _QUANTITY.finditer(question)),
+        provinces_named(question),
     )
 
 

@@ -1,0 +1,43 @@
+"""Provinces a question names: evidence about another province does not answer it.
+
+`Tháng 1/2024 tỉnh Hà Nam thu ngân sách được bao nhiêu?` over reports of Thái Bình finds
+Thái Bình's budget line, which covers every word but the province. A province is matched as
+typed, capitalised and with its diacritics (`Hà Nam`): folded or lower-case, `thái bình
+định nâng` would hold `Bình Định` and `chủ cần thợ` `Cần Thơ`. The documents' own province
+is named by their issuers (`UBND tỉnh Thái Bình`), so it is always held.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from qa import DATA_DIR
+
+
+@cache
+def _provinces() -> re.Pattern[str]:
+    lines = (DATA_DIR / "provinces.txt").read_text(encoding="utf-8").splitlines()
+    names = sorted((n.strip() for n in lines if n.strip() and not n.startswith("#")), key=len)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(n) for n in reversed(names))})(?!\w)")
+
+
+def provinces_named(question: str) -> tuple[str, ...]:
+    """The provinces `question` names, as written.
+
+    >>> provinces_named("Tháng 1/2024 tỉnh Hà Nam thu ngân sách được bao nhiêu?")
+    ('Hà Nam',)
+    >>> provinces_named("tỉnh Thái Bình định nâng khả năng chữa bệnh"), provinces_named("hà nam")
+    (('Thái Bình',), ())
+    """
+    return tuple(dict.fromkeys(_provinces().findall(question)))
+
+
+def names_provinces(provinces: tuple[str, ...], text: str) -> bool:
+    """`text` names every one of `provinces` (case aside).
+
+    >>> names_provinces(("Hà Nam",), "UBND tỉnh Thái Bình\\nThu ngân sách 1.470 tỷ đồng")
+    False
+    """
+    lowered = text.lower()
+    return all(p.lower() in lowered for p in provinces)
