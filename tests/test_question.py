@@ -277,6 +277,14 @@ def test_mấy_alone_or_before_a_count_word_still_asks_a_figure(
     assert analyse(question, segmenter).wants_number
 
 
+def test_đàn_heads_a_herd_not_an_instrument(segmenter: Segmenter) -> None:
+    """`đàn lợn` asks which herd; `chơi đàn dân tộc` plays an instrument, and its words are
+    no indicator the evidence must name."""
+    assert analyse("tổng đàn lợn tháng 1/2024 bao nhiêu con", segmenter).topics == ("lợn",)
+    played = analyse("đi thi chơi đàn dân tộc, đàn một mình được mấy giải nhất?", segmenter)
+    assert played.topics == ()
+
+
 def test_the_sentence_before_lends_its_scope_not_its_indicator(segmenter: Segmenter) -> None:
     asked = "đến năm 2030 GRDP bình quân đầu người của KCN Hải Long đạt bao nhiêu"
     judge = SentenceJudge(analyse(asked, segmenter), segmenter)

@@ -100,6 +100,11 @@ _SPOKEN_UNITS = (
 _INDICATOR_HEADS = frozenset({"tỷ_lệ", "tỉ_lệ", "đàn", "ca", "giá", "ha", "tấn"})
 _FOLDED_HEADS = frozenset({"ty_le", "ti_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
 _LEVEL_WORDS = frozenset({"rẻ", "cao", "thấp", "tăng", "giảm"})  # how much (`giá rẻ`), not which
+# `đàn` heads a herd (`đàn lợn`); before anything else it is the instrument (`chơi đàn dân tộc`)
+_HERDS = frozenset(
+    {"lợn", "heo", "gà", "vịt", "ngan", "ngỗng", "trâu", "bò", "dê", "ong", "gia_súc", "gia_cầm"}
+    | {"trâu_bò", "gà_vịt", "lợn_nái"}
+)
 # a quantity the question names with its unit (`tàu cá dài từ 24 mét trở lên`, `Bệnh viện
 # 1.500 giường`): what it asks about, which evidence that never states it is not about
 _QUANTITY = re.compile(
@@ -270,6 +275,8 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
     (('that nghiep',), ())
     >>> indicator_topics(["giá", "vàng", "thế_giới"]), indicator_topics(["nhà", "giá", "rẻ"])
     (('vàng',), ())
+    >>> indicator_topics(["đàn", "lợn"]), indicator_topics(["chơi", "đàn", "dân_tộc"])
+    (('lợn',), ())
     """
     heads = _FOLDED_HEADS if typed_folded else _INDICATOR_HEADS
     return tuple(
@@ -278,6 +285,7 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
             for head, term in pairwise(terms)
             if head.lower() in heads
             and term.lower() not in _LEVEL_WORDS
+            and (head.lower() != "đàn" or term.lower() in _HERDS)
             and not any(ch.isdigit() for ch in term)
         )
     )
