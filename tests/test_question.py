@@ -258,7 +258,7 @@ def test_a_cumulative_scope_is_a_period_not_words(segmenter: Segmenter, question
         "Tỉnh có tính thu thuế mấy người bán hàng trên mạng không?",
     ],
 )
-def test_mấy_asked_with_another_question_word_is_a_plural_not_a_count(
+def test_may_asked_with_another_question_word_is_a_plural_not_a_count(
     segmenter: Segmenter, question: str
 ) -> None:
     """Everyday speech says `mấy công ty` for `các công ty`: the question word is another
@@ -271,13 +271,13 @@ def test_mấy_asked_with_another_question_word_is_a_plural_not_a_count(
     "question",
     ["Năm 2023 được mấy giải nhất?", "doanh thu tăng gấp mấy lần, nhờ đâu?", "khách sạn mấy sao?"],
 )
-def test_mấy_alone_or_before_a_count_word_still_asks_a_figure(
+def test_may_alone_or_before_a_count_word_still_asks_a_figure(
     segmenter: Segmenter, question: str
 ) -> None:
     assert analyse(question, segmenter).wants_number
 
 
-def test_đàn_heads_a_herd_not_an_instrument(segmenter: Segmenter) -> None:
+def test_dan_heads_a_herd_not_an_instrument(segmenter: Segmenter) -> None:
     """`đàn lợn` asks which herd; `chơi đàn dân tộc` plays an instrument, and its words are
     no indicator the evidence must name."""
     assert analyse("tổng đàn lợn tháng 1/2024 bao nhiêu con", segmenter).topics == ("lợn",)

@@ -76,7 +76,7 @@ _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
 _OTHER_QUESTION = re.compile(
     r"\b(?:gì|nào|ai|đâu|thế nào|ra sao)\b|(?<!mấy )\bsao\b|\b(?:không|chưa)\W*$"
 )
-_PLURAL_MẤY = re.compile(r"\bmấy\s+(?!lần\b|giờ\b)(?=[^\W\d_])")
+_PLURAL_MAY = re.compile(r"\bmấy\s+(?!lần\b|giờ\b)(?=[^\W\d_])", re.IGNORECASE)
 # a document's number (`kế hoạch số mấy` → `105/KH-UBND`): a code, not a figure or a target
 _ASKS_CODE = re.compile(r"\b(số mấy|số hiệu|ký hiệu)\b")
 _KINDS = (
@@ -363,7 +363,7 @@ def _plural_read(question: str) -> str:
     lowered = normalize_tone_marks(question.lower())
     if not has_diacritics(question) or not _OTHER_QUESTION.search(lowered):
         return question
-    return _PLURAL_MẤY.sub("các ", normalize_tone_marks(question))
+    return _PLURAL_MAY.sub("các ", normalize_tone_marks(question))
 
 
 def _asked_unit(question: str) -> str | None:
