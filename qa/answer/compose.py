@@ -302,7 +302,11 @@ def _best_line(
         and (not asked.wants_name or judge.gives_name(line))
         and judge.names_topic(held(0, len(parts) - 1) | around if parts else around)
         and judge.states_quantities(f"{quote}\n{_context(hit)}")
-        and names_provinces(asked.provinces, f"{hit.chunk.text}\n{_context(hit)}")
+        # most questions name no province: the passage is not copied for them
+        and (
+            not asked.provinces
+            or names_provinces(asked.provinces, f"{hit.chunk.text}\n{_context(hit)}")
+        )
     )
     return _Candidate(
         hit, quote, line, score, coverage, line_coverage, kind_match, has_asked_item, found,

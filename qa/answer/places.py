@@ -18,8 +18,9 @@ from qa import DATA_DIR
 @cache
 def _provinces() -> re.Pattern[str]:
     lines = (DATA_DIR / "provinces.txt").read_text(encoding="utf-8").splitlines()
-    names = sorted((n.strip() for n in lines if n.strip() and not n.startswith("#")), key=len)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(n) for n in reversed(names))})(?!\w)")
+    names = (n.strip() for n in lines if n.strip() and not n.startswith("#"))
+    longest_first = sorted(names, key=len, reverse=True)  # a name never matched inside a longer
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, longest_first))})(?!\w)")
 
 
 def provinces_named(question: str) -> tuple[str, ...]:

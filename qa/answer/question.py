@@ -54,11 +54,13 @@ _INDICATOR = re.compile(
 )
 
 
-_OF_YEAR = r"(?:\s*(?:/|nam\s+)(?:19|20)\d\d)?"  # `/2023`, ` năm 2023` after a month, folded
+# `đến hết tháng 9/2023`, `tới tháng 9 năm 2023`: the end of a span from January with its
+# year (folded text)
+_UNTIL_WITH_YEAR = re.compile(UNTIL_MONTH.pattern + r"(?:\s*(?:/|nam\s+)(?:19|20)\d\d)?")
 # `từ đầu năm đến hết tháng 9/2023`: a span from January, which `period_of` reads as `9 tháng`;
 # as words it would favour any line that says `đến` or `tháng` (folded text)
 _CUMULATIVE_SCOPE = re.compile(
-    rf"(?:\btu dau nam\s*)?(?:\btinh\s+)?{UNTIL_MONTH.pattern}{_OF_YEAR}|\btu dau nam\b"
+    rf"(?:\btu dau nam\s*)?(?:\btinh\s+)?{_UNTIL_WITH_YEAR.pattern}|\btu dau nam\b"
 )
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
@@ -308,9 +310,6 @@ def _without_scope(question: str) -> str:
             kept.append(text[cursor : match.start()])
             cursor = match.end()
     return " ".join([*kept, text[cursor:]]).strip()
-
-
-_UNTIL_WITH_YEAR = re.compile(UNTIL_MONTH.pattern + _OF_YEAR)
 
 
 def asked_months(question: str) -> tuple[int, ...]:
