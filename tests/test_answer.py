@@ -414,6 +414,21 @@ def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmen
     assert jobless.abstained
 
 
+def test_a_document_number_question_is_answered_by_a_line_naming_the_number(
+    segmenter: Segmenter,
+) -> None:
+    sure = _Sure()
+    asked = "Năm 2024 tăng cường kỷ luật kỷ cương hành chính theo văn bản số mấy?"
+    about = _hit(1, "p", "2024-01", "Năm 2024 tăng cường kỷ luật kỷ cương hành chính, công vụ.")
+    assert compose_answer(asked, [about], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    numbered = _hit(
+        2, "q", "2024-02", "Tăng cường kỷ luật, kỷ cương hành chính tại Văn bản số 3723/UBND-NCKS."
+    )
+    answer = compose_answer(asked, [about, numbered], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "3723/UBND-NCKS" in answer.text
+    assert len(answer.lines) == 1  # the line about it without its number adds nothing
+
+
 def test_a_quantity_the_question_names_must_be_stated(segmenter: Segmenter) -> None:
     sure = _Sure()
     asked = "toàn tỉnh có bao nhiêu tàu cá dài từ 24 mét trở lên"

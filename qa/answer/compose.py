@@ -17,7 +17,7 @@ from functools import cache
 
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import invalid_counts, split_clauses, windows
-from qa.answer.kinds import fulfils, plan_document, urges
+from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
 from qa.answer.periods import (
     Period,
     evidence_period,
@@ -210,6 +210,7 @@ def _best_line(
     limit = settings.answer_list_line_words if is_list else settings.answer_max_line_words
     most = settings.answer_list_line_clauses if is_list else settings.answer_window_clauses
     wants_number = asked.wants_number or asked.kind == "number"
+    wants_code = asked.kind == "code"
     asked_words = set(_words(asked.text))
     asked_numbers = set(numbers(asked.text))
     clauses = split_clauses(quote)
@@ -219,7 +220,7 @@ def _best_line(
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)
     scoped_phrases = judge.prefix_phrase_share(folded_quote)
-    best: tuple[float, float, str, float, bool, bool, bool] | None = None
+    best: tuple[float, float, str, float, bool, bool, bool, bool] | None = None
 
     def folded_slice(start: int, end: int) -> str:
         return folded_quote[start:end] if aligned else fold_diacritics(quote[start:end].lower())
@@ -228,6 +229,8 @@ def _best_line(
     # unit, and how many of its words the question does not have (windows sum them)
     folded_clauses = [folded_slice(a, b) for a, b in clauses]
     new_figures = [any(n not in asked_numbers for n in numbers(quote[a:b])) for a, b in clauses]
+    # `văn bản số mấy`: a document's number the question does not already name
+    new_codes = [wants_code and names_new_code(quote[a:b], asked.text) for a, b in clauses]
     in_unit = [wants_number and judge.gives_number_folded(f) for f in folded_clauses]
     novel_words = [sum(w not in asked_words for w in _WORD.findall(f)) for f in folded_clauses]
 
@@ -250,7 +253,8 @@ def _best_line(
         span = range(window.first, window.last + 1)
         new_figure = any(new_figures[i] for i in span)
         gives = wants_number and new_figure and any(in_unit[i] for i in span)
-        if wants_number and not gives:
+        names_code = wants_code and any(new_codes[i] for i in span)
+        if (wants_number and not gives) or (wants_code and not names_code):
             line_coverage *= settings.answer_number_missing_factor
         kind_match = fulfils(asked.kind, line, gives or (asked.kind == "plan" and new_figure))
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
@@ -277,10 +281,10 @@ def _best_line(
         # sentence because it is close in meaning)
         chosen = score + settings.answer_meaning_weight * meaning(window.first, window.last)
         if best is None or chosen > best[0]:
-            best = (chosen, score, line, line_coverage, kind_match, gives, new_figure)
+            best = (chosen, score, line, line_coverage, kind_match, gives, new_figure, names_code)
     if best is None:  # a sentence of punctuation only: the sentence itself
-        best = (coverage, coverage, quote, coverage, False, False, False)
-    _, line_score, line, line_coverage, kind_match, gives, new_figure = best
+        best = (coverage, coverage, quote, coverage, False, False, False, False)
+    _, line_score, line, line_coverage, kind_match, gives, new_figure, names_code = best
     found = evidence_period(
         quote, hit.doc.title, asked.period, hit.chunk.section, hit.doc.date or ""
     )
@@ -299,6 +303,7 @@ def _best_line(
     has_asked_item = (
         (asked.unit is None or gives)
         and (not wants_number or new_figure)
+        and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
         and judge.names_topic(held(0, len(parts) - 1) | around if parts else around)
         and judge.states_quantities(f"{quote}\n{_context(hit)}")
@@ -376,6 +381,8 @@ def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -
             continue  # a timeline: one line per document date
         if any(_near_duplicate(candidate.key, c.key) for c in chosen):
             continue
+        if best.has_asked_item and not candidate.has_asked_item:
+            continue  # `văn bản số mấy`: a second line without a document number says less
         chosen.append(candidate)
     return sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
 

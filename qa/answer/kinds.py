@@ -23,6 +23,7 @@ _URGING = re.compile(
 )
 _PLAN = re.compile(r"\b(phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|đến năm|dự toán|định hướng|dự kiến)\b")
 _CODE = re.compile(r"\d+[/-][A-ZĐƯ]")  # `05/CĐ-UBND`, `29-NQ/TW`
+_FULL_CODE = re.compile(r"\d+(?:/\d+)*[/-][A-ZĐƯ][\w/&.-]*")  # the whole code, to compare
 _DATE = re.compile(
     r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d|\bngày \d|\btháng \d|\bquý [IV\d]|\bnăm (?:19|20)\d\d"
 )
@@ -88,6 +89,22 @@ def fulfils(kind: str, clause: str, gives_number: bool) -> bool:
     if kind == "list":
         return clause.count(",") + clause.count(";") >= 2
     return True
+
+
+def names_new_code(clause: str, question: str) -> bool:
+    """The clause names a document's number the question does not (`kế hoạch số mấy` is
+    answered by `Kế hoạch số 176/KH-UBND`, not by a line about the plan without its number,
+    nor by the `43/NQ-HĐND` the question already names).
+
+    >>> names_new_code("theo Kế hoạch số 176/KH-UBND ngày 29/12/2023", "kế hoạch số mấy?")
+    True
+    >>> names_new_code("Hoàn thành Đề án sắp xếp đơn vị hành chính", "kế hoạch số mấy?")
+    False
+    >>> names_new_code("theo Nghị quyết 43/NQ-HĐND", "Nghị quyết 43/NQ-HĐND theo văn bản số mấy")
+    False
+    """
+    asked = {m.group(0).lower() for m in _FULL_CODE.finditer(question)}
+    return any(m.group(0).lower() not in asked for m in _FULL_CODE.finditer(clause))
 
 
 def plan_document(kind: str) -> bool:
