@@ -164,6 +164,18 @@ def test_sentence_spans_on_a_real_paragraph() -> None:
     ]
 
 
+def test_a_capital_after_an_ellipsis_starts_a_sentence() -> None:
+    text = (
+        "Đồng diễn Yoga hưởng ứng Ngày Quốc tế Yoga (21/6)… Tổ chức tập huấn cho các vận "
+        "động viên. Các tuyến (CT.08…) đang làm… và sắp xong."
+    )
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Đồng diễn Yoga hưởng ứng Ngày Quốc tế Yoga (21/6)…",
+        "Tổ chức tập huấn cho các vận động viên.",
+        "Các tuyến (CT.08…) đang làm… và sắp xong.",  # a lower-case word goes on
+    ]
+
+
 def test_over_long_sentence_is_cut_at_clause_breaks() -> None:
     clause = "thu hoạch 91% diện tích cây vụ Đông, trồng được 4.260 ha cây màu Xuân"
     text = "; ".join([clause] * 12) + "."  # one sentence of about 170 words

@@ -99,6 +99,15 @@ def test_quotes_are_never_cut() -> None:
     ]
 
 
+def test_an_ellipsis_ends_a_clause() -> None:
+    # a scanned report runs two facts together with `...`; a code's `…)` is no break
+    sentence = "khai khoáng tăng 7,7%... sản lượng thủy sản ước đạt 21,9 nghìn tấn (CT.08…)"
+    assert [sentence[a:b] for a, b in split_clauses(sentence)] == [
+        "khai khoáng tăng 7,7%",
+        "sản lượng thủy sản ước đạt 21,9 nghìn tấn (CT.08…)",
+    ]
+
+
 def test_a_sentence_of_punctuation_only_has_no_clauses() -> None:
     # a report's `...` or ` - .` between sentences once stopped the index build
     assert split_clauses("...") == []

@@ -20,7 +20,7 @@ from qa.text.syllable import is_valid_syllable
 Span = tuple[int, int]
 MAX_WINDOW_CLAUSES = 8  # a list answer may take more (`windows(max_clauses=…)`)
 PAREN_KEEP_WORDS = 12  # a parenthesis up to this long stays inside its clause
-_TRIM = " \t\n,;:.–-"
+_TRIM = " \t\n,;:.…–-"
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:và|hoặc|nhưng|còn))+$")
 _CONNECTORS = r"(?:trong đó|riêng|đồng thời|nhưng|tuy nhiên)"
 _BREAK_BEFORE = re.compile(rf"\s(?={_CONNECTORS}\b)", re.IGNORECASE)
@@ -30,9 +30,9 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def split_clauses(sentence: str) -> list[Span]:
-    """Spans of the clauses of `sentence`: cut after `;`, `:` and `, ` and before `trong đó`,
-    never in a decimal comma (`8,3`) nor inside a short parenthesis (a long one, a list of
-    its own, is cut too).
+    """Spans of the clauses of `sentence`: cut after `;`, `:`, `, ` and an ellipsis (`…`,
+    `...`) and before `trong đó`, never in a decimal comma (`8,3`) nor inside a short
+    parenthesis (a long one, a list of its own, is cut too).
 
     >>> s = "GRDP đạt 47.411 tỷ đồng, tăng 6,02% (cao hơn cả nước); trong đó công nghiệp tăng 9%"
     >>> [s[a:b] for a, b in split_clauses(s)]
@@ -43,6 +43,8 @@ def split_clauses(sentence: str) -> list[Span]:
     for index, char in enumerate(sentence):
         if (char in ";:" or sentence[index : index + 2] == ", ") and index not in closed:
             cuts.add(index + 1)
+        elif char in "…." and _ends_ellipsis(sentence, index) and index not in closed:
+            cuts.add(index + 1)  # `khai khoáng tăng 7,7%... sản lượng thủy sản …`
         elif char == "(" and index not in closed:  # a long parenthesis opens a clause
             cuts.add(index)
     for match in _BREAK_BEFORE.finditer(sentence):
@@ -51,6 +53,12 @@ def split_clauses(sentence: str) -> list[Span]:
     ordered = sorted(cuts)
     spans = [_trimmed(sentence, a, b) for a, b in itertools.pairwise(ordered)]
     return [(a, b) for a, b in spans if b > a]
+
+
+def _ends_ellipsis(text: str, index: int) -> bool:
+    """`text[index]` ends a `…` or `...` that a space follows."""
+    ends = text[index] == "…" or (text[index] == "." and text[index - 2 : index] == "..")
+    return ends and text[index + 1 : index + 2].isspace()
 
 
 def passage_clauses(text: str) -> list[Span]:

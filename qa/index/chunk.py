@@ -20,6 +20,7 @@ from qa.models import Chunk, ParsedDocument
 Span = tuple[int, int]
 _FALLBACK_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
+_ELLIPSIS_BREAK = re.compile(r"(?<=…)\s+(?=[^\W\d_])")
 
 
 def _words(text: str) -> int:
@@ -68,9 +69,23 @@ def _paragraph_sentences(text: str, max_words: int) -> list[Span]:
     if not spans and text.strip():
         spans = _regex_spans(text)
     result: list[Span] = []
-    for start, end in _rejoin_false_breaks(text, spans):
+    for start, end in _rejoin_false_breaks(text, _split_at_ellipses(text, spans)):
         result.extend(_cut_long(text, start, end, max_words))
     return result
+
+
+def _split_at_ellipses(text: str, spans: list[Span]) -> list[Span]:
+    """Break after a `…` that a capital letter follows (`Ngày Quốc tế Yoga (21/6)… Tổ chức
+    tập huấn …`): the tokenizer breaks after `...` but not after the one-character ellipsis."""
+    split: list[Span] = []
+    for start, end in spans:
+        for match in _ELLIPSIS_BREAK.finditer(text, start, end):
+            if not text[match.end()].isupper():
+                continue
+            split.append((start, match.start()))
+            start = match.end()
+        split.append((start, end))
+    return split
 
 
 def _rejoin_false_breaks(text: str, spans: list[Span]) -> list[Span]:
