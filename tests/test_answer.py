@@ -155,6 +155,22 @@ def test_only_another_period_abstains_and_says_which(segmenter: Segmenter) -> No
     assert not this_year.abstained and "47.411 tỷ đồng" in this_year.text
 
 
+def test_a_day_after_the_reports_span_is_another_period(segmenter: Segmenter) -> None:
+    hit = _nine_month_hit("Tỷ lệ nợ xấu chiếm khoảng 0,85% tổng dư nợ cho vay.")
+    sure: Any = _Sure()
+    december = compose_answer(
+        "tỷ lệ nợ xấu tại 31/12/2023 là bao nhiêu", [hit], segmenter, model=sure
+    )
+    assert december.abstained
+    assert december.notice == (
+        "Tài liệu không có số liệu tại 31/12/2023; chỉ có số liệu 9 tháng năm 2023."
+    )
+    september = compose_answer(
+        "tỷ lệ nợ xấu tại 30/9/2023 là bao nhiêu", [hit], segmenter, model=sure
+    )
+    assert not september.abstained and "0,85%" in september.text
+
+
 def test_another_school_year_is_another_period_though_it_shares_a_year(
     segmenter: Segmenter,
 ) -> None:

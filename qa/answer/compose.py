@@ -20,6 +20,7 @@ from qa.answer.clauses import invalid_counts, split_clauses, windows
 from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
 from qa.answer.periods import (
     Period,
+    day_after_span,
     evidence_period,
     names_occasion,
     neighbour,
@@ -290,7 +291,9 @@ def _best_line(
     )
     # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
     agrees = not (
-        neighbour(asked.period, found) if _asks_figure(asked) else other_year(asked.period, found)
+        neighbour(asked.period, found) or day_after_span(asked.text, found) is not None
+        if _asks_figure(asked)
+        else other_year(asked.period, found)
     )
     score = (
         0.5 * coverage
@@ -412,11 +415,12 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     return ""
 
 
-def _other_period(asked: Period, found: Period) -> str:
+def _other_period(asked: Question, found: Period) -> str:
     """Why an abstention: `Tài liệu không có số liệu 9 tháng năm 2022; chỉ có số liệu 9 tháng
-    năm 2023.`"""
+    năm 2023.` (`… số liệu tại 31/12/2023; …` for a day after the span found)."""
     nearest = f"; chỉ có số liệu {found.label()}" if found.label() else ""
-    return f"Tài liệu không có số liệu {asked.label()}{nearest}."
+    day = day_after_span(asked.text, found)
+    return f"Tài liệu không có số liệu {f'tại {day}' if day else asked.period.label()}{nearest}."
 
 
 def compose_answer(
@@ -469,7 +473,7 @@ def compose_answer(
     vouched = covered and best.agrees and best.has_asked_item
     confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
-        notice = None if best.agrees else _other_period(asked.period, best.found)
+        notice = None if best.agrees else _other_period(asked, best.found)
         return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)
     chosen = _chosen(asked, candidates, settings)
     timeline = len({c.hit.doc.date for c in chosen}) > 1  # the newest is the last line

@@ -20,6 +20,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # 2022 - 2023`), one period that shares a year with the one before it
 _SEASON = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_DAY = re.compile(r"(?<![\d/])\d{1,2}/(\d{1,2})/((?:19|20)\d\d)(?!\d)")  # `31/12/2023`
 # a count of months in words (`Chín tháng năm 2023`, `sáu tháng đầu năm`), folded; not `năm`
 # (folded, the year) nor `một`. `sau tháng 9` ("after September") still reads as a month: a
 # count followed by a number is a date
@@ -244,6 +245,35 @@ def other_year(asked: Period, found: Period) -> bool:
     if asked.seasons and found.seasons and not asked.seasons & found.seasons:
         return True  # `2023-2024` is not `2022-2023`, though both name 2023
     return bool(asked.years and found.years and not asked.years & found.years)
+
+
+def day_after_span(question: str, found: Period) -> str | None:
+    """A day of a year the question names (`tại thời điểm 31/12/2023`) after the end of the
+    span the figure covers (`9 tháng năm 2023`), or None: the figure cannot be the state at
+    that day.
+
+    >>> nine = period_of("Chín tháng năm 2023")
+    >>> day_after_span("nợ xấu tại 31/12/2023", nine), day_after_span("đến 30/9/2023", nine)
+    ('31/12/2023', None)
+    >>> day_after_span("nợ xấu tại thời điểm 31/12/2022", nine) is None  # another year
+    True
+    """
+    end = _span_end(found.span)
+    if end is None:
+        return None
+    for match in _DAY.finditer(question):
+        if match.group(2) in found.years and int(match.group(1)) > end:
+            return match.group(0)
+    return None
+
+
+def _span_end(span: str | None) -> int | None:
+    """The last month of a span (`9 tháng` → 9, `quý 2` → 6, `tháng 1` → 1); None when
+    unknown or the year's end."""
+    if span is None or span.endswith("năm"):
+        return None
+    number = int(span.split()[-1] if span.startswith(("tháng", "quý")) else span.split()[0])
+    return 3 * number if span.startswith("quý") else number
 
 
 def part_of_year(asked: Period, found: Period) -> bool:
