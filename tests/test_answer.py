@@ -415,6 +415,17 @@ def test_a_line_without_a_figure_in_the_asked_unit_is_never_vouched_for(
     assert "712,6 nghìn con" in herd.text  # a scale word between the figure and its unit
 
 
+def test_a_medal_of_another_metal_is_never_vouched_for(segmenter: Segmenter) -> None:
+    text = "Tham dự cuộc thi Tài năng diễn viên Chèo toàn quốc năm 2023, đạt 02 HCV."
+    hit = _hit(1, "p", "2023-09", text)
+    sure: Any = _Sure()
+    bronze = "cuộc thi Tài năng diễn viên Chèo toàn quốc 2023 đạt mấy huy chương đồng"
+    assert compose_answer(bronze, [hit], segmenter, model=sure).abstained
+    medals = "cuộc thi Tài năng diễn viên Chèo toàn quốc 2023 đạt mấy cái huy chương"
+    answer = compose_answer(medals, [hit], segmenter, model=sure)
+    assert not answer.abstained and "02 HCV" in answer.text
+
+
 def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmenter) -> None:
     pigs = _hit(1, "p", "2023-09", "Tổng đàn lợn ước đạt 712,6 nghìn con, tăng 2,9%.")
     sure = _Sure()

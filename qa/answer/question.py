@@ -40,7 +40,8 @@ LENT_CREDIT = 0.5
 UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
-    "phần trăm", "tiền",
+    "phần trăm", "tiền", "huy chương vàng", "huy chương bạc", "huy chương đồng", "huy chương",
+    "giải", "tàu", "sản phẩm",
 )  # fmt: skip
 _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
 _FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
@@ -115,9 +116,13 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
+_MEDALS = (("vàng", "hcv"), ("bạc", "hcb"), ("đồng", "hcđ"))
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
     "ha": ("ha", "héc-ta"),
+    # `đạt 01 HCV, 01 HCB`; `mấy huy chương đồng` is not answered by `02 HCV`
+    "huy chương": ("huy chương", "hcv", "hcb", "hcđ"),
+    **{f"huy chương {metal}": (f"huy chương {metal}", abbr) for metal, abbr in _MEDALS},
     "phần trăm": ("%", "phần trăm"),  # `bao nhiêu phần trăm` is answered by `đạt 36%`
     "tiền": tuple(
         f"{scale}{currency}"
@@ -374,7 +379,7 @@ def _asked_unit(question: str) -> str | None:
     )
     if not match:
         return None
-    following = fold_diacritics(match.group(1))
+    following = re.sub(r"^(?:cai|chiec)\s+", "", fold_diacritics(match.group(1)))  # `mấy cái`
     spoken = next((u for s, u in _SPOKEN_UNITS if re.match(rf"{s}(?!\w)", following)), None)
     return spoken or next(
         (u for u in UNITS if re.match(rf"{re.escape(fold_diacritics(u))}(?!\w)", following)), None
