@@ -70,6 +70,13 @@ def test_a_line_never_ends_on_a_bare_connector() -> None:
     assert "trong đó, thu nội địa đạt 4.798 tỷ đồng" in lines
 
 
+def test_a_line_never_stops_inside_an_enumeration_of_figures() -> None:
+    s = "có 01 VĐV thi đấu giải Karate Đông Nam Á giành 01 HCV, 01 HCB, 01 HCĐ; tổ chức tập huấn"
+    lines = [s[w.start : w.end] for w in windows(s, split_clauses(s), 40)]
+    assert "có 01 VĐV thi đấu giải Karate Đông Nam Á giành 01 HCV, 01 HCB, 01 HCĐ" in lines
+    assert not any(line.endswith(("01 HCV", "01 HCB")) for line in lines)
+
+
 def test_a_line_never_ends_on_the_label_a_colon_opens() -> None:
     sentence = "tàu dài từ 12-15m: 207 tàu; chiều dài 6-12m: 358 tàu"
     lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]

@@ -112,6 +112,9 @@ def windows(
         or sentence[b:].lstrip().startswith(":")
         for a, b in clauses
     ]
+    # a figure and its unit alone (`01 HCB`) is the next item of the enumeration before it
+    # (`giành 01 HCV, 01 HCB, 01 HCĐ`): a line does not stop before it
+    items = [bool(_BARE_ITEM.fullmatch(sentence[a:b])) for a, b in clauses]
     for first in range(len(clauses)):
         if _EXAMPLES_OPEN.search(sentence[: clauses[first][0]]):
             continue  # `… đẩy nhanh tiến độ … một số dự án lớn như: KCN VSIP, …`: examples
@@ -121,8 +124,9 @@ def windows(
             if last > first and len(sentence[start:end].split()) > max_words:
                 break
             # `…; lũy kế đến tháng 9/2023, có 318 dự án … 128.511 tỷ đồng`: a line does not
-            # end on the time or the label that opens the next clause
-            if end > start and not (leads[last] and last + 1 < len(clauses)):
+            # end on the time or the label that opens the next clause, nor before an item
+            more = last + 1 < len(clauses)
+            if end > start and not (more and (leads[last] or items[last + 1])):
                 yield Window(first, last, start, end)
 
 
@@ -137,6 +141,7 @@ def is_lead(clause: str) -> bool:
     return bool(words) and all(w in _LEAD_WORDS or _LEAD_DATE.fullmatch(w) for w in words)
 
 
+_BARE_ITEM = re.compile(r"\d[\d.,/]*\s+[^\W\d_]+(?:\s+[^\W\d_]+)?")
 _EXAMPLES_OPEN = re.compile(r"\bnhư\s*:\s*$", re.IGNORECASE)
 _LEAD_TOKEN = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
 _LEAD_WORDS = frozenset(
