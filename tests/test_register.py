@@ -23,6 +23,9 @@ def test_regional_and_everyday_words_get_the_documents_words(expander: RegisterE
     assert "định danh điện tử" in expander.alternatives("cấp bao nhiêu tài khoản VNeID")
     assert "khai khoáng" in expander.alternatives("mấy chỗ đào mỏ làm ra tăng bao nhiêu")
     assert "ngoài công lập" in expander.alternatives("cho trường tư thục vay bao nhiêu")
+    assert "rà soát" in expander.alternatives("xã có xét lại danh sách hộ nghèo không")
+    assert "đối thoại" in expander.alternatives("tỉnh có ngồi nói chuyện với công ty không")
+    assert "thương mại điện tử" in expander.alternatives("bán hàng trên mạng có bị thu thuế")
 
 
 def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -> None:
