@@ -75,6 +75,10 @@ def test_a_line_never_stops_inside_an_enumeration_of_figures() -> None:
     lines = [s[w.start : w.end] for w in windows(s, split_clauses(s), 40)]
     assert "có 01 VĐV thi đấu giải Karate Đông Nam Á giành 01 HCV, 01 HCB, 01 HCĐ" in lines
     assert not any(line.endswith(("01 HCV", "01 HCB")) for line in lines)
+    s = "có nơi treo băng rôn, khẩu hiệu còn chưa đúng quy cách, quy định"
+    lines = [s[w.start : w.end] for w in windows(s, split_clauses(s), 40)]
+    assert "khẩu hiệu còn chưa đúng quy cách, quy định" in lines
+    assert not any(line.endswith("quy cách") for line in lines)
 
 
 def test_a_line_never_ends_on_the_label_a_colon_opens() -> None:
