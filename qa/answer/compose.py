@@ -385,7 +385,7 @@ def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -
         if any(_near_duplicate(candidate.key, c.key) for c in chosen):
             continue
         if best.has_asked_item and not candidate.has_asked_item:
-            continue  # `văn bản số mấy`: a second line without a document number says less
+            continue  # a second line without the asked figure, number or name says less
         chosen.append(candidate)
     return sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
 
