@@ -22,6 +22,7 @@ from qa.answer.periods import (
     Period,
     day_after_span,
     evidence_period,
+    named_day,
     names_occasion,
     neighbour,
     other_year,
@@ -417,9 +418,9 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
 
 def _other_period(asked: Question, found: Period) -> str:
     """Why an abstention: `Tài liệu không có số liệu 9 tháng năm 2022; chỉ có số liệu 9 tháng
-    năm 2023.` (`… số liệu tại 31/12/2023; …` for a day after the span found)."""
+    năm 2023.` (`… số liệu tại 31/12/2023; …` when the question names a day)."""
     nearest = f"; chỉ có số liệu {found.label()}" if found.label() else ""
-    day = day_after_span(asked.text, found)
+    day = named_day(asked.text)
     return f"Tài liệu không có số liệu {f'tại {day}' if day else asked.period.label()}{nearest}."
 
 

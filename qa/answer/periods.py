@@ -56,7 +56,9 @@ _SPANS = (
 # one span, two names: the reports write `3 tháng cuối năm` and `quý IV` for the same months
 _SAME_SPAN = {"3 tháng cuối năm": "quý 4", "3 tháng": "quý 1", "12 tháng": "cả năm"}
 # `tăng 7,72% so với cùng kỳ năm 2022`: a base of comparison, not what the figure is for
-_COMPARED_YEAR = re.compile(r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?((?:19|20)\d\d)(?!\d)")
+_COMPARED_YEAR = re.compile(
+    r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?(?:\d{1,2}/){0,2}((?:19|20)\d\d)(?!\d)"
+)  # `so với năm 2022`, `so với 31/12/2023`
 _HORIZON = re.compile(r"\b(?:den nam|tam nhin)\b")
 _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
 # an occasion within a year (folded): a crop season, Tết, an exam or contest, a festival or
@@ -200,6 +202,8 @@ def stated_years(sentence: str) -> frozenset[str]:
 
     >>> sorted(stated_years("Năm 2023 tăng 8% so với năm 2022; giai đoạn 2016-2020"))
     ['2016', '2020', '2023']
+    >>> sorted(stated_years("dư nợ ước đạt 94.570 tỷ đồng, tăng 0,5% so với 31/12/2023"))
+    []
     """
     folded = fold_diacritics(sentence.lower())
     compared = {m.group(1) for m in _COMPARED_YEAR.finditer(folded)}
@@ -265,6 +269,16 @@ def day_after_span(question: str, found: Period) -> str | None:
         if match.group(2) in found.years and int(match.group(1)) > end:
             return match.group(0)
     return None
+
+
+def named_day(question: str) -> str | None:
+    """The first day of a year the question names (`tại thời điểm 31/12/2023` → `31/12/2023`).
+
+    >>> named_day("nợ xấu tại thời điểm 31/12/2023"), named_day("nợ xấu năm 2023")
+    ('31/12/2023', None)
+    """
+    match = _DAY.search(question)
+    return match.group(0) if match else None
 
 
 def _span_end(span: str | None) -> int | None:
