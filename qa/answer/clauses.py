@@ -115,10 +115,10 @@ def windows(
     # a figure and its unit alone (`01 HCB`) is the next item of the enumeration before it
     # (`giành 01 HCV, 01 HCB, 01 HCĐ`), and a sentence's last clause of one or two words
     # closes the one before (`chưa đúng quy cách, quy định`): a line does not stop before them
-    items = [bool(_BARE_ITEM.fullmatch(sentence[a:b])) for a, b in clauses]
+    continues = [bool(_BARE_ITEM.fullmatch(sentence[a:b])) for a, b in clauses]
     tail = sentence[clauses[-1][0] : clauses[-1][1]] if clauses else ""
     if len(clauses) > 1 and len(tail.split()) <= 2 and not leads[-1]:  # not a time: `Năm 2024`
-        items[-1] = True
+        continues[-1] = True
     for first in range(len(clauses)):
         if _EXAMPLES_OPEN.search(sentence[: clauses[first][0]]):
             continue  # `… đẩy nhanh tiến độ … một số dự án lớn như: KCN VSIP, …`: examples
@@ -128,9 +128,9 @@ def windows(
             if last > first and len(sentence[start:end].split()) > max_words:
                 break
             # `…; lũy kế đến tháng 9/2023, có 318 dự án … 128.511 tỷ đồng`: a line does not
-            # end on the time or the label that opens the next clause, nor before an item
+            # end on the time or the label that opens the next clause, nor before what continues it
             more = last + 1 < len(clauses)
-            if end > start and not (more and (leads[last] or items[last + 1])):
+            if end > start and not (more and (leads[last] or continues[last + 1])):
                 yield Window(first, last, start, end)
 
 

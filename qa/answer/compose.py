@@ -363,7 +363,6 @@ def _words(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
-_DATE_IN_QUESTION = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d(?!\d)")
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -403,7 +402,7 @@ def _lead(asked: Question, candidate: _Candidate) -> str:
     and only actual figures exist."""
     label = candidate.found.label()
     # a question naming a month or date (`đến 30/9/2023`) asks for a point the report reaches
-    point = bool(asked.months) or bool(_DATE_IN_QUESTION.search(asked.text))
+    point = bool(asked.months) or named_day(asked.text) is not None
     figure = _asks_figure(asked)
     # an occasion's figure (`Tết Quý Mão 2023`, `vụ Xuân`) is whole in a 9-month report
     occasion = names_occasion(asked.text)
