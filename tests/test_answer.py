@@ -426,6 +426,25 @@ def test_a_medal_of_another_metal_is_never_vouched_for(segmenter: Segmenter) -> 
     assert not answer.abstained and "02 HCV" in answer.text
 
 
+def test_a_line_with_the_asked_figure_leads_when_nearly_as_good(segmenter: Segmenter) -> None:
+    # the first sentence holds more of the question (the school year) but no figure
+    named = (
+        "Tổ chức tốt, nghiêm túc các kỳ thi, cuộc thi cho học sinh, giáo viên trong toàn ngành "
+        "(Hội thi Khoa học kỹ thuật học sinh trung học cấp tỉnh, Kỳ thi chọn học sinh giỏi quốc "
+        "gia năm học 2022-2023)."
+    )
+    counted = "Hội thi Khoa học kỹ thuật học sinh trung học cấp tỉnh có 07 Giải Nhất, 16 Giải Nhì."
+    hits = [_hit(1, "a", "2023-09", named), _hit(2, "b", "2023-09", counted)]
+    asked = "Cuộc thi khoa học kỹ thuật cho học sinh toàn tỉnh năm học 2022-2023 có mấy giải nhất?"
+    answer = compose_answer(asked, hits, segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert not answer.abstained
+    assert answer.lines[0].text.endswith("có 07 Giải Nhất, 16 Giải Nhì")
+    assert [c.quote for c in answer.citations] == [counted]
+    # not when it is far behind: then the best line stands, and abstains for want of a figure
+    strict = replace(Settings(), answer_second_line_floor=10.0)
+    assert compose_answer(asked, hits, segmenter, strict, model=_Sure()).abstained  # type: ignore[arg-type]
+
+
 def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmenter) -> None:
     pigs = _hit(1, "p", "2023-09", "Tổng đàn lợn ước đạt 712,6 nghìn con, tăng 2,9%.")
     sure = _Sure()

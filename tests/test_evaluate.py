@@ -106,6 +106,12 @@ def test_answer_correct_compares_folded_text_and_counts_abstention_wrong() -> No
     assert answer_correct("21,9 nghìn tân", answer("sản lượng thủy sản ước đạt 21,9 nghìn tấn"))
     assert not answer_correct("47.411 tỷ đồng", answer(GRDP, abstained=True))
     assert not answer_correct("50.702 tỷ đồng", answer(GRDP))
+    # a long form and its abbreviation say the same; a prefix of a long form still counts
+    chair = answer("Thành lập tổ công tác đặc biệt do Chủ tịch UBND tỉnh làm tổ trưởng")
+    assert answer_correct("Chủ tịch Ủy ban nhân dân tỉnh", chair)
+    assert not answer_correct("Chủ tịch Hội đồng nhân dân tỉnh", chair)
+    ministry = answer("Đoàn công tác của Bộ Nông nghiệp và Phát triển nông thôn")
+    assert answer_correct("Bộ Nông nghiệp", ministry)
 
 
 # --- metrics on hand-made rankings ----------------------------------------------------------

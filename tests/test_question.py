@@ -48,6 +48,9 @@ def segmenter() -> Segmenter:
         ("diện tích đất đai của tỉnh", "fact"),
         ("GRDP dat bao nhieu", "number"),
         ("giải pháp BHYT thực hiện theo kế hoạch số mấy", "code"),
+        # `không ai` is nobody, `ai cũng` everybody: neither asks who
+        ("năm thứ mấy liền đêm giao thừa không ai đốt pháo", "number"),
+        ("người già ai cũng được chúc thọ à", "fact"),
     ],
 )
 def test_question_kind(question: str, kind: str) -> None:
@@ -207,6 +210,19 @@ def test_spoken_units_are_the_units_reports_write(segmenter: Segmenter) -> None:
     # the everyday names of what reports count: `221 doanh nghiệp`, `2.602 công dân`
     assert analyse("bao nhiêu công ty mở cửa lại", segmenter).unit == "doanh nghiệp"
     assert analyse("gửi bao nhiêu thanh niên vào bộ đội", segmenter).unit == "người"
+
+
+def test_a_grade_or_a_rank_asks_its_own_figure(segmenter: Segmenter) -> None:
+    firsts = SentenceJudge(
+        analyse("Hội thi Khoa học kỹ thuật có mấy giải nhất", segmenter), segmenter
+    )
+    assert firsts.gives_number("Hội thi Khoa học kỹ thuật có 07 Giải Nhất, 16 Giải Nhì")
+    assert not firsts.gives_number("Kỳ thi học sinh giỏi quốc gia có 2 giải nhì (Toán, Sinh)")
+    for question in ("Tết Quý Mão là năm thứ mấy không có pháo", "chỉ số PCI xếp hạng mấy"):
+        rank = SentenceJudge(analyse(question, segmenter), segmenter)
+        for stated in ("là năm thứ 11 liên tiếp", "PCI xếp hạng 28/63 tỉnh", "Đại hội lần thứ XX"):
+            assert rank.gives_number(stated)
+        assert not rank.gives_number("Dịp Tết Quý Mão 2023, tặng 383.962 suất quà")
 
 
 def test_prepared_forms_are_remembered_per_segmenter_not_shared_between_lexicons() -> None:

@@ -369,6 +369,21 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / max(1, len(a | b)) > 0.6
 
 
+def _ranked(candidates: list[_Candidate], settings: Settings) -> list[_Candidate]:
+    """Best first; when the best line lacks the asked item (a figure in the asked unit, a
+    document number, a name) and another has it and is nearly as good (the share a second
+    line needs), that one leads: `mấy giải nhất` is answered by `… có 07 Giải Nhất, 16 Giải
+    Nhì`, not by the sentence that names the contest and the school year without a figure."""
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    if not ranked or ranked[0].has_asked_item:
+        return ranked
+    floor = settings.answer_second_line_floor * ranked[0].score
+    lead = next((c for c in ranked if c.has_asked_item and c.score >= floor), None)
+    if lead is None:
+        return ranked
+    return [lead, *(c for c in ranked if c is not lead)]
+
+
 def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -> list[_Candidate]:
     """Status: the best line of each document date (a timeline); otherwise the best line,
     plus a second one when it is nearly as good and says something else."""
@@ -443,12 +458,12 @@ def compose_answer(
     asked = analyse(question, segmenter, alternatives, settings.answer_register_weight)
     judge = SentenceJudge(asked, segmenter)
     scale = _meaning_scale(hits, settings)
-    candidates = sorted(
-        (
+    candidates = _ranked(
+        [
             _best_line(asked, judge, s, settings, scale)
             for s in _sentences(hits, judge, settings, notes)
-        ),
-        key=lambda c: -c.score,
+        ],
+        settings,
     )
     if not candidates:
         return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)

@@ -41,7 +41,9 @@ UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
     "phần trăm", "tiền", "huy chương vàng", "huy chương bạc", "huy chương đồng", "huy chương",
-    "giải", "tàu", "sản phẩm",
+    # a prize's grade asks its own (`mấy giải nhất` is not answered by `02 giải nhì`)
+    "giải nhất", "giải nhì", "giải ba", "giải tư", "giải khuyến khích", "giải", "tàu",
+    "sản phẩm",
 )  # fmt: skip
 _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
 _FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
@@ -69,7 +71,9 @@ _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|
 # everyday words for a target, whatever else the question asks (`muốn … bao nhiêu`)
 _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt mục tiêu|sẽ|hướng tới)\b")
 _ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
-_ASKS_WHO = re.compile(r"\b(ai|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
+# `ai`, not `không ai đốt pháo` (nobody) or `ai cũng` (everybody)
+_WHO = r"(?<!không )(?<!chẳng )(?<!chưa )ai(?! cũng)"
+_ASKS_WHO = re.compile(rf"\b({_WHO}|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
 # `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
 _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
@@ -77,7 +81,7 @@ _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
 # count: `kêu gọi mấy công ty thi đua chuyện gì`, `ưu tiên mấy loại nào`, `có … mấy người bán
 # hàng trên mạng không?`; `gấp mấy lần`, `mấy giờ` stay counts
 _OTHER_QUESTION = re.compile(
-    r"\b(?:gì|nào|ai|đâu|thế nào|ra sao)\b|(?<!mấy )\bsao\b|\b(?:không|chưa)\W*$"
+    rf"\b(?:gì|nào|{_WHO}|đâu|thế nào|ra sao)\b|(?<!mấy )\bsao\b|\b(?:không|chưa)\W*$"
 )
 _PLURAL_MAY = re.compile(r"\bmấy\s+(?!lần\b|giờ\b)(?=[^\W\d_])", re.IGNORECASE)
 # a document's number (`kế hoạch số mấy` → `105/KH-UBND`): a code, not a figure or a target
@@ -115,6 +119,11 @@ _QUANTITY = re.compile(
     r"(?!\w)",
     re.IGNORECASE,
 )
+# `lần thứ mấy`, `xếp hạng mấy` (folded): a rank or a round is answered by the number after
+# its word (`năm thứ 11 liên tiếp`, `xếp thứ 43/63`, `lần 4`, `đợt 2`, `lần thứ XI`)
+ORDINAL = "thứ"
+_ASKS_ORDINAL = re.compile(r"\b(?:thu|hang) may\b")
+_ORDINAL_STATED = re.compile(r"\b(?:thu|hang|lan|dot|khoa)\s+(?:\d+|[ivxlc]+)\b")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
 _MEDALS = (("vàng", "hcv"), ("bạc", "hcb"), ("đồng", "hcđ"))
 UNIT_SYNONYMS = {
@@ -374,6 +383,8 @@ def _asked_unit(question: str) -> str | None:
     lowered = question.lower()
     if re.search(r"\b(tỷ lệ|tỉ lệ|ty le|ti le)\b", lowered):
         return "%"
+    if _ASKS_ORDINAL.search(fold_diacritics(lowered)):
+        return ORDINAL
     match = _ASKED_UNIT.search(lowered) or re.search(
         r"\b(?:bao nhieu|may)\s+(.{1,20})", fold_diacritics(lowered)
     )
@@ -418,7 +429,9 @@ class SentenceJudge:
         alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
         # a scale word may sit between the figure and its unit: `712,6 nghìn con`
         scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
-        self._unit = re.compile(scaled) if units else None
+        self._unit = (
+            _ORDINAL_STATED if question.unit == ORDINAL else re.compile(scaled) if units else None
+        )
 
     @property
     def asks_pairs(self) -> bool:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from qa.answer.compose import Answer
 from qa.evaluation.gold import comparable
+from qa.index.segment import Segmenter
 
 
 def answer_form(text: str) -> str:
@@ -21,9 +23,21 @@ def answer_form(text: str) -> str:
     return re.sub(r"\s+([,.;:%)])", r"\1", comparable(text))
 
 
+@cache
+def _abbreviating() -> Segmenter:
+    return Segmenter()
+
+
 def answer_correct(gold: str, answer: Answer) -> bool:
-    """The gold answer (normalised, folded) occurs in the answer text; abstaining is wrong."""
-    return not answer.abstained and answer_form(gold) in answer_form(answer.text)
+    """The gold answer (normalised, folded) occurs in the answer text, as written or with
+    long forms as their abbreviation on both sides (`Chủ tịch UBND tỉnh` answers `Chủ tịch
+    Ủy ban nhân dân tỉnh`); abstaining is wrong."""
+    if answer.abstained:
+        return False
+    if answer_form(gold) in answer_form(answer.text):
+        return True
+    short = _abbreviating().canonical_text
+    return answer_form(short(gold)) in answer_form(short(answer.text))
 
 
 @dataclass(frozen=True)
