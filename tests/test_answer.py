@@ -445,6 +445,29 @@ def test_a_line_with_the_asked_figure_leads_when_nearly_as_good(segmenter: Segme
     assert compose_answer(asked, hits, segmenter, strict, model=_Sure()).abstained  # type: ignore[arg-type]
 
 
+def test_a_line_for_the_asked_year_leads_when_nearly_as_good(segmenter: Segmenter) -> None:
+    def hit(rank: int, title: str, date: str, kind: str, text: str) -> Hit:
+        meta = DocumentMeta(f"d{rank}", title, date, kind, "UBND", f"d{rank}.txt")
+        return Hit(rank, 1.0 / rank, Chunk(f"d{rank}:0", f"d{rank}", text, 0, len(text), "I"), meta)
+
+    plan = hit(
+        1, "Nghị quyết về kế hoạch phát triển kinh tế - xã hội năm 2024", "2023-12",
+        "nghị quyết", "Chỉ tiêu kế hoạch: tốc độ tăng trưởng GRDP đạt 8,5-9,0%.",
+    )  # fmt: skip
+    report = hit(
+        2, "Báo cáo tình hình kinh tế - xã hội 9 tháng năm 2023", "2023-09", "báo cáo",
+        "GRDP tăng 7,72%/ kế hoạch 11%; GTSX: CN tăng 9,2%/ 19,2%; XD tăng 5,2%/ 8,5%.",
+    )  # fmt: skip
+    asked = "kế hoạch tăng trưởng GRDP năm 2023 là bao nhiêu"
+    answer = compose_answer(asked, [plan, report], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert not answer.abstained and "kế hoạch 11%" in answer.lines[0].text
+    assert answer.citations[0].doc_id == "d2"
+    # far behind, the 2024 target stays the best line, and the answer abstains naming it
+    strict = replace(Settings(), answer_second_line_floor=10.0)
+    abstained = compose_answer(asked, [plan, report], segmenter, strict, model=_Sure())  # type: ignore[arg-type]
+    assert abstained.abstained and abstained.notice is not None and "2024" in abstained.notice
+
+
 def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmenter) -> None:
     pigs = _hit(1, "p", "2023-09", "Tổng đàn lợn ước đạt 712,6 nghìn con, tăng 2,9%.")
     sure = _Sure()

@@ -26,6 +26,7 @@ def test_regional_and_everyday_words_get_the_documents_words(expander: RegisterE
     assert "rà soát" in expander.alternatives("xã có xét lại danh sách hộ nghèo không")
     assert "đối thoại" in expander.alternatives("tỉnh có ngồi nói chuyện với công ty không")
     assert "thương mại điện tử" in expander.alternatives("bán hàng trên mạng có bị thu thuế")
+    assert "diện tích lúa" in expander.alternatives("bao nhiêu ha ruộng được cấy bằng máy")
 
 
 def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -> None:

@@ -370,18 +370,24 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def _ranked(candidates: list[_Candidate], settings: Settings) -> list[_Candidate]:
-    """Best first; when the best line lacks the asked item (a figure in the asked unit, a
-    document number, a name) and another has it and is nearly as good (the share a second
-    line needs), that one leads: `mấy giải nhất` is answered by `… có 07 Giải Nhất, 16 Giải
-    Nhì`, not by the sentence that names the contest and the school year without a figure."""
+    """Best first; when the best line cannot be vouched for (it lacks the asked item, a
+    figure in the asked unit, a document number or a name, or is for another period) and
+    another can and is nearly as good (the share a second line needs), that one leads: `mấy
+    giải nhất` is answered by `… có 07 Giải Nhất, 16 Giải Nhì`, not by the sentence naming
+    the contest and the school year without a figure; `kế hoạch tăng trưởng GRDP năm 2023`
+    by the 2023 report's `kế hoạch 11%`, not by the 2024 plan's growth target."""
     ranked = sorted(candidates, key=lambda c: -c.score)
-    if not ranked or ranked[0].has_asked_item:
+    if not ranked or _vouchable(ranked[0]):
         return ranked
     floor = settings.answer_second_line_floor * ranked[0].score
-    lead = next((c for c in ranked if c.has_asked_item and c.score >= floor), None)
+    lead = next((c for c in ranked if _vouchable(c) and c.score >= floor), None)
     if lead is None:
         return ranked
     return [lead, *(c for c in ranked if c is not lead)]
+
+
+def _vouchable(candidate: _Candidate) -> bool:
+    return candidate.has_asked_item and candidate.agrees
 
 
 def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -> list[_Candidate]:
@@ -485,7 +491,7 @@ def compose_answer(
     # asked unit (`công suất … bao nhiêu MW`), nor a line naming nothing new for a name
     # question (`VĐV … tên là gì` → `01 VĐV … giành 01 HCV`): when the best line is any of
     # these, confidence 0
-    vouched = covered and best.agrees and best.has_asked_item
+    vouched = covered and _vouchable(best)
     confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
         notice = None if best.agrees else _other_period(asked, best.found)
