@@ -75,6 +75,17 @@ def test_asked_months_and_units(segmenter: Segmenter) -> None:
     assert analyse("diện tích KCN Hải Long bao nhiêu ha", segmenter).unit == "ha"
     assert analyse("bao nhiêu nhà máy phải tạm dừng", segmenter).unit is None
     assert analyse("tỷ lệ hộ nghèo", segmenter).unit == "%"
+    # typed bare, `may` may be `mấy`; with diacritics `máy` is a machine, not a count
+    assert analyse("co may con lon", segmenter).unit == "con"
+    assert analyse("bộ máy còn làm dở ở mấy mảng nào", segmenter).unit is None
+    # the last figure word asks; a `mấy` before it is a plural
+    tours = "doanh thu của mấy công ty đưa khách đi tour tăng gấp mấy lần năm trước"
+    assert analyse(tours, segmenter).unit == "lần"
+    factories = "mấy nhà máy xí nghiệp tỉnh muốn làm ra tăng bao nhiêu phần trăm"
+    assert analyse(factories, segmenter).unit == "phần trăm"
+    # an indicator named with its period asks for its figure
+    assert asks_number("lũy kế tổng vốn các dự án trong KKT đến tháng 9/2023")
+    assert asks_number("giá trị tăng thêm khu vực công nghiệp - xây dựng 9 tháng 2023")
 
 
 def test_a_missing_name_halves_the_coverage(segmenter: Segmenter) -> None:
@@ -220,8 +231,9 @@ def test_a_grade_or_a_rank_asks_its_own_figure(segmenter: Segmenter) -> None:
     assert not firsts.gives_number("Kỳ thi học sinh giỏi quốc gia có 2 giải nhì (Toán, Sinh)")
     for question in ("Tết Quý Mão là năm thứ mấy không có pháo", "chỉ số PCI xếp hạng mấy"):
         rank = SentenceJudge(analyse(question, segmenter), segmenter)
-        for stated in ("là năm thứ 11 liên tiếp", "PCI xếp hạng 28/63 tỉnh", "Đại hội lần thứ XX"):
-            assert rank.gives_number(stated)
+        stated = ("là năm thứ 11 liên tiếp", "PCI xếp hạng 28/63 tỉnh", "Đại hội lần thứ XX")
+        for text in (*stated, "thông qua tại Kỳ họp thứ Bảy"):
+            assert rank.gives_number(text)
         assert not rank.gives_number("Dịp Tết Quý Mão 2023, tặng 383.962 suất quà")
 
 

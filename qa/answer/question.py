@@ -51,8 +51,9 @@ _ASKS_FIGURE = re.compile(rf"\b({_FIGURE_WORDS})\b")
 _ASKS_NUMBER = re.compile(rf"\b({_FIGURE_WORDS}|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
 # an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
 _INDICATOR = re.compile(
-    r"^(?:tổng )?(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch|doanh thu"
-    r"|giá trị sản xuất|tổng mức|dư nợ|vốn|grdp|tốc độ tăng|chỉ số|năng suất|diện tích"
+    r"^(?:lũy kế |tổng )*(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch"
+    r"|doanh thu|giá trị sản xuất|giá trị tăng thêm|tổng mức|dư nợ|vốn|grdp|tốc độ tăng"
+    r"|chỉ số|năng suất|diện tích"
     r"|số (?!liệu|hóa|hoá|mấy)\w+)\b"  # `số ca sốt xuất huyết 9 tháng năm 2023`: a count
 )
 
@@ -120,11 +121,16 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # `lần thứ mấy`, `xếp hạng mấy` (folded): a rank or a round is answered by the number after
-# its word (`năm thứ 11 liên tiếp`, `xếp thứ 43/63`, `lần 4`, `đợt 2`, `lần thứ XI`)
+# its word (`năm thứ 11 liên tiếp`, `xếp thứ 43/63`, `lần 4`, `đợt 2`, `lần thứ XI`, `Kỳ
+# họp thứ Bảy`)
 ORDINAL = "thứ"
 _ASKS_ORDINAL = re.compile(r"\b(?:thu|hang) may\b")
-_ORDINAL_STATED = re.compile(r"\b(?:thu|hang|lan|dot|khoa)\s+(?:\d+|[ivxlc]+)\b")
-_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(.{1,20})")
+_ORDINAL_STATED = re.compile(
+    r"\b(?:thu|hang|lan|dot|khoa)\s+(?:\d+|[ivxlc]+)\b"
+    r"|\bthu\s+(?:nhat|nhi|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)\b"
+)
+_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(?=(.{1,20}))")
+_ASKED_UNIT_BARE = re.compile(r"\b(?:bao nhieu|may)\s+(?=(.{1,20}))")
 _MEDALS = (("vàng", "hcv"), ("bạc", "hcb"), ("đồng", "hcđ"))
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
@@ -385,12 +391,13 @@ def _asked_unit(question: str) -> str | None:
         return "%"
     if _ASKS_ORDINAL.search(fold_diacritics(lowered)):
         return ORDINAL
-    match = _ASKED_UNIT.search(lowered) or re.search(
-        r"\b(?:bao nhieu|may)\s+(.{1,20})", fold_diacritics(lowered)
-    )
-    if not match:
+    # typed bare, `may` may be `mấy`; typed with diacritics it is `máy` (`bộ máy còn`). The
+    # last figure word asks: `mấy nhà máy … tăng bao nhiêu phần trăm` (the first is a plural)
+    pattern = _ASKED_UNIT if has_diacritics(question) else _ASKED_UNIT_BARE
+    matches = list(pattern.finditer(lowered))
+    if not matches:
         return None
-    following = re.sub(r"^(?:cai|chiec)\s+", "", fold_diacritics(match.group(1)))  # `mấy cái`
+    following = re.sub(r"^(?:cai|chiec)\s+", "", fold_diacritics(matches[-1].group(1)))
     spoken = next((u for s, u in _SPOKEN_UNITS if re.match(rf"{s}(?!\w)", following)), None)
     return spoken or next(
         (u for u in UNITS if re.match(rf"{re.escape(fold_diacritics(u))}(?!\w)", following)), None
