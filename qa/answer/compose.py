@@ -387,6 +387,7 @@ def _ranked(candidates: list[_Candidate], settings: Settings) -> list[_Candidate
 
 
 def _vouchable(candidate: _Candidate) -> bool:
+    """What the abstention gates ask of the best line: the asked item, for the asked period."""
     return candidate.has_asked_item and candidate.agrees
 
 

@@ -120,11 +120,11 @@ _QUANTITY = re.compile(
     r"(?!\w)",
     re.IGNORECASE,
 )
-# `lần thứ mấy`, `xếp hạng mấy` (folded): a rank or a round is answered by the number after
-# its word (`năm thứ 11 liên tiếp`, `xếp thứ 43/63`, `lần 4`, `đợt 2`, `lần thứ XI`, `Kỳ
-# họp thứ Bảy`)
+# `lần thứ mấy`, `xếp hạng mấy`: a rank or a round is answered by the number after its word
+# (`năm thứ 11 liên tiếp`, `xếp thứ 43/63`, `lần 4`, `đợt 2`, `lần thứ XI`, `Kỳ họp thứ
+# Bảy`); typed with diacritics, `thu mấy tỷ` (collected) is no rank. Evidence is read folded
 ORDINAL = "thứ"
-_ASKS_ORDINAL = re.compile(r"\b(?:thu|hang) may\b")
+_ASKS_ORDINAL = re.compile(r"\b(?:thứ|hạng) mấy\b")
 _ORDINAL_STATED = re.compile(
     r"\b(?:thu|hang|lan|dot|khoa)\s+(?:\d+|[ivxlc]+)\b"
     r"|\bthu\s+(?:nhat|nhi|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)\b"
@@ -389,7 +389,7 @@ def _asked_unit(question: str) -> str | None:
     lowered = question.lower()
     if re.search(r"\b(tỷ lệ|tỉ lệ|ty le|ti le)\b", lowered):
         return "%"
-    if _ASKS_ORDINAL.search(fold_diacritics(lowered)):
+    if _asks(_ASKS_ORDINAL, question):
         return ORDINAL
     # typed bare, `may` may be `mấy`; typed with diacritics it is `máy` (`bộ máy còn`). The
     # last figure word asks: `mấy nhà máy … tăng bao nhiêu phần trăm` (the first is a plural)
