@@ -130,7 +130,7 @@ _ORDINAL_STATED = re.compile(
     r"|\bthu\s+(?:nhat|nhi|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)\b"
 )
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(?=(.{1,20}))")
-_ASKED_UNIT_BARE = re.compile(r"\b(?:bao nhieu|may)\s+(?=(.{1,20}))")
+_ASKED_UNIT_BARE = re.compile(fold_diacritics(_ASKED_UNIT.pattern))  # as `_asks` folds
 _MEDALS = (("vàng", "hcv"), ("bạc", "hcb"), ("đồng", "hcđ"))
 UNIT_SYNONYMS = {
     "người": ("người", "lao động", "công dân", "học sinh", "ca", "lượt"),  # `354 ca mắc`
