@@ -321,7 +321,8 @@ def test_the_sentence_before_lends_its_scope_not_its_indicator(segmenter: Segmen
     line = judge.credits(judge.prepare("Thu nhập bình quân đầu người đạt 130 triệu đồng."))
     before = "Đến năm 2030, GRDP bình quân đầu người của KCN Hải Long đạt 12.000 USD."
     lent = judge.keys_of(judge.credits(judge.prepare(before)))
-    assert lent.phrases["kcn"] and lent.phrases["hải long"]  # where: it goes on
-    assert not lent.phrases["grdp"]  # what the figure measures: the next line has its own
+    credit = dict(zip(judge.phrases, lent.phrases, strict=True))
+    assert credit["kcn"] and credit["hải long"]  # where: it goes on
+    assert not credit["grdp"]  # what the figure measures: the next line has its own
     alone = judge.coverage_held(line, 0)
     assert alone < judge.coverage_held(line | lent, 0) < 0.5

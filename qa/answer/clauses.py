@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from qa.index.chunk import sentence_quotes
@@ -18,6 +19,7 @@ from qa.text.normalize import fold_diacritics
 from qa.text.syllable import is_valid_syllable
 
 Span = tuple[int, int]
+CUTS_KEPT = 4096  # sentences whose cut (`cut_sentence`) the questions of a session share
 MAX_WINDOW_CLAUSES = 8  # a list answer may take more (`windows(max_clauses=…)`)
 PAREN_KEEP_WORDS = 12  # a parenthesis up to this long stays inside its clause
 _TRIM = " \t\n,;:.…–-"
@@ -132,6 +134,33 @@ def windows(
             more = last + 1 < len(clauses)
             if end > start and not (more and (leads[last] or continues[last + 1])):
                 yield Window(first, last, start, end)
+
+
+class Cut(NamedTuple):
+    """A sentence cut for the composer: its clauses, the candidate answer lines over them,
+    and each clause's `invalid_counts`."""
+
+    clauses: tuple[Span, ...]
+    windows: tuple[Window, ...]
+    damage: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=CUTS_KEPT)
+def cut_sentence(sentence: str, max_words: int, max_clauses: int) -> Cut:
+    """`split_clauses`, `windows` and `invalid_counts` of a sentence, remembered: the same
+    passages answer many questions, and the cut does not depend on the question.
+
+    >>> s = "Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%; chi ngân sách 4.000 tỷ đồgn"
+    >>> cut = cut_sentence(s, 10, MAX_WINDOW_CLAUSES)
+    >>> cut.windows == tuple(windows(s, split_clauses(s), 10)), cut.damage
+    (True, ((0, 6), (0, 1), (1, 5)))
+    """
+    clauses = split_clauses(sentence)
+    return Cut(
+        tuple(clauses),
+        tuple(windows(sentence, clauses, max_words, max_clauses)),
+        tuple(invalid_counts(sentence[a:b]) for a, b in clauses),
+    )
 
 
 def is_lead(clause: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from qa.answer.abstention import AbstentionModel, load_model
-from qa.answer.clauses import invalid_counts, split_clauses, windows
+from qa.answer.clauses import cut_sentence
 from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
 from qa.answer.periods import (
     Period,
@@ -178,7 +178,7 @@ def _meaning_scale(hits: list[Hit], settings: Settings) -> tuple[float, float] |
 
 
 def _window_meaning(
-    hit: Hit, offset: int, clauses: list[tuple[int, int]], scale: tuple[float, float] | None
+    hit: Hit, offset: int, clauses: Sequence[tuple[int, int]], scale: tuple[float, float] | None
 ) -> Callable[[int, int], float]:
     """How far above the passages' clauses in meaning clauses `first..last` of a sentence
     stand (their summed vectors' cosine to the question, in standard deviations; 0 when the
@@ -215,10 +215,9 @@ def _best_line(
     wants_code = asked.kind == "code"
     asked_words = set(_words(asked.text))
     asked_numbers = set(numbers(asked.text))
-    clauses = split_clauses(quote)
+    clauses, lines, damage_of = cut_sentence(quote, limit, most)
     meaning = _window_meaning(hit, offset, clauses, scale)
     parts = [judge.credits(judge.prepare(quote[a:b])) for a, b in clauses]
-    damage_of = [invalid_counts(quote[a:b]) for a, b in clauses]
     folded_quote = fold_diacritics(quote.lower())  # folded once; windows slice it
     aligned = len(folded_quote) == len(quote)
     scoped_phrases = judge.prefix_phrase_share(folded_quote)
@@ -241,16 +240,20 @@ def _best_line(
         """What clauses first..last hold together, built up as windows grow."""
         return parts[first] if first == last else held(first, last - 1) | parts[last]
 
-    for window in windows(quote, clauses, limit, most):
+    @cache
+    def held_around(first: int, last: int) -> Credits:
+        return held(first, last) | around
+
+    for window in lines:
         line = quote[window.start : window.end]
         folded = folded_slice(window.start, window.end)
         mine = held(window.first, window.last)
         contradicted = judge.contradicted(line)
         # the section path may hold the question's words; the line itself should hold some too
-        own = 0.75 * judge.coverage_held(mine | around, contradicted)
+        own = 0.75 * judge.coverage_held(held_around(window.first, window.last), contradicted)
         own += 0.25 * judge.coverage_held(mine, contradicted)
         # clauses before the window set its scope (`Đến 30/9/2023, …; tỷ lệ nợ xấu 0,85%`)
-        scoped = judge.coverage_held(held(0, window.last) | around, contradicted)
+        scoped = judge.coverage_held(held_around(0, window.last), contradicted)
         line_coverage = 0.5 * (own + scoped)
         span = range(window.first, window.last + 1)
         new_figure = any(new_figures[i] for i in span)

@@ -164,18 +164,16 @@ def _prepared(segmenter: Segmenter, text: str) -> Prepared:
 
 @dataclass(frozen=True)
 class Credits:
-    """Credit (0, `FOLDED_CREDIT` or 1) of each question phrase in one text, and the asked
-    months it mentions."""
+    """Credit (0, `FOLDED_CREDIT` or 1) of each question phrase in one text, in the order of
+    `SentenceJudge.phrases`, and the asked months it mentions. A tuple, not a dict: the
+    composer `|`s and weighs these for every clause window of every sentence it reads."""
 
-    phrases: dict[str, float]
+    phrases: tuple[float, ...]
     months: frozenset[int]
 
     def __or__(self, other: Credits) -> Credits:
         """What either text holds: the better credit of each phrase, both texts' months."""
-        return Credits(
-            {p: max(c, other.phrases[p]) for p, c in self.phrases.items()},
-            self.months | other.months,
-        )
+        return Credits(tuple(map(max, self.phrases, other.phrases)), self.months | other.months)
 
 
 @dataclass(frozen=True)
@@ -421,13 +419,21 @@ class SentenceJudge:
             phrase: (_phrase_re(forms[phrase]), _phrase_re(self._folded[phrase]))
             for phrase in forms
         }
+        self.phrases = tuple(forms)  # the order of every `Credits.phrases`
+        position = {phrase: index for index, phrase in enumerate(self.phrases)}
         self._years = {phrase for phrase in question.terms if _YEAR.fullmatch(phrase)}
         # what a sentence lends the next: its scope (`KCN`, `Hải Long`, `29-NQ/TW`), never the
         # indicator its own figure measures (`GRDP` is not the next line's `thu nhập`)
         indicators = {abbr.lower() for abbr in segmenter.lexicon.indicators}
-        self._lent_keys = frozenset(key for key in question.keys if key not in indicators)
+        self._lent = frozenset(position[key] for key in question.keys if key not in indicators)
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
-        self._weights = (*question.terms.items(), *question.alternatives.items())
+        self._weights = tuple(
+            (position[phrase], weight)
+            for phrase, weight in (*question.terms.items(), *question.alternatives.items())
+        )
+        self._keys = tuple(position[key] for key in question.keys)
+        self._topics = tuple(position[topic] for topic in question.topics)
+        self._alternatives = tuple(position[phrase] for phrase in question.alternatives)
         self._total = sum(question.terms.values()) or 1.0
         self._pairs = _word_pairs(
             segmenter.canonical_text(question.text), segmenter.lexicon.stopwords
@@ -499,7 +505,7 @@ class SentenceJudge:
 
     def credits(self, part: Prepared) -> Credits:
         """What one prepared part holds of the question: reused by every window over it."""
-        phrases = {p: self._credit(p, *part) for p in self._patterns}
+        phrases = tuple(self._credit(p, *part) for p in self.phrases)
         months = frozenset(m for m in self.question.months if _mentions_month(part[1], m))
         return Credits(phrases, months)
 
@@ -509,11 +515,11 @@ class SentenceJudge:
 
         >>> judge = SentenceJudge(analyse("GRDP của KCN Hải Long", Segmenter()), Segmenter())
         >>> lent = judge.keys_of(judge.credits(judge.prepare("GRDP của KCN Hải Long tăng")))
-        >>> sorted(p for p, c in lent.phrases.items() if c)
+        >>> sorted(p for p, c in zip(judge.phrases, lent.phrases, strict=True) if c)
         ['hải long', 'kcn']
         """
-        keys = self._lent_keys
-        lent = {p: LENT_CREDIT * c if p in keys else 0.0 for p, c in held.phrases.items()}
+        keys = self._lent
+        lent = tuple(LENT_CREDIT * c if i in keys else 0.0 for i, c in enumerate(held.phrases))
         return Credits(lent, frozenset())
 
     def coverage_from(self, parts: Sequence[Credits], sentence: str) -> float:
@@ -525,9 +531,10 @@ class SentenceJudge:
         number of question years their sentence contradicts. A register alternative found
         stands in for user's words the sentence lacks (`có mấy trường cấp 3` ↔ `39 trường
         THPT`): it adds its weight, and the share is capped at 1."""
-        found = sum(weight * held.phrases[phrase] for phrase, weight in self._weights)
+        credit = held.phrases
+        found = sum(weight * credit[index] for index, weight in self._weights)
         found = min(found, self._total)
-        missing = sum(1 for key in self.question.keys if not held.phrases[key])
+        missing = sum(1 for index in self._keys if not credit[index])
         missing += contradicted
         missing += sum(1 for month in self.question.months if month not in held.months)
         return found / self._total * MISSING_KEY_FACTOR**missing
@@ -571,8 +578,8 @@ class SentenceJudge:
     def names_topic(self, held: Credits) -> bool:
         """The evidence names the asked indicator (`thất nghiệp` of `tỷ lệ thất nghiệp`), or
         holds the documents' word for the user's (`đàn heo` ↔ `tổng đàn lợn`)."""
-        return all(held.phrases[topic] for topic in self.question.topics) or any(
-            held.phrases[phrase] for phrase in self.question.alternatives
+        return all(held.phrases[index] for index in self._topics) or any(
+            held.phrases[index] for index in self._alternatives
         )
 
     def states_quantities(self, text: str) -> bool:
