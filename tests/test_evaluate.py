@@ -36,6 +36,7 @@ from qa.evaluation.run import (
     terminal_summary,
 )
 from qa.index.build import build_index
+from qa.index.segment import Lexicon, Segmenter
 from qa.models import Chunk
 
 # Real lines of the seed corpus: 000 (clean report) and 002 (OCR-damaged, indexed repaired).
@@ -112,6 +113,18 @@ def test_answer_correct_compares_folded_text_and_counts_abstention_wrong() -> No
     assert not answer_correct("Chủ tịch Hội đồng nhân dân tỉnh", chair)
     ministry = answer("Đoàn công tác của Bộ Nông nghiệp và Phát triển nông thôn")
     assert answer_correct("Bộ Nông nghiệp", ministry)
+
+
+def test_answer_correct_knows_the_corpus_abbreviations() -> None:
+    """A corpus's own abbreviation (`abbreviations.toml` beside it) equals its long form when
+    the index's segmenter judges; the bundled lexicon does not know it."""
+    line = Answer(
+        "q", (AnswerLine("Dự án do BQLDA Thái Bình làm chủ đầu tư", (1,)),), False, (), ()
+    )
+    gold = "Ban Quản lý dự án Thái Bình"
+    corpus = Segmenter(Lexicon({"BQLDA": ("ban quản lý dự án",)}, frozenset()))
+    assert answer_correct(gold, line, corpus)
+    assert not answer_correct(gold, line)
 
 
 # --- metrics on hand-made rankings ----------------------------------------------------------

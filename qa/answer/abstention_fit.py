@@ -60,7 +60,7 @@ def collect(
             searcher, item.question, k=ASK_PASSAGES, mode="hybrid", settings=never, model=model
         )
         features.append(dict(answer.features))
-        right = item.answer is not None and answer_correct(item.answer, answer)
+        right = item.answer is not None and answer_correct(item.answer, answer, searcher.segmenter)
         cited = len(answer.citations)
         results.append(
             AskResult(item.id, item.type, item.answerable, 0.5, right, cited, 0, answer.text)

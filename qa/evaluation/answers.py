@@ -28,15 +28,16 @@ def _abbreviating() -> Segmenter:
     return Segmenter()
 
 
-def answer_correct(gold: str, answer: Answer) -> bool:
+def answer_correct(gold: str, answer: Answer, segmenter: Segmenter | None = None) -> bool:
     """The gold answer (normalised, folded) occurs in the answer text, as written or with
     long forms as their abbreviation on both sides (`Chủ tịch UBND tỉnh` answers `Chủ tịch
-    Ủy ban nhân dân tỉnh`); abstaining is wrong."""
+    Ủy ban nhân dân tỉnh`); abstaining is wrong. `segmenter`: the index's, whose lexicon
+    holds the corpus's own abbreviations (default: the bundled lexicon)."""
     if answer.abstained:
         return False
     if answer_form(gold) in answer_form(answer.text):
         return True
-    short = _abbreviating().canonical_text
+    short = (segmenter or _abbreviating()).canonical_text
     return answer_form(short(gold)) in answer_form(short(answer.text))
 
 

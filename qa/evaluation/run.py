@@ -203,7 +203,8 @@ class GoldEvaluator:
                     type=item.type,
                     answerable=item.answerable,
                     confidence=round(answer.confidence, 6),
-                    correct=item.answer is not None and answer_correct(item.answer, answer),
+                    correct=item.answer is not None
+                    and answer_correct(item.answer, answer, self.searcher.segmenter),
                     cited=len(cited_ids),
                     cited_relevant=cited_relevant,
                     text=answer.text,
