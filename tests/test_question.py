@@ -235,6 +235,7 @@ def test_a_grade_or_a_rank_asks_its_own_figure(segmenter: Segmenter) -> None:
         for text in (*stated, "thông qua tại Kỳ họp thứ Bảy"):
             assert rank.gives_number(text)
         assert not rank.gives_number("Dịp Tết Quý Mão 2023, tặng 383.962 suất quà")
+        assert not rank.gives_number("huyện Tiền Hải thu 9.878 tỷ đồng")  # collects, no rank
     assert analyse("chi so PCI xep hang may", segmenter).unit == "thứ"  # typed bare
     assert analyse("huyện thu mấy tỷ đồng tiền sử dụng đất", segmenter).unit != "thứ"
 

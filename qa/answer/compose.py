@@ -232,7 +232,10 @@ def _best_line(
     new_figures = [any(n not in asked_numbers for n in numbers(quote[a:b])) for a, b in clauses]
     # `văn bản số mấy`: a document's number the question does not already name
     new_codes = [wants_code and names_new_code(quote[a:b], asked.text) for a, b in clauses]
-    in_unit = [wants_number and judge.gives_number_folded(f) for f in folded_clauses]
+    in_unit = [
+        wants_number and judge.gives_number(quote[a:b], folded)
+        for (a, b), folded in zip(clauses, folded_clauses, strict=True)
+    ]
     novel_words = [sum(w not in asked_words for w in _WORD.findall(f)) for f in folded_clauses]
 
     @cache

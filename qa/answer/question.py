@@ -125,9 +125,10 @@ _QUANTITY = re.compile(
 # Bảy`); typed with diacritics, `thu mấy tỷ` (collected) is no rank. Evidence is read folded
 ORDINAL = "thứ"
 _ASKS_ORDINAL = re.compile(r"\b(?:thứ|hạng) mấy\b")
+# read with its marks, lower-cased: `thứ 6`, `lần thứ XX`, `Kỳ họp thứ Bảy`; not `thu 9.878 tỷ`
 _ORDINAL_STATED = re.compile(
-    r"\b(?:thu|hang|lan|dot|khoa)\s+(?:\d+|[ivxlc]+)\b"
-    r"|\bthu\s+(?:nhat|nhi|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)\b"
+    r"\b(?:thứ|hạng|lần|đợt|khóa|khoá)\s+(?:\d+(?![.,]\d)|[ivxlc]+)\b"
+    r"|\bthứ\s+(?:nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b"
 )
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)\s+(?=(.{1,20}))")
 _ASKED_UNIT_BARE = re.compile(fold_diacritics(_ASKED_UNIT.pattern))  # as `_asks` folds
@@ -442,9 +443,8 @@ class SentenceJudge:
         alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
         # a scale word may sit between the figure and its unit: `712,6 nghìn con`
         scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
-        self._unit = (
-            _ORDINAL_STATED if question.unit == ORDINAL else re.compile(scaled) if units else None
-        )
+        self._rank = question.unit == ORDINAL
+        self._unit = re.compile(scaled) if units and not self._rank else None
 
     @property
     def asks_pairs(self) -> bool:
@@ -571,9 +571,16 @@ class SentenceJudge:
             return other_span
         return len(self._years - stated) + other_span
 
-    def gives_number(self, sentence: str) -> bool:
-        """For `bao nhiêu` questions: a number, in the asked unit when one was asked."""
-        return self.gives_number_folded(fold_diacritics(sentence.lower()))
+    def gives_number(self, sentence: str, folded: str | None = None) -> bool:
+        """For `bao nhiêu` questions: a number, in the asked unit when one was asked; for
+        `thứ mấy`, a rank. `folded`: the sentence folded and lower-cased, when the caller
+        has it (the composer folds each sentence once and asks this of every clause)."""
+        if self._rank:  # `thứ` is not `thu` (collect): a rank is read with its marks
+            return bool(_ORDINAL_STATED.search(sentence.lower()))
+        folded = fold_diacritics(sentence.lower()) if folded is None else folded
+        if self._unit is not None:
+            return bool(self._unit.search(folded))
+        return any(ch.isdecimal() for ch in _NOT_QUANTITIES.sub(" ", folded))
 
     def names_topic(self, held: Credits) -> bool:
         """The evidence names the asked indicator (`thất nghiệp` of `tỷ lệ thất nghiệp`), or
@@ -598,13 +605,6 @@ class SentenceJudge:
             and fold_diacritics(word.lower()) not in self._question_words
             for index, word in enumerate(_WORD.findall(line))
         )  # fmt: skip
-
-    def gives_number_folded(self, folded: str) -> bool:
-        """`gives_number` of a text already folded and lower-cased (a slice of its folded
-        sentence: the composer asks it of every clause window)."""
-        if self._unit is not None:
-            return bool(self._unit.search(folded))
-        return any(ch.isdecimal() for ch in _NOT_QUANTITIES.sub(" ", folded))
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
