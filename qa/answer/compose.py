@@ -245,6 +245,7 @@ def _best_line(
 
     @cache
     def held_around(first: int, last: int) -> Credits:
+        """`held` with the sentence's context: each run merged once, not per coverage."""
         return held(first, last) | around
 
     for window in lines:

@@ -122,10 +122,10 @@ _QUANTITY = re.compile(
 )
 # `lần thứ mấy`, `xếp hạng mấy`: a rank or a round is answered by the number after its word
 # (`năm thứ 11 liên tiếp`, `xếp thứ 43/63`, `lần 4`, `đợt 2`, `lần thứ XI`, `Kỳ họp thứ
-# Bảy`); typed with diacritics, `thu mấy tỷ` (collected) is no rank. Evidence is read folded
+# Bảy`); typed with diacritics, `thu mấy tỷ` (collected) is no rank. Evidence is read with
+# its marks, lower-cased (`SentenceJudge.gives_number`): `thu 9.878 tỷ` states no rank
 ORDINAL = "thứ"
 _ASKS_ORDINAL = re.compile(r"\b(?:thứ|hạng) mấy\b")
-# read with its marks, lower-cased: `thứ 6`, `lần thứ XX`, `Kỳ họp thứ Bảy`; not `thu 9.878 tỷ`
 _ORDINAL_STATED = re.compile(
     r"\b(?:thứ|hạng|lần|đợt|khóa|khoá)\s+(?:\d+(?![.,]\d)|[ivxlc]+)\b"
     r"|\bthứ\s+(?:nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b"
