@@ -161,6 +161,12 @@ def test_answer_starts_on_the_first_screen(
 ) -> None:
     """After asking, the answer's first line is visible without scrolling (390×844 too)."""
     page = open_page(browser, server, viewport).page
+    hint = page.locator('[data-testid="InputInstructions"]')
+    page.get_by_placeholder(PLACEHOLDER).fill(QUESTION)
+    if viewport == PHONE:  # inside the field it would cover a long question
+        expect(hint).to_be_hidden()
+    else:
+        expect(hint).to_be_visible()
     ask(page, QUESTION)
     page.evaluate("window.scrollTo(0, 0)")
     box = page.locator(".qa-answer").bounding_box()
