@@ -316,7 +316,7 @@ def _best_line(
         and (not wants_number or new_figure)
         and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
-        and judge.names_topic(held(0, len(parts) - 1) | around if parts else around)
+        and judge.names_topic(held_around(0, len(parts) - 1) if parts else around)
         and judge.states_quantities(f"{quote}\n{_context(hit)}")
         # most questions name no province: the passage is not copied for them
         and (
