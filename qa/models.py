@@ -128,7 +128,7 @@ class Hit:
     terms: tuple[str, ...] = ()  # query terms found in the passage, for highlighting
     sentence: SentenceMatch | None = None  # closest sentence to the question (dense modes)
     sentences: tuple[SentenceMatch, ...] = ()  # all its sentences' cosines (dense modes)
-    clauses: ClauseMeanings | None = None  # its clauses' cosines (dense modes)
+    clauses: ClauseMeanings | None = None  # its clauses' cosines (dense modes, for `ask`)
 
 
 @dataclass(frozen=True, eq=False)

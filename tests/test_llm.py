@@ -134,7 +134,9 @@ class _Searcher:
     def chunks_of(self) -> dict[str, list[Chunk]]:
         return {}  # its passage marks no footnote
 
-    def search(self, query: str, k: int, mode: str, filters: object) -> list[Hit]:
+    def search(
+        self, query: str, k: int, mode: str, filters: object, *, clause_meanings: bool
+    ) -> list[Hit]:
         return list(_extractive(BUDGET, query).hits)
 
 

@@ -131,6 +131,15 @@ def test_dense_hits_carry_their_closest_sentence(searcher: Searcher) -> None:
     assert all(h.sentence is None for h in searcher.search("thu ngân sách", 5, mode="bm25"))
 
 
+def test_clause_meanings_come_only_when_asked_for(searcher: Searcher) -> None:
+    """Only the answer composer reads them; a plain search does not pay for them."""
+    query = "thu ngân sách nhà nước ước đạt"
+    assert all(h.clauses is None for h in searcher.search(query, 5, mode="hybrid"))
+    for hit in searcher.search(query, 5, mode="hybrid", clause_meanings=True):
+        assert hit.clauses is not None and len(hit.clauses.spans) == len(hit.clauses.cosines)
+        assert all(0 <= a < b <= len(hit.chunk.text) for a, b in hit.clauses.spans)
+
+
 def test_register_words_reach_the_documents_words(searcher: Searcher) -> None:
     """`heo` (Southern) is nowhere in the corpus; with the register it finds `lợn`."""
     plain = replace(searcher.settings, register_weight=0.0)

@@ -41,7 +41,7 @@ def ask(
     """Answer `question` from the `k` best passages; with `llm`, let a model phrase it.
     `model`: the abstention model (default: `settings.abstention_model`)."""
     query = searcher.prepare_query(question)  # a long question is cut to its key words
-    hits = searcher.search(query.text, k, mode, filters)
+    hits = searcher.search(query.text, k, mode, filters, clause_meanings=True)
     alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
     fact = None

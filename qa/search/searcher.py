@@ -241,9 +241,17 @@ class Searcher:
         return limit_query(clean_query(query), limit, stopwords)
 
     def search(
-        self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        *,
+        clause_meanings: bool = False,
     ) -> list[Hit]:
-        """The `k` best passages for `query`."""
+        """The `k` best passages for `query`. `clause_meanings`: also give each hit its
+        clauses' cosines to the question (`Hit.clauses`, dense modes), which only the answer
+        composer reads; they cost about a fifth of a search, so a plain search skips them."""
         query = self.prepare_query(query).text
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
@@ -268,7 +276,7 @@ class Searcher:
             fused = weighted_fusion(rankings, weights)
         else:
             fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights)
-        return self._hits(query, self._collapse(fused, k), k, vector)
+        return self._hits(query, self._collapse(fused, k), k, vector, clause_meanings)
 
     def _collapse(self, ranking: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
         """The first `k` passages, dropping any that mostly overlaps a better-ranked one of
@@ -283,11 +291,16 @@ class Searcher:
         return kept
 
     def _hits(
-        self, query: str, ranking: list[tuple[int, float]], k: int, vector: np.ndarray | None
+        self,
+        query: str,
+        ranking: list[tuple[int, float]],
+        k: int,
+        vector: np.ndarray | None,
+        clause_meanings: bool,
     ) -> list[Hit]:
         """Hits with highlight terms and, when a query vector exists, the cosine of each of
-        the passage's sentences to the question (the closest one apart) and its clauses'
-        meanings (`ClauseMeanings`, for the answer composer)."""
+        the passage's sentences to the question (the closest one apart) and, when asked,
+        its clauses' meanings (`ClauseMeanings`, for the answer composer)."""
         words = query_words(query, self.segmenter)
         hits = []
         for rank, (row, score) in enumerate(ranking[:k], start=1):
@@ -298,7 +311,7 @@ class Searcher:
             clauses = None
             if vector is not None and self.sentences is not None:
                 matches = self.sentences.matches(vector, row)
-                clauses = self.clauses.meanings(vector, row)
+                clauses = self.clauses.meanings(vector, row) if clause_meanings else None
             sentence = max(matches, key=lambda m: m.score, default=None)
             doc = self.docs[chunk.doc_id]
             hits.append(Hit(rank, score, chunk, doc, terms, sentence, matches, clauses))
