@@ -346,3 +346,15 @@ def test_a_long_question_is_cut_with_a_notice(app: AppTest) -> None:
     ask(app, pasted)
     assert any("rút gọn còn" in info.value for info in app.info)
     assert not app.warning and source_docs(app)
+
+
+def test_a_rerun_shows_the_seconds_the_answer_took_not_the_cache_lookup(app: AppTest) -> None:
+    ask(app, "tiến độ KCN Hải Long?")
+
+    def timing() -> str:
+        return next(c.value for c in app.caption if "giây" in c.value)
+
+    first = timing()
+    assert re.search(r"\d+,\d\d giây", first) and "0,00 giây" not in first
+    app.run()  # any widget click reruns the page; the answer comes from the cache
+    assert timing() == first
