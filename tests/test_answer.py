@@ -117,6 +117,19 @@ def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     assert nine_months.lines[0].lead == ""
 
 
+def test_a_line_opening_with_its_own_period_is_for_that_period(segmenter: Segmenter) -> None:
+    """The sentence opens with nine months; the clause answering opens with the whole year."""
+    text = (
+        "Chín tháng năm 2023, thu hút vốn đầu tư của tỉnh ước đạt 37.912,4 tỷ đồng, gấp 2 lần "
+        "so với cùng kỳ năm 2022, bao gồm: 17 dự án phát triển nhà ở với tổng số vốn đầu tư là "
+        "19.965,0 tỷ đồng (dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI)."
+    )
+    sure: Any = _Sure()
+    year = compose_answer("thu hút FDI 2023 bao nhiêu", [_nine_month_hit(text)], segmenter,
+                          model=sure)  # fmt: skip
+    assert "1,17 tỷ USD" in year.lines[0].text and year.lines[0].lead == ""
+
+
 def test_an_occasions_figure_is_whole_in_a_report_of_part_of_the_year(
     segmenter: Segmenter,
 ) -> None:

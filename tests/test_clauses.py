@@ -167,3 +167,17 @@ def test_period_of_question_and_evidence() -> None:
     january = evidence_period("Giá trị sản xuất công nghiệp tăng 9%", "Tình hình tháng 01 năm 2024")
     assert january.span == "tháng 1" and not january.plan
     assert period_of("kế hoạch năm 2024").plan
+
+
+def test_an_answer_line_opening_with_a_period_is_for_it_unless_it_is_a_base() -> None:
+    sentence = (
+        "Năm 2023, vốn FDI ước đạt 80 triệu USD, tăng 5% so với 9 tháng năm 2022; "
+        "riêng quý 4 đạt 20 triệu USD"
+    )
+    title = "Báo cáo 9 tháng năm 2023"
+    for line, label in [
+        ("tăng 5% so với 9 tháng năm 2022", "năm 2023"),  # the base of comparison
+        ("riêng quý 4 đạt 20 triệu USD", "quý 4 năm 2023"),
+        (sentence, "năm 2023"),
+    ]:
+        assert evidence_period(sentence, title, line=line).label() == label

@@ -295,7 +295,7 @@ def _best_line(
         best = (coverage, coverage, quote, coverage, False, False, False, False)
     _, line_score, line, line_coverage, kind_match, gives, new_figure, names_code = best
     found = evidence_period(
-        quote, hit.doc.title, asked.period, hit.chunk.section, hit.doc.date or ""
+        quote, hit.doc.title, asked.period, hit.chunk.section, hit.doc.date or "", line
     )
     # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
     agrees = not (

@@ -59,6 +59,7 @@ _SAME_SPAN = {"3 tháng cuối năm": "quý 4", "3 tháng": "quý 1", "12 tháng
 _COMPARED_YEAR = re.compile(
     r"\bso voi\b(?:\s+\S+){0,4}?\s+\(?(?:\d{1,2}/){0,2}((?:19|20)\d\d)(?!\d)"
 )  # `so với năm 2022`, `so với 31/12/2023`
+_COMPARISON = re.compile(r"\b(?:so voi|cung ky)\b")  # what a figure is measured against
 _HORIZON = re.compile(r"\b(?:den nam|tam nhin)\b")
 _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\b")
 # an occasion within a year (folded): a crop season, Tết, an exam or contest, a festival or
@@ -143,13 +144,20 @@ def _seasons(text: str) -> frozenset[str]:
 
 
 def evidence_period(
-    sentence: str, title: str, asked: Period | None = None, section: str = "", date: str = ""
+    sentence: str,
+    title: str,
+    asked: Period | None = None,
+    section: str = "",
+    date: str = "",
+    line: str = "",
 ) -> Period:
     """The period a sentence's figures are for: its own opening (`Năm 2022, …`, `9 tháng, …`)
     when it names one, else the asked years it states (`giai đoạn 2016 - 2020 đạt 8,7%/năm`,
     not as a base of comparison), else its section's heading when that names a period (`Phần
     thứ hai NHIỆM VỤ … 3 THÁNG CUỐI NĂM 2023` of a nine-month report), else its document's title
-    (a programme's horizon, `đến năm 2030`, only for its targets; else its `date`).
+    (a programme's horizon, `đến năm 2030`, only for its targets; else its `date`). An answer
+    `line` cut from further on in the sentence that opens with a span of its own (`dự kiến cả
+    năm 2023 …`) is for that span.
 
     >>> evidence_period("Thu ngân sách ước đạt 5.120 tỷ đồng", "Báo cáo 9 tháng năm 2023").label()
     '9 tháng năm 2023'
@@ -179,6 +187,11 @@ def evidence_period(
     """
     own = period_of(" ".join(sentence.split()[:OPENING_WORDS]))
     whole = period_of(sentence)
+    # the answer line, a clause further on, may open with its own span: `(dự kiến cả năm
+    # 2023 thu hút trên 1,17 tỷ USD vốn FDI)` inside `Chín tháng năm 2023, thu hút vốn …`
+    opens = _opening(line)
+    if opens.span is not None and not sentence.startswith(line):
+        own = Period(opens.years or own.years, opens.span, own.plan, own.seasons)
     doc = period_of(title)
     heading = period_of(section)
     if heading.span is not None:
@@ -195,6 +208,19 @@ def evidence_period(
     elsewhere = (bool(named) and not named <= doc.years) or bool(whole.seasons)
     span = own.span or (None if own.years or elsewhere else doc.span)
     return Period(years, span, whole.plan or doc.plan, whole.seasons)
+
+
+def _opening(clause: str) -> Period:
+    """The period a clause opens with, before any base of comparison: `tăng 5% so với 9
+    tháng năm 2022` opens with none.
+
+    >>> _opening("(dự kiến cả năm 2023 thu hút 1,17 tỷ USD)").label()
+    'cả năm 2023'
+    >>> _opening("tăng 5% so với 9 tháng năm 2022").span is None
+    True
+    """
+    opening = fold_diacritics(" ".join(clause.split()[:OPENING_WORDS]).lower())
+    return period_of(_COMPARISON.split(opening, maxsplit=1)[0])
 
 
 def stated_years(sentence: str) -> frozenset[str]:
