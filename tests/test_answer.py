@@ -130,6 +130,15 @@ def test_a_line_opening_with_its_own_period_is_for_that_period(segmenter: Segmen
     assert "1,17 tỷ USD" in year.lines[0].text and year.lines[0].lead == ""
 
 
+def test_a_list_items_marker_stays_in_the_quote_not_in_the_answer(segmenter: Segmenter) -> None:
+    text = "(8) Tỷ lệ hộ nghèo giảm còn dưới 1%. (9) Tỷ lệ đô thị hoá đạt 40% trở lên."
+    hit = _hit(1, "ct", "2023-05", text)
+    sure: Any = _Sure()
+    answer = compose_answer("tỷ lệ đô thị hóa đạt bao nhiêu", [hit], segmenter, model=sure)
+    assert answer.lines[0].text == "Tỷ lệ đô thị hoá đạt 40% trở lên"
+    assert answer.citations[0].quote.startswith("(9) Tỷ lệ đô thị hoá")
+
+
 def test_an_occasions_figure_is_whole_in_a_report_of_part_of_the_year(
     segmenter: Segmenter,
 ) -> None:

@@ -174,6 +174,19 @@ def is_lead(clause: str) -> bool:
     return bool(words) and all(w in _LEAD_WORDS or _LEAD_DATE.fullmatch(w) for w in words)
 
 
+def without_list_marker(line: str) -> str:
+    """The line as shown, without the marker of the document's list it opens with: `(5)`,
+    `1.`, `a)`, `-`, `+`, `•` (the quote under it keeps the marker).
+
+    >>> without_list_marker("(5) Tỷ lệ lao động qua đào tạo đạt 35 - 40%")
+    'Tỷ lệ lao động qua đào tạo đạt 35 - 40%'
+    >>> without_list_marker("- Tập trung chỉ đạo"), without_list_marker("1.250 tỷ đồng")
+    ('Tập trung chỉ đạo', '1.250 tỷ đồng')
+    """
+    return _LIST_MARKER.sub("", line, count=1)
+
+
+_LIST_MARKER = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.|[-+•–])\s+(?=\w)")
 _BARE_ITEM = re.compile(r"\d[\d.,/]*\s+[^\W\d_]+(?:\s+[^\W\d_]+)?")
 _EXAMPLES_OPEN = re.compile(r"\bnhư\s*:\s*$", re.IGNORECASE)
 _LEAD_TOKEN = re.compile(r"[^\W_]+(?:/[^\W_]+)*")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from qa.answer.abstention import AbstentionModel, load_model
-from qa.answer.clauses import cut_sentence
+from qa.answer.clauses import cut_sentence, without_list_marker
 from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
 from qa.answer.periods import (
     Period,
@@ -511,7 +511,8 @@ def compose_answer(
         doc = candidate.hit.doc
         latest = timeline and n == len(chosen)
         citations.append(Citation.of(n, candidate.hit, candidate.quote, latest))
-        lines.append(AnswerLine(candidate.line, (n,), doc.date, latest, _lead(asked, candidate)))
+        shown = without_list_marker(candidate.line)
+        lines.append(AnswerLine(shown, (n,), doc.date, latest, _lead(asked, candidate)))
     return Answer(
         question,
         tuple(lines),
