@@ -181,3 +181,17 @@ def test_an_answer_line_opening_with_a_period_is_for_it_unless_it_is_a_base() ->
         (sentence, "năm 2023"),
     ]:
         assert evidence_period(sentence, title, line=line).label() == label
+
+
+def test_a_line_does_not_open_with_an_elaboration_and_run_past_its_semicolon() -> None:
+    s = (
+        "Du lịch lữ hành có xu hướng tăng cao, nhất là vào thời điểm mùa du lịch; tổng lượng "
+        "khách du lịch ước đạt 585.000 lượt"
+    )
+    lines = [s[w.start : w.end] for w in windows(s, split_clauses(s), 40)]
+    assert "nhất là vào thời điểm mùa du lịch" in lines
+    assert "tổng lượng khách du lịch ước đạt 585.000 lượt" in lines
+    assert not [line for line in lines if line.startswith("nhất là") and "585.000" in line]
+    s = "Đẩy nhanh giải ngân, nhất là đối với các công trình, dự án trọng điểm"
+    lines = [s[w.start : w.end] for w in windows(s, split_clauses(s), 40)]
+    assert "nhất là đối với các công trình, dự án trọng điểm" in lines  # one elaboration

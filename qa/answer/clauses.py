@@ -118,6 +118,10 @@ def windows(
     # (`giành 01 HCV, 01 HCB, 01 HCĐ`), and a sentence's last clause of one or two words
     # closes the one before (`chưa đúng quy cách, quy định`): a line does not stop before them
     continues = [bool(_BARE_ITEM.fullmatch(sentence[a:b])) for a, b in clauses]
+    # `nhất là vào thời điểm mùa du lịch` elaborates the clause before it: a line may be the
+    # elaboration, not open with it and go on past a `;` (`nhất là …; tổng lượng khách …`)
+    elaborates = [bool(_ELABORATION.match(sentence[a:b])) for a, b in clauses]
+    semicolon = [";" in sentence[a[1] : b[0]] for a, b in itertools.pairwise(clauses)]
     tail = sentence[clauses[-1][0] : clauses[-1][1]] if clauses else ""
     if len(clauses) > 1 and len(tail.split()) <= 2 and not leads[-1]:  # not a time: `Năm 2024`
         continues[-1] = True
@@ -132,7 +136,9 @@ def windows(
             # `…; lũy kế đến tháng 9/2023, có 318 dự án … 128.511 tỷ đồng`: a line does not
             # end on the time or the label that opens the next clause, nor before what continues it
             more = last + 1 < len(clauses)
-            if end > start and not (more and (leads[last] or continues[last + 1])):
+            stops_early = more and (leads[last] or continues[last + 1])
+            opens_badly = elaborates[first] and any(semicolon[first:last])
+            if end > start and not (stops_early or opens_badly):
                 yield Window(first, last, start, end)
 
 
@@ -187,6 +193,7 @@ def without_list_marker(line: str) -> str:
 
 
 _LIST_MARKER = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.|[-+•–])\s+(?=\w)")
+_ELABORATION = re.compile(r"\W*(?:nhất là|đặc biệt là)\b", re.IGNORECASE)
 _BARE_ITEM = re.compile(r"\d[\d.,/]*\s+[^\W\d_]+(?:\s+[^\W\d_]+)?")
 _EXAMPLES_OPEN = re.compile(r"\bnhư\s*:\s*$", re.IGNORECASE)
 _LEAD_TOKEN = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
