@@ -180,16 +180,34 @@ def is_lead(clause: str) -> bool:
     return bool(words) and all(w in _LEAD_WORDS or _LEAD_DATE.fullmatch(w) for w in words)
 
 
-def without_list_marker(line: str) -> str:
-    """The line as shown, without the marker of the document's list it opens with: `(5)`,
-    `1.`, `a)`, `-`, `+`, `•` (the quote under it keeps the marker).
+def shown_line(line: str) -> str:
+    """The line as shown: without the marker of the document's list it opens with (`(5)`,
+    `1.`, `a)`, `-`, `+`, `•`) and out of the parentheses that hold it whole; the quote under
+    it keeps both.
 
-    >>> without_list_marker("(5) Tỷ lệ lao động qua đào tạo đạt 35 - 40%")
+    >>> shown_line("(5) Tỷ lệ lao động qua đào tạo đạt 35 - 40%")
     'Tỷ lệ lao động qua đào tạo đạt 35 - 40%'
-    >>> without_list_marker("- Tập trung chỉ đạo"), without_list_marker("1.250 tỷ đồng")
+    >>> shown_line("- Tập trung chỉ đạo"), shown_line("1.250 tỷ đồng")
     ('Tập trung chỉ đạo', '1.250 tỷ đồng')
+    >>> shown_line("(dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI)")
+    'dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI'
+    >>> shown_line("(tăng 5%) và chi (giảm 2%)")
+    '(tăng 5%) và chi (giảm 2%)'
     """
-    return _LIST_MARKER.sub("", line, count=1)
+    line = _LIST_MARKER.sub("", line, count=1)
+    return line[1:-1].strip() if _wrapped(line) else line
+
+
+def _wrapped(text: str) -> bool:
+    """`text` is one parenthesis from its first character to its last."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return depth == 0
 
 
 _LIST_MARKER = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.|[-+•–])\s+(?=\w)")

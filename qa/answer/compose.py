@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from qa.answer.abstention import AbstentionModel, load_model
-from qa.answer.clauses import cut_sentence, without_list_marker
+from qa.answer.clauses import cut_sentence, shown_line
 from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
 from qa.answer.periods import (
     Period,
@@ -511,7 +511,7 @@ def compose_answer(
         doc = candidate.hit.doc
         latest = timeline and n == len(chosen)
         citations.append(Citation.of(n, candidate.hit, candidate.quote, latest))
-        shown = without_list_marker(candidate.line)
+        shown = shown_line(candidate.line)
         lines.append(AnswerLine(shown, (n,), doc.date, latest, _lead(asked, candidate)))
     return Answer(
         question,
