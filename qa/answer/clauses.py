@@ -191,11 +191,12 @@ def shown_line(line: str) -> str:
     ('Tập trung chỉ đạo', '1.250 tỷ đồng')
     >>> shown_line("(dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI)")
     'dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI'
-    >>> shown_line("(tăng 5%) và chi (giảm 2%)")
-    '(tăng 5%) và chi (giảm 2%)'
+    >>> shown_line("(tăng 5%) và chi (giảm 2%)"), shown_line("( )")
+    ('(tăng 5%) và chi (giảm 2%)', '( )')
     """
     line = _LIST_MARKER.sub("", line, count=1)
-    return line[1:-1].strip() if _wrapped(line) else line
+    inner = line[1:-1].strip()
+    return inner if inner and _wrapped(line) else line
 
 
 def _wrapped(text: str) -> bool:
