@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qa.ingest.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
+from qa.ingest.ocr.evidence import WORD_BACKING
 from qa.models import OcrReport
 from qa.text.syllable import is_valid_syllable
 
@@ -230,6 +231,18 @@ def test_pair_fix_needs_strong_evidence() -> None:
     assert "cấp tỉnh" in repair_ocr(line, strong)[0]
     seen = PairEvidence.from_texts(["cấp tỉnh. " * 3 + "được, cấp tinh"])
     assert "cấp tinh" in repair_ocr(line, seen)[0]  # the pair itself occurs: leave it
+
+
+def test_a_dictionary_word_backs_a_pair_seen_once() -> None:
+    line = "đã đirợc Đoàn phê duyệt tài liêu giáo dục"
+    reference = ["phê duyệt tài liệu, được"]
+    assert "tài liêu" in repair_ocr(line, PairEvidence.from_texts(reference))[0]  # once only
+    backed = PairEvidence.from_texts(reference, ["tài liệu", "giáo dục"])
+    assert backed.words == {("tài", "liệu")}  # "giáo dục" is no pair of the reference
+    assert backed.backing(("tài", "liệu")) == 1 + WORD_BACKING
+    assert "tài liệu giáo dục" in repair_ocr(line, backed)[0]
+    unseen = PairEvidence.from_texts(["được"], ["tài liệu"])
+    assert not unseen.words and "tài liêu" in repair_ocr(line, unseen)[0]
 
 
 def test_no_good_candidate_leaves_the_word() -> None:

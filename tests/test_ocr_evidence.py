@@ -30,13 +30,23 @@ def test_the_shipped_table_is_what_the_rebuild_makes(tmp_path: Path) -> None:
 
 
 def test_write_and_read_round_trip(tmp_path: Path) -> None:
-    evidence = PairEvidence.from_texts(["Ủy ban nhân dân tỉnh, logistics, UBND tỉnh Thái Bình"])
+    text = "Ủy ban nhân dân tỉnh, logistics, UBND tỉnh Thái Bình"
+    evidence = PairEvidence.from_texts([text], ["nhân dân", "ủy ban"])
     path = tmp_path / "e.tsv.gz"
     write_evidence(evidence, path, ["test"])
     again = read_evidence(path)
     assert again == evidence
     assert again.pair_count("nhân", "dân") == 1 and "ubnd" in again.abbreviations
     assert "logistics" in again.loanwords
+    assert again.words == {("nhân", "dân"), ("ủy", "ban")}
+
+
+def test_the_report_is_repaired_with_the_dictionary_words() -> None:
+    (damaged,) = CORPUS.glob(f"{OCR_REPORT}*.txt")
+    text = parse_document(load_file(damaged, {})).text
+    for fixed in ("tài liệu Giáo dục", "chuẩn phổ cập giáo dục", "Tổng chi ngân sách"):
+        assert fixed in text
+    assert "không để ai bị bỏ lại phía sau" in text  # no word the reference lacks backs `bộ`
 
 
 def test_a_damaged_file_is_refused_as_reference(tmp_path: Path) -> None:

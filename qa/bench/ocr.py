@@ -2,8 +2,9 @@
 
 Each page is typeset from the body text of a clean seed document (`qa.ingest.scan.render`), then
 rotated slightly, blurred and speckled (fixed random seed), at 200 and 300 dpi. Tesseract reads
-it; `qa.ingest.ocr.repair_ocr` repairs it with the *other* clean documents as evidence (the
-page's own document is left out, so the repair never sees the answer).
+it; `qa.ingest.ocr.repair_ocr` repairs it with the *other* clean documents (and the dictionary
+that marks their word pairs) as evidence (the page's own document is left out, so the repair
+never sees the answer).
 Reported per resolution: character
 error rate against the typeset text (Levenshtein distance / reference length, whitespace
 collapsed, from `rapidfuzz`), the share of invalid syllables before and after repair, and
@@ -30,6 +31,7 @@ from qa.errors import ConfigError
 from qa.index.build import load_corpus
 from qa.ingest.loaders import CATALOG_NAME
 from qa.ingest.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
+from qa.ingest.ocr.evidence_file import dictionary_words
 from qa.ingest.scan.render import paginate, render_page
 from qa.ingest.scan.tesseract import engine_id, missing_message, read_page
 from qa.models import ParsedDocument
@@ -142,8 +144,10 @@ def run_ocr_bench(corpus: Path, pages: int = 6, settings: Settings | None = None
     if not sources:
         raise ConfigError(f"no clean document text in {corpus} to render")
     references = ["\n".join(lines) for _, lines in sources]
+    dictionary = dictionary_words()
     evidence = {
-        d.meta.doc_id: PairEvidence.from_texts(o.text for o in clean if o is not d) for d in clean
+        d.meta.doc_id: PairEvidence.from_texts((o.text for o in clean if o is not d), dictionary)
+        for d in clean
     }
     results = []
     for dpi in RESOLUTIONS:

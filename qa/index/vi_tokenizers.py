@@ -1,4 +1,5 @@
-"""underthesea's sentence and word tokenizers, imported without its unused translator.
+"""underthesea's sentence and word tokenizers and its dictionary, imported without its unused
+translator.
 
 `import underthesea` also imports `underthesea.pipeline.translate`, which loads transformers:
 4–8 s added to every `qa` command and page start for a model this project never calls.
@@ -13,5 +14,6 @@ import sys
 sys.modules.setdefault("underthesea.pipeline.translate", None)  # type: ignore[arg-type]
 
 from underthesea import sent_tokenize, word_tokenize  # noqa: E402
+from underthesea.corpus import viet_dict_74K  # noqa: E402  (Hồ Ngọc Đức's, read when used)
 
-__all__ = ["sent_tokenize", "word_tokenize"]
+__all__ = ["sent_tokenize", "viet_dict_74K", "word_tokenize"]

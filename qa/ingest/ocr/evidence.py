@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from qa.ingest.ocr.tokens import fold, syllable_key, tokenize
+
+# What a dictionary's word adds to its pair's count (`PairEvidence.backing`): with the
+# repair's three sightings needed, a word seen once in the reference text is enough. Measured on
+# the seed's OCR'd report: all 18 fixes this adds are right ("tài liêu" → "tài liệu",
+# "pho cạp" → "phổ cập"); backing words the reference text never holds made wrong ones
+# ("không để ai bị bỏ lại" → "bộ lại"), so only pairs the reference holds are backed.
+WORD_BACKING = 2
 
 
 @dataclass(frozen=True)
@@ -18,7 +26,9 @@ class PairEvidence:
     `variants` lists, for a spelling without diacritics, the real syllables that fold to it,
     most frequent first: in the corpus "tinh" → ("tỉnh", 405), ("tình", 63), ("tính", 22) ….
     `loanwords` are the words of the clean text that are not syllables ("km", "logistics"):
-    seen there, they are not damage.
+    seen there, they are not damage. `words` are the pairs of the clean text that are also
+    neighbours inside a dictionary word ("tài liệu", "phổ cập"): a pair the reference text
+    holds only once or twice is still sure evidence when a dictionary knows it (`backing`).
     """
 
     syllables: Mapping[str, int]
@@ -28,10 +38,12 @@ class PairEvidence:
     abbreviations: frozenset[str]
     loanwords: frozenset[str] = frozenset()
     total: int = 0  # syllables and abbreviations counted
+    words: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> PairEvidence:
-        """Count the valid syllables, abbreviations and adjacent syllable pairs of `texts`."""
+    def from_texts(cls, texts: Iterable[str], dictionary: Iterable[str] = ()) -> PairEvidence:
+        """Count the valid syllables, abbreviations and adjacent syllable pairs of `texts`;
+        `dictionary` (one word a string) marks which counted pairs are words."""
         syllables: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
         abbreviations: set[str] = set()
@@ -51,7 +63,7 @@ class PairEvidence:
                 if previous is not None and token.joined_left:
                     pairs[(previous, key)] += 1
                 previous = key
-        return cls.from_counts(syllables, pairs, abbreviations, loanwords)
+        return cls.from_counts(syllables, pairs, abbreviations, loanwords, word_pairs(dictionary))
 
     @classmethod
     def from_counts(
@@ -60,8 +72,10 @@ class PairEvidence:
         pairs: Mapping[tuple[str, str], int],
         abbreviations: Iterable[str],
         loanwords: Iterable[str],
+        words: Iterable[tuple[str, str]] = (),
     ) -> PairEvidence:
-        """Evidence from counts already made (the bundled table, `qa.ingest.ocr.evidence_file`)."""
+        """Evidence from counts already made (the bundled table, `qa.ingest.ocr.evidence_file`);
+        of `words`, only the pairs the counts hold are kept."""
         by_fold: dict[str, list[tuple[str, int]]] = {}
         for key, count in syllables.items():
             by_fold.setdefault(fold(key), []).append((key, count))
@@ -82,6 +96,7 @@ class PairEvidence:
             abbreviations=frozenset(abbreviations),
             loanwords=frozenset(loanwords),
             total=sum(syllables.values()),
+            words=frozenset(pair for pair in words if pairs.get(pair, 0) > 0),
         )
 
     def count(self, key: str) -> int:
@@ -93,3 +108,24 @@ class PairEvidence:
         if left is None or right is None:
             return 0
         return self.pairs.get((left, right), 0)
+
+    def backing(self, pair: tuple[str, str]) -> int:
+        """How strongly the evidence backs a pair: its count, plus `WORD_BACKING` when it is
+        also a dictionary word ("tài liệu" seen once in the reference counts as three)."""
+        return self.pairs.get(pair, 0) + (WORD_BACKING if pair in self.words else 0)
+
+
+def word_pairs(dictionary: Iterable[str]) -> set[tuple[str, str]]:
+    """Neighbouring syllable keys inside the dictionary's words of two or more syllables.
+
+    >>> sorted(word_pairs(["tài liệu", "phổ cập giáo dục", "a", "km/h"]))
+    [('cập', 'giáo'), ('giáo', 'dục'), ('phổ', 'cập'), ('tài', 'liệu')]
+    """
+    found: set[tuple[str, str]] = set()
+    for word in dictionary:
+        tokens = tokenize(unicodedata.normalize("NFC", word.strip()))
+        if len(tokens) < 2 or any(token.kind != "syllable" for token in tokens):
+            continue
+        keys = [syllable_key(token.text) for token in tokens]
+        found.update(itertools.pairwise(keys))
+    return found

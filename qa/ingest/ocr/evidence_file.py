@@ -9,14 +9,17 @@ text depends only on itself and this file.
 
 Reference text: the four clean documents of the seed corpus (public government text of Thái
 Bình province, 2023–2024; 000, 001, 003 and 004), counted after the same reflow the documents
-get. Rebuild (a document that looks OCR-damaged is refused as reference):
+get; the pairs among them that are also neighbours inside a word of underthesea's 74,000-word
+dictionary (Hồ Ngọc Đức's) are marked as words. Rebuild (a document that looks OCR-damaged is
+refused as reference):
 
     .venv/bin/python -m qa.ingest.ocr.evidence_file corpus/000_*.txt corpus/001_*.txt \\
         corpus/003_*.txt corpus/004_*.txt
 
 Format: gzip-compressed UTF-8 TSV, one record a line, "#" lines are comments:
 `s syllable count`, `p left right count`, `a abbreviation`, `l loanword` (a word of the clean
-text that is no syllable, such as "logistics": never taken for damage).
+text that is no syllable, such as "logistics": never taken for damage), `w left right` (a
+counted pair that is a dictionary word).
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ log = logging.getLogger(__name__)
 
 EVIDENCE_FILE = DATA_DIR / "ocr_evidence.tsv.gz"
 _HEADER = (
-    "# OCR evidence for qa.ingest.ocr: s=syllable count, p=pair count, a=abbreviation, l=loanword\n"
+    "# OCR evidence for qa.ingest.ocr: s=syllable count, p=pair count, a=abbreviation, l=loanword,"
+    " w=pair that is a dictionary word\n"
     "# rebuild: python -m qa.ingest.ocr.evidence_file FILE...\n"
 )
 
@@ -47,6 +51,7 @@ def write_evidence(evidence: PairEvidence, path: Path, sources: Sequence[str]) -
     lines += [f"p\t{a}\t{b}\t{count}\n" for (a, b), count in sorted(evidence.pairs.items())]
     lines += [f"a\t{key}\n" for key in sorted(evidence.abbreviations)]
     lines += [f"l\t{key}\n" for key in sorted(evidence.loanwords)]
+    lines += [f"w\t{a}\t{b}\n" for a, b in sorted(evidence.words)]
     with path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as stream:
         stream.write("".join(lines).encode("utf-8"))
 
@@ -57,6 +62,7 @@ def read_evidence(path: Path) -> PairEvidence:
     pairs: dict[tuple[str, str], int] = {}
     abbreviations: list[str] = []
     loanwords: list[str] = []
+    words: list[tuple[str, str]] = []
     with gzip.open(path, "rt", encoding="utf-8") as stream:
         for line in stream:
             fields = line.rstrip("\n").split("\t")
@@ -69,13 +75,23 @@ def read_evidence(path: Path) -> PairEvidence:
                 abbreviations.append(fields[1])
             elif kind == "l":
                 loanwords.append(fields[1])
-    return PairEvidence.from_counts(syllables, pairs, abbreviations, loanwords)
+            elif kind == "w":
+                words.append((fields[1], fields[2]))
+    return PairEvidence.from_counts(syllables, pairs, abbreviations, loanwords, words)
 
 
 @lru_cache(maxsize=1)
 def bundled_evidence() -> PairEvidence:
     """The shipped evidence, read once per process."""
     return read_evidence(EVIDENCE_FILE)
+
+
+def dictionary_words() -> list[str]:
+    """underthesea's 74,000-word dictionary, one word a string ("tài liệu"): which pairs of
+    the reference text are words (`PairEvidence.words`)."""
+    from qa.index.vi_tokenizers import viet_dict_74K
+
+    return list(viet_dict_74K.words)
 
 
 def build_evidence_file(paths: Sequence[Path], out: Path = EVIDENCE_FILE) -> PairEvidence:
@@ -89,7 +105,7 @@ def build_evidence_file(paths: Sequence[Path], out: Path = EVIDENCE_FILE) -> Pai
         if looks_ocr_damaged(text):
             raise ValueError(f"{path}: looks OCR-damaged, not clean reference text")
         texts.append(text)
-    evidence = PairEvidence.from_texts(texts)
+    evidence = PairEvidence.from_texts(texts, dictionary_words())
     write_evidence(evidence, out, [path.name for path in paths])
     return evidence
 
@@ -103,10 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     evidence = build_evidence_file(paths)
     log.info(
-        "%s: %d syllable types, %d pairs, %d syllables counted",
+        "%s: %d syllable types, %d pairs (%d words), %d syllables counted",
         EVIDENCE_FILE,
         len(evidence.syllables),
         len(evidence.pairs),
+        len(evidence.words),
         evidence.total,
     )
     return 0

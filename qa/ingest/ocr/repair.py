@@ -120,10 +120,11 @@ def _pair_fix(
 ) -> tuple[int, str, str] | None:
     """Re-accent the pair ending at `index` when the evidence strongly prefers it.
 
-    "cấp tinh" never occurs in clean text while "cấp tỉnh" does (≥ MIN_PAIR_EVIDENCE times),
-    so "tinh" becomes "tỉnh". A syllable is only changed when its other neighbour does not
-    back it either: in "công bố cong khai", "bố" stays because "công bố" is common. A
-    syllable that is itself common needs more: MIN_PAIR_EVIDENCE × count(old) / count(new)
+    "cấp tinh" never occurs in clean text while "cấp tỉnh" does (≥ MIN_PAIR_EVIDENCE times,
+    a dictionary word counting more: `PairEvidence.backing`), so "tinh" becomes "tỉnh". A
+    syllable is only changed when its other neighbour does not back it either: in "công bố
+    cong khai", "bố" stays because "công bố" is common. A syllable that is itself common
+    needs more: MIN_PAIR_EVIDENCE × count(old) / count(new)
     ("học kỳ" is not turned into "học kỹ" by five "khoa học kỹ thuật").
     Returns (evidence count, new left, new right).
     """
@@ -137,7 +138,9 @@ def _pair_fix(
     outer_right = keys[index + 1] if joined_right else None
     left_free = index - 1 not in fixed and evidence.pair_count(outer_left, left) == 0
     right_free = index not in fixed and evidence.pair_count(right, outer_right) == 0
-    for (new_left, new_right), count in evidence.pair_variants.get((fold(left), fold(right)), ()):
+    variants = [pair for pair, _ in evidence.pair_variants.get((fold(left), fold(right)), ())]
+    backed = sorted(((evidence.backing(p), p) for p in variants), key=lambda cp: (-cp[0], cp[1]))
+    for count, (new_left, new_right) in backed:
         if count < MIN_PAIR_EVIDENCE:
             break
         moves_left, moves_right = new_left != left, new_right != right
