@@ -72,6 +72,28 @@ def test_timeline_is_ordered_by_date_and_the_newest_flagged_once(segmenter: Segm
     assert "mới nhất" not in answer.text  # presentation belongs to the faces
 
 
+def test_lines_of_one_report_come_best_first_not_in_reading_order(segmenter: Segmenter) -> None:
+    meta = DocumentMeta("r", "Báo cáo 9 tháng năm 2023", "2023-09", "báo cáo", "UBND", "r.txt")
+    earlier = (
+        "Chỉ đạo quyết liệt công tác giải ngân vốn đầu tư công; phân bổ, giao vốn và thông báo "
+        "kế hoạch vốn sớm (quý I đã thực hiện phân bổ chi tiết 100% kế hoạch vốn năm 2023)."
+    )
+    later = (
+        "Ước thực hiện giải ngân kế hoạch vốn đầu tư công 9 tháng là 4.236 tỷ đồng, đạt 86,3% "
+        "kế hoạch Thủ tướng Chính phủ giao."
+    )
+    hits = [
+        Hit(1, 1.0, Chunk("r:900", "r", later, 900, 900 + len(later), "I"), meta),
+        Hit(2, 0.9, Chunk("r:0", "r", earlier, 0, len(earlier), "I"), meta),
+    ]
+    question = "tỷ lệ giải ngân vốn đầu tư công 9 tháng"
+    answer = compose_answer(question, hits, segmenter, Settings(abstain_below=-1.0))
+    assert len(answer.lines) == 2
+    assert "86,3%" in answer.lines[0].text and "100%" in answer.lines[1].text
+    assert [c.chunk_id for c in answer.citations] == ["r:900", "r:0"]
+    assert not any(line.latest for line in answer.lines)  # one date: no timeline
+
+
 def test_number_answer_is_the_clause_with_the_figure_not_the_sentence(
     segmenter: Segmenter,
 ) -> None:
