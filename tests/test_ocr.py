@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from qa.ingest.ocr import PairEvidence, count_invalid_syllables, looks_ocr_damaged, repair_ocr
 from qa.ingest.ocr.evidence import WORD_BACKING
+from qa.ingest.ocr.tokens import NUMBER_KEY
 from qa.models import OcrReport
 from qa.text.syllable import is_valid_syllable
 
@@ -243,6 +244,17 @@ def test_a_dictionary_word_backs_a_pair_seen_once() -> None:
     assert "tài liệu giáo dục" in repair_ocr(line, backed)[0]
     unseen = PairEvidence.from_texts(["được"], ["tài liệu"])
     assert not unseen.words and "tài liêu" in repair_ocr(line, unseen)[0]
+
+
+def test_a_number_is_a_neighbour_for_pair_fixes() -> None:
+    line = "đã đirợc Đoàn sản lượng tâng 3% so với cùng kỳ"
+    reference = ["Doanh thu tăng 5%, tăng 7,2%, tăng 12%, được"]
+    before_numbers = PairEvidence.from_texts(reference)
+    assert before_numbers.pair_count("tăng", NUMBER_KEY) == 3  # `7,2`: `2` follows a comma
+    assert before_numbers.pair_count(NUMBER_KEY, NUMBER_KEY) == 0
+    assert "sản lượng tăng 3% so" in repair_ocr(line, before_numbers)[0]
+    elsewhere = PairEvidence.from_texts(["tăng trưởng, tăng thu, tăng cao, được"])
+    assert "tâng 3%" in repair_ocr(line, elsewhere)[0]  # nothing says `tăng` comes before one
 
 
 def test_no_good_candidate_leaves_the_word() -> None:

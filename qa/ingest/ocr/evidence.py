@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from qa.ingest.ocr.tokens import fold, syllable_key, tokenize
+from qa.ingest.ocr.tokens import NUMBER_KEY, fold, is_number, syllable_key, tokenize
 
 # What a dictionary's word adds to its pair's count (`PairEvidence.backing`): with the
 # repair's three sightings needed, a word seen once in the reference text is enough. Measured on
@@ -23,6 +23,7 @@ class PairEvidence:
     """How often each syllable and each pair of neighbouring syllables occurs in clean text.
 
     Keys are lower-case with tone marks placed by `place_tone` ("hoá" and "hóa" count together);
+    a number beside a syllable counts as `NUMBER_KEY` ("tăng <số>", "<số> lồng");
     `variants` lists, for a spelling without diacritics, the real syllables that fold to it,
     most frequent first: in the corpus "tinh" → ("tỉnh", 405), ("tình", 63), ("tính", 22) ….
     `loanwords` are the words of the clean text that are not syllables ("km", "logistics"):
@@ -56,6 +57,11 @@ class PairEvidence:
                     abbreviations.add(key)
                 elif token.kind == "invalid":
                     loanwords.add(key)
+                if is_number(token.text):  # paired with the syllables beside it only
+                    if previous not in (None, NUMBER_KEY) and token.joined_left:
+                        pairs[(previous, NUMBER_KEY)] += 1
+                    previous = NUMBER_KEY
+                    continue
                 if token.kind not in ("syllable", "abbreviation"):
                     previous = None
                     continue

@@ -35,9 +35,11 @@ from qa.ingest.ocr.candidates import (
 from qa.ingest.ocr.evidence import PairEvidence
 from qa.ingest.ocr.tokens import (
     DAMAGE_THRESHOLD,
+    NUMBER_KEY,
     Token,
     count_invalid_syllables,
     fold,
+    is_number,
     syllable_key,
     tokenize,
 )
@@ -108,6 +110,8 @@ def _decode(tokens: Sequence[Token], evidence: PairEvidence) -> list[str]:
 
 
 def _single_key(text: str) -> str | None:
+    if is_number(text):
+        return NUMBER_KEY
     return None if " " in text or parse_syllable(text) is None else syllable_key(text)
 
 
@@ -158,7 +162,8 @@ def _pair_fix(
 
 
 def _pair_pass(tokens: Sequence[Token], texts: list[str], evidence: PairEvidence) -> list[str]:
-    """Stage (c): fix valid-but-wrong syllables ("cấp tinh") from strong pair evidence.
+    """Stage (c): fix valid-but-wrong syllables ("cấp tinh", "tâng 3%") from strong pair
+    evidence; a number is a neighbour too, never fixed itself.
 
     The best-supported fixes are made first, so "các van ban" becomes "các văn bản" (from
     the frequent "văn bản") rather than "các vấn ban".

@@ -14,6 +14,9 @@ from functools import lru_cache
 from qa.text.syllable import parse_syllable, place_tone
 
 DAMAGE_THRESHOLD = 0.015  # share of invalid syllables above which a text is treated as OCR'd
+# How a number (`3` of `tăng 3%`, `2024` of `năm 2024`) is counted in a pair with a syllable:
+# "tâng 3%" and "băng 86,5%" are damage because clean text writes "tăng"/"bằng" before numbers
+NUMBER_KEY = "<số>"
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; a run with a digit is a code or a number
 
 
@@ -36,6 +39,11 @@ def _is_abbreviation(token: str) -> bool:
     if len(token) < 2 or parse_syllable(token) is not None:
         return False
     return all("A" <= ch <= "Z" or ch == "Đ" for ch in token)
+
+
+def is_number(word: str) -> bool:
+    """ASCII digits only: `2024`, the `86` of `86,5%` (not `500kV`, not a footnote's `¹`)."""
+    return word.isascii() and word.isdigit()
 
 
 def syllable_key(token: str) -> str:
