@@ -183,7 +183,19 @@ def test_an_answer_line_opening_with_a_period_is_for_it_unless_it_is_a_base() ->
         assert evidence_period(sentence, title, line=line).label() == label
 
 
-def test_a_line_does_not_open_with_an_elaboration_and_run_past_its_semicolon() -> None:
+def test_a_line_that_runs_past_a_semicolon_opens_where_an_item_opens() -> None:
+    s = (
+        "Đáp ứng nhu cầu đi lại, vận chuyển của người dân; doanh thu hoạt động vận tải ước "
+        "đạt 6.095 tỷ đồng, tăng 14,9%; Năm 2023, thu ngân sách đạt 9.878 tỷ đồng; chi 4.000 tỷ"
+    )
+    lines = [s[w.start : w.end] for w in windows(s, split_clauses(s), 40)]
+    assert "vận chuyển của người dân" in lines  # a part of an item is still a line
+    inside = [line for line in lines if line.startswith(("vận chuyển", "tăng 14,9%"))]
+    assert inside == ["vận chuyển của người dân", "tăng 14,9%"]  # neither runs past its `;`
+    whole = "Đáp ứng nhu cầu đi lại, vận chuyển của người dân; doanh thu hoạt động vận tải"
+    assert [line for line in lines if line.startswith(whole)]  # from the item's start
+    assert "thu ngân sách đạt 9.878 tỷ đồng; chi 4.000 tỷ" in lines  # after a time: an item
+    # an elaboration is no item either
     s = (
         "Du lịch lữ hành có xu hướng tăng cao, nhất là vào thời điểm mùa du lịch; tổng lượng "
         "khách du lịch ước đạt 585.000 lượt"

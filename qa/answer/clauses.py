@@ -99,7 +99,7 @@ def windows(
     >>> clauses = split_clauses(s)
     >>> [s[w.start : w.end] for w in windows(s, clauses, 10)]  # doctest: +NORMALIZE_WHITESPACE
     ['Thu ngân sách đạt 5.120 tỷ đồng', 'Thu ngân sách đạt 5.120 tỷ đồng, tăng 8,3%',
-     'tăng 8,3%', 'tăng 8,3%; chi ngân sách 4.000 tỷ đồng', 'chi ngân sách 4.000 tỷ đồng']
+     'tăng 8,3%', 'chi ngân sách 4.000 tỷ đồng']
     >>> s = "Đẩy nhanh thủ tục các dự án như: KCN VSIP, KCN Hải Long"
     >>> [s[w.start : w.end] for w in windows(s, split_clauses(s), 20)]  # not `KCN VSIP, …`
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -118,10 +118,13 @@ def windows(
     # (`giành 01 HCV, 01 HCB, 01 HCĐ`), and a sentence's last clause of one or two words
     # closes the one before (`chưa đúng quy cách, quy định`): a line does not stop before them
     continues = [bool(_BARE_ITEM.fullmatch(sentence[a:b])) for a, b in clauses]
-    # `nhất là vào thời điểm mùa du lịch` elaborates the clause before it: a line may be the
-    # elaboration, not open with it and go on past a `;` (`nhất là …; tổng lượng khách …`)
-    elaborates = [bool(_ELABORATION.match(sentence[a:b])) for a, b in clauses]
-    semicolon = [";" in sentence[a[1] : b[0]] for a, b in itertools.pairwise(clauses)]
+    gaps = [sentence[a[1] : b[0]] for a, b in itertools.pairwise(clauses)]
+    semicolon = [";" in gap for gap in gaps]
+    # a line that runs past a `;` opens where an item opens (the sentence, a `;`, a `:`, an
+    # ellipsis, or after a time), not inside one: not `vận chuyển của người dân; doanh thu
+    # vận tải …` (the tail of `đi lại, vận chuyển …`), nor an elaboration (`nhất là vào thời
+    # điểm mùa du lịch; tổng lượng khách …`); either alone is still a line
+    opens_item = [True] + [bool(_ITEM_GAP.search(gap)) or leads[n] for n, gap in enumerate(gaps)]
     tail = sentence[clauses[-1][0] : clauses[-1][1]] if clauses else ""
     if len(clauses) > 1 and len(tail.split()) <= 2 and not leads[-1]:  # not a time: `Năm 2024`
         continues[-1] = True
@@ -137,7 +140,7 @@ def windows(
             # end on the time or the label that opens the next clause, nor before what continues it
             more = last + 1 < len(clauses)
             stops_early = more and (leads[last] or continues[last + 1])
-            opens_badly = elaborates[first] and any(semicolon[first:last])
+            opens_badly = not opens_item[first] and any(semicolon[first:last])
             if end > start and not (stops_early or opens_badly):
                 yield Window(first, last, start, end)
 
@@ -212,7 +215,7 @@ def _wrapped(text: str) -> bool:
 
 
 _LIST_MARKER = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.|[-+•–])\s+(?=\w)")
-_ELABORATION = re.compile(r"\W*(?:nhất là|đặc biệt là)\b", re.IGNORECASE)
+_ITEM_GAP = re.compile(r"[;:…]|\.\.\.")  # what may separate two items, not two parts of one
 _BARE_ITEM = re.compile(r"\d[\d.,/]*\s+[^\W\d_]+(?:\s+[^\W\d_]+)?")
 _EXAMPLES_OPEN = re.compile(r"\bnhư\s*:\s*$", re.IGNORECASE)
 _LEAD_TOKEN = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
