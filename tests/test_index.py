@@ -104,6 +104,14 @@ def test_stale_and_mismatched_indexes_are_detected(corpus: Path, tmp_path: Path)
     searcher = Searcher(index, embedder=embedder)
     check_corpus(searcher.index_dir, searcher.manifest, corpus)  # fresh: no error
 
+    older = {**searcher.manifest, "pipeline": "0"}  # as a reader before this one built it
+    older["documents"] = {
+        k: {**v, "fingerprint": v["fingerprint"].rsplit("-", 1)[0] + "-0"}
+        for k, v in older["documents"].items()
+    }
+    with pytest.raises(IndexStale, match=r"older reader \(pipeline 0, now .*qa index"):
+        check_corpus(searcher.index_dir, older, corpus)
+
     doc = corpus / "002_a6a4f491796d81bf.txt"
     doc.write_text(doc.read_text(encoding="utf-8") + "\nthêm\n", "utf-8")
     with pytest.raises(IndexStale, match=r"002_a6a4f491796d81bf.*qa index"):

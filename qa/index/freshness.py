@@ -47,9 +47,14 @@ def check_corpus(index_dir: Path, manifest: dict[str, Any], corpus: Path) -> Non
     if not corpus.is_dir():
         return
     changed = changed_since_build(manifest, corpus)
-    if changed:
-        raise IndexStale(
-            f"index at {index_dir} is stale: {len(changed)} changed "
-            f"({', '.join(changed[:3])}{'…' if len(changed) > 3 else ''}); "
-            f"update it: qa index --corpus {corpus} --index {index_dir}"
-        )
+    if not changed:
+        return
+    built_by = manifest.get("pipeline")
+    if built_by != PIPELINE_VERSION:  # every document reads as changed: say why instead
+        why = f"built by an older reader (pipeline {built_by}, now {PIPELINE_VERSION})"
+    else:
+        why = f"{len(changed)} changed ({', '.join(changed[:3])}{'…' if len(changed) > 3 else ''})"
+    raise IndexStale(
+        f"index at {index_dir} is stale: {why}; update it: qa index --corpus {corpus} "
+        f"--index {index_dir}"
+    )
