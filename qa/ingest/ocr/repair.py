@@ -130,7 +130,7 @@ def _pair_fix(
     cong khai", "bố" stays because "công bố" is common. A syllable that is itself common
     needs more: MIN_PAIR_EVIDENCE × count(old) / count(new)
     ("học kỳ" is not turned into "học kỹ" by five "khoa học kỹ thuật").
-    Returns (evidence count, new left, new right).
+    Returns (backing, new left, new right): the count with its dictionary bonus.
     """
     left, right = keys[index - 1], keys[index]
     if left is None or right is None or not tokens[index].joined_left:
