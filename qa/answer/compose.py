@@ -400,10 +400,7 @@ def _vouchable(candidate: _Candidate) -> bool:
 
 def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -> list[_Candidate]:
     """Status: the best line of each document date (a timeline); otherwise the best line,
-    plus a second one when it is nearly as good and says something else. Lines of several
-    dates read oldest first (the newest is marked); lines of one date, best first: the
-    line an official reads first is the answer, not the clause the report happens to put
-    first (`phân bổ … 100% kế hoạch vốn` before `giải ngân … đạt 86,3%`)."""
+    plus a second one when it is nearly as good and says something else; best first."""
     best = candidates[0]
     chosen = [best]
     status = asked.kind == "status"
@@ -419,9 +416,7 @@ def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -
         if best.has_asked_item and not candidate.has_asked_item:
             continue  # a second line without the asked figure, number or name says less
         chosen.append(candidate)
-    if len({c.hit.doc.date for c in chosen}) == 1:
-        return chosen
-    return sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
+    return chosen
 
 
 def _asks_figure(asked: Question) -> bool:
@@ -510,7 +505,12 @@ def compose_answer(
         notice = None if best.agrees else _other_period(asked, best.found)
         return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)
     chosen = _chosen(asked, candidates, settings)
-    timeline = len({c.hit.doc.date for c in chosen}) > 1  # the newest is the last line
+    # lines of several dates read oldest first, the newest marked; lines of one date best
+    # first: the line an official reads first is the answer, not the clause the report
+    # happens to put first (`phân bổ … 100% kế hoạch vốn` before `giải ngân … đạt 86,3%`)
+    timeline = len({c.hit.doc.date for c in chosen}) > 1
+    if timeline:
+        chosen = sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
     citations, lines = [], []
     for n, candidate in enumerate(chosen, start=1):
         doc = candidate.hit.doc

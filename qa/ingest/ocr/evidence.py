@@ -26,6 +26,7 @@ class PairEvidence:
     a number beside a syllable counts as `NUMBER_KEY` ("tăng <số>", "<số> lồng");
     `variants` lists, for a spelling without diacritics, the real syllables that fold to it,
     most frequent first: in the corpus "tinh" → ("tỉnh", 405), ("tình", 63), ("tính", 22) ….
+    `pair_variants` does the same for pairs, each with its `backing`, best backed first.
     `loanwords` are the words of the clean text that are not syllables ("km", "logistics"):
     seen there, they are not damage. `words` are the pairs of the clean text that are also
     neighbours inside a dictionary word ("tài liệu", "phổ cập"): a pair the reference text
@@ -82,13 +83,14 @@ class PairEvidence:
     ) -> PairEvidence:
         """Evidence from counts already made (the bundled table, `qa.ingest.ocr.evidence_file`);
         of `words`, only the pairs the counts hold are kept."""
+        kept = frozenset(pair for pair in words if pairs.get(pair, 0) > 0)
         by_fold: dict[str, list[tuple[str, int]]] = {}
         for key, count in syllables.items():
             by_fold.setdefault(fold(key), []).append((key, count))
         pairs_by_fold: dict[tuple[str, str], list[tuple[tuple[str, str], int]]] = {}
         for pair, count in pairs.items():
             folded = (fold(pair[0]), fold(pair[1]))
-            pairs_by_fold.setdefault(folded, []).append((pair, count))
+            pairs_by_fold.setdefault(folded, []).append((pair, _backing(count, pair in kept)))
         return cls(
             syllables=dict(syllables),
             pairs=dict(pairs),
@@ -102,7 +104,7 @@ class PairEvidence:
             abbreviations=frozenset(abbreviations),
             loanwords=frozenset(loanwords),
             total=sum(syllables.values()),
-            words=frozenset(pair for pair in words if pairs.get(pair, 0) > 0),
+            words=kept,
         )
 
     def count(self, key: str) -> int:
@@ -118,7 +120,11 @@ class PairEvidence:
     def backing(self, pair: tuple[str, str]) -> int:
         """How strongly the evidence backs a pair: its count, plus `WORD_BACKING` when it is
         also a dictionary word ("tài liệu" seen once in the reference counts as three)."""
-        return self.pairs.get(pair, 0) + (WORD_BACKING if pair in self.words else 0)
+        return _backing(self.pairs.get(pair, 0), pair in self.words)
+
+
+def _backing(count: int, is_word: bool) -> int:
+    return count + (WORD_BACKING if is_word else 0)
 
 
 def word_pairs(dictionary: Iterable[str]) -> set[tuple[str, str]]:

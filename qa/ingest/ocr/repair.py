@@ -142,9 +142,7 @@ def _pair_fix(
     outer_right = keys[index + 1] if joined_right else None
     left_free = index - 1 not in fixed and evidence.pair_count(outer_left, left) == 0
     right_free = index not in fixed and evidence.pair_count(right, outer_right) == 0
-    variants = [pair for pair, _ in evidence.pair_variants.get((fold(left), fold(right)), ())]
-    backed = sorted(((evidence.backing(p), p) for p in variants), key=lambda cp: (-cp[0], cp[1]))
-    for count, (new_left, new_right) in backed:
+    for (new_left, new_right), count in evidence.pair_variants.get((fold(left), fold(right)), ()):
         if count < MIN_PAIR_EVIDENCE:
             break
         moves_left, moves_right = new_left != left, new_right != right
