@@ -125,6 +125,9 @@ def test_repairs_real_lines(line: str, expected: str) -> None:
         ("cho lứiân dân đón Tet.", "cho nhân dân đón Tết."),
         ("ừọng điểm", "trọng điểm"),
         ("Toàn tỉnh cỏ 692", "Toàn tỉnh có 692"),
+        ("86,9% cùng kỳl Tong chi", "86,9% cùng kỳ. T"),  # a full stop read as `l`
+        ("ky kuih doanh cho 105", "ký kinh doanh cho 105"),
+        ("trên địa bàií tỉnh", "trên địa bàn tỉnh"),
         ("tổng số km là 1.316,158 km;", "tổng số km là 1.316,158 km;"),  # a unit, not damage
     ],
 )
@@ -255,6 +258,14 @@ def test_a_number_is_a_neighbour_for_pair_fixes() -> None:
     assert "sản lượng tăng 3% so" in repair_ocr(line, before_numbers)[0]
     elsewhere = PairEvidence.from_texts(["tăng trưởng, tăng thu, tăng cao, được"])
     assert "tâng 3%" in repair_ocr(line, elsewhere)[0]  # nothing says `tăng` comes before one
+
+
+def test_a_full_stop_read_as_l_is_mended() -> None:
+    reference = PairEvidence.from_texts(["cùng kỳ, tổng chi, được"])
+    damage = "đã đirợc Đoàn"  # the text must look OCR'd for valid-looking damage to be mended
+    assert "cùng kỳ. Tổng chi" in repair_ocr(f"{damage} cùng kỳl Tổng chi", reference)[0]
+    assert "kỳl tổng" in repair_ocr(f"{damage} cùng kỳl tổng chi", reference)[0]  # no capital
+    assert "Paul Smith" in repair_ocr(f"{damage} Paul Smith", reference)[0]  # `pau` unseen
 
 
 def test_no_good_candidate_leaves_the_word() -> None:

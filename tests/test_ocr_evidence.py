@@ -70,7 +70,7 @@ def test_repaired_text_is_the_same_alone_or_with_the_others(tmp_path: Path) -> N
     together = {doc.meta.doc_id: doc for doc in load_corpus(CORPUS)[0]}[OCR_REPORT]
     assert alone.text == together.text
     assert alone.ocr == together.ocr
-    assert (together.ocr.invalid_before, together.ocr.invalid_after) == (323, 87)
+    assert (together.ocr.invalid_before, together.ocr.invalid_after) == (323, 81)
 
 
 def test_parse_documents_is_parse_document_for_each() -> None:

@@ -32,6 +32,9 @@ _CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("ĩi", "h", 0.7),
     ("ịi", "n", 0.7),  # thàỊih → thành
     ("ii", "n", 0.7),  # dụiig → dụng
+    ("ií", "n", 0.7),  # bàií → bàn
+    ("ti$", "n", 0.7),  # nhâti → nhân
+    ("ui", "in", 0.7),  # kuih → kinh
     ("iứi", "nh", 0.5),  # hàiứi → hành
     ("lứi", "nh", 0.5),  # lứiân → nhân
     ("lửi", "nh", 0.5),
@@ -53,6 +56,7 @@ _CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("m", "in", 0.7),  # tmh → tinh
     ("^mi", "kh", 0.7),  # Miau → khẩu
     ("^m", "kh", 1.0),
+    ("^m", "ki", 1.0),  # Mnh → kinh
     ("^wi", "kh", 0.7),  # Wió → khó
     ("^idi", "kh", 0.7),
     ("^id", "ki", 0.7),  # Idện → kiện

@@ -222,12 +222,38 @@ def _clean_markers(text: str, evidence: PairEvidence) -> str:
     return _HORN.sub(horn, text)
 
 
+_GLUED_STOP = re.compile(r"(?<![^\W\d_])([^\W\d_]+)l(?=\s+([^\W\d_]))")
+
+
+def _mend_stops(text: str, evidence: PairEvidence) -> str:
+    """Read an `l` glued to the end of a syllable, before a capital, as the full stop it was.
+
+    No Vietnamese syllable ends in `l`; in a scan, "cùng kỳl Tổng chi" is "cùng kỳ. Tổng chi"
+    with the stop read as a letter, and left alone it joins two sentences into one answer
+    line. Only a stem the clean text uses is read so ("Paul Smith" stays).
+    """
+
+    def stop(match: re.Match[str]) -> str:
+        stem, after = match.group(1), match.group(2)
+        word = match.group(0)
+        if not after.isupper() or word.lower() in evidence.loanwords:
+            return word
+        if parse_syllable(stem) is None or evidence.count(syllable_key(stem)) == 0:
+            return word
+        return f"{stem}."
+
+    return _GLUED_STOP.sub(stop, text)
+
+
 def _repair_once(text: str, evidence: PairEvidence, pairs: bool) -> tuple[str, int]:
     """One pass of marker cleaning, stage (b) and (if `pairs`) stage (c).
 
+    Valid-looking damage (stage (c), a full stop read as `l`) is only mended when `pairs`.
     Returns the text and the number of replaced tokens.
     """
     text = _clean_markers(text, evidence)
+    if pairs:
+        text = _mend_stops(text, evidence)
     tokens = tokenize(text)
     texts = _decode(tokens, evidence)
     if pairs:
