@@ -94,6 +94,37 @@ def test_lines_of_one_report_come_best_first_not_in_reading_order(segmenter: Seg
     assert not any(line.latest for line in answer.lines)  # one date: no timeline
 
 
+def test_a_line_for_the_asked_period_reads_before_an_older_one_for_another(
+    segmenter: Segmenter,
+) -> None:
+    def hit(rank: int, doc_id: str, date: str, title: str, text: str) -> Hit:
+        meta = DocumentMeta(doc_id, title, date, "báo cáo", "UBND", f"{doc_id}.txt")
+        return Hit(rank, 1.0 / rank, Chunk(f"{doc_id}:0", doc_id, text, 0, len(text), "I"), meta)
+
+    plan = hit(
+        1,
+        "p",
+        "2023-12",
+        "Nghị quyết về kế hoạch phát triển kinh tế - xã hội năm 2024",
+        "Thu ngân sách nhà nước trên địa bàn đạt 9.878 tỷ đồng, trong đó, thu nội địa (không "
+        "tính tiền thu sử dụng đất, thu xổ số kiến thiết) đạt 4.798 tỷ đồng.",
+    )
+    month = hit(
+        2,
+        "m",
+        "2024-02",
+        "Báo cáo tình hình kinh tế - xã hội tháng 01 năm 2024",
+        "Tổng thu ngân sách nhà nước tháng 01 ước thực hiện 1.470 tỷ đồng đạt 7,5% dự toán, "
+        "bằng 86,5% cùng kỳ; trong đó, thu nội địa 606 tỷ đồng, đạt 7% dự toán.",
+    )
+    question = "thu nội địa (không tính tiền sử dụng đất) tháng 1/2024 được bao nhiêu?"
+    answer = compose_answer(question, [plan, month], segmenter, Settings(abstain_below=-1.0))
+    assert [line.doc_date for line in answer.lines] == ["2024-02", "2023-12"]
+    assert "606 tỷ đồng" in answer.lines[0].text and not answer.lines[0].lead
+    assert answer.lines[1].lead.startswith("Tài liệu chỉ có số liệu năm 2024")
+    assert [line.latest for line in answer.lines] == [True, False]  # still the newest
+
+
 def test_number_answer_is_the_clause_with_the_figure_not_the_sentence(
     segmenter: Segmenter,
 ) -> None:

@@ -419,6 +419,11 @@ def _chosen(asked: Question, candidates: list[_Candidate], settings: Settings) -
     return chosen
 
 
+def _reading_order(candidate: _Candidate) -> tuple[str, int]:
+    """Oldest document first, then where the line stands in it."""
+    return candidate.hit.doc.date or "", candidate.hit.chunk.start
+
+
 def _asks_figure(asked: Question) -> bool:
     """Only a figure is for a period: who spoke at a session, where an outbreak was, which
     document was issued, are not."""
@@ -505,16 +510,18 @@ def compose_answer(
         notice = None if best.agrees else _other_period(asked, best.found)
         return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)
     chosen = _chosen(asked, candidates, settings)
-    # lines of several dates read oldest first, the newest marked; lines of one date best
-    # first: the line an official reads first is the answer, not the clause the report
-    # happens to put first (`phân bổ … 100% kế hoạch vốn` before `giải ngân … đạt 86,3%`)
-    timeline = len({c.hit.doc.date for c in chosen}) > 1
-    if timeline:
-        chosen = sorted(chosen, key=lambda c: (c.hit.doc.date or "", c.hit.chunk.start))
+    # lines of several dates read oldest first, the newest marked, a line for the asked
+    # period before one for another (`thu nội địa tháng 1/2024` before the year's plan); lines
+    # of one date best first: the line an official reads first is the answer, not the clause
+    # the report happens to put first (`phân bổ … 100% kế hoạch vốn` before `giải ngân …`)
+    newest = None
+    if len({c.hit.doc.date for c in chosen}) > 1:
+        newest = max(chosen, key=_reading_order)
+        chosen = sorted(chosen, key=lambda c: (not c.agrees, *_reading_order(c)))
     citations, lines = [], []
     for n, candidate in enumerate(chosen, start=1):
         doc = candidate.hit.doc
-        latest = timeline and n == len(chosen)
+        latest = candidate is newest
         citations.append(Citation.of(n, candidate.hit, candidate.quote, latest))
         shown = shown_line(candidate.line)
         lines.append(AnswerLine(shown, (n,), doc.date, latest, _lead(asked, candidate)))
