@@ -197,7 +197,8 @@ def cleaned_query(raw: str | None, intro: str) -> str | None:
         return None
     if query.notice:
         st.info(query.notice, icon=":material/content_cut:")
-    return query.text
+        return query.text
+    return raw.strip()  # as typed: the answer and the shared link echo it; search reads it alike
 
 
 def no_documents_left(doc_ids: tuple[str, ...] | None) -> bool:

@@ -43,3 +43,17 @@ def test_example_is_answered_rightly(searcher: Searcher, question: str) -> None:
     assert any(p in answer.text for p in phrases), answer.text
     if lead:
         assert any(lead in line.lead for line in answer.lines), answer.text
+
+
+@pytest.mark.parametrize("question", EXAMPLES)
+def test_example_typed_otherwise_is_answered_alike(searcher: Searcher, question: str) -> None:
+    answer = ask(searcher, question, k=8, mode="hybrid")
+    retyped = [question[:1].upper() + question[1:]]
+    if question.endswith("?"):
+        retyped.append(question[:-1] + " ?!?")
+    for typed in retyped:
+        again = ask(searcher, typed, k=8, mode="hybrid")
+        assert again.text == answer.text and again.query == typed
+    shouted = ask(searcher, question.upper(), k=8, mode="hybrid")  # caps lock on
+    phrases, _ = EXPECTED[question]
+    assert not shouted.abstained and any(p in shouted.text for p in phrases), shouted.text

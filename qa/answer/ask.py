@@ -17,6 +17,7 @@ from qa.answer.compose import Answer, compose_answer
 from qa.answer.document_facts import asked_fact, document_fact_answer
 from qa.config import ASK_PASSAGES, Settings
 from qa.models import Chunk, Hit
+from qa.search.question_form import clean_query
 from qa.text.numbers import unsupported_numbers
 
 if TYPE_CHECKING:
@@ -44,12 +45,13 @@ def ask(
     hits = searcher.search(query.text, k, mode, filters, clause_meanings=True)
     alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
+    read = clean_query(question)  # whole, in the form search read it (`TIẾN ĐỘ` → `Tiến độ`)
     fact = None
-    if (kind := asked_fact(question)) is not None:  # document texts are loaded only for these
+    if (kind := asked_fact(read)) is not None:  # document texts are loaded only for these
         texts, chunks = searcher.doc_texts, searcher.chunks_of
-        fact = document_fact_answer(question, kind, hits, chunks, texts, searcher.segmenter)
+        fact = document_fact_answer(read, kind, hits, chunks, texts, searcher.segmenter)
     extractive = fact or compose_answer(
-        question,
+        read,
         hits,
         searcher.segmenter,
         settings,
@@ -57,6 +59,7 @@ def ask(
         alternatives,
         footnotes_of(hits[: settings.answer_passages_read], searcher.chunks_of),
     )
+    extractive = replace(extractive, query=question)  # the faces echo what was typed
     if query.notice:
         extractive = replace(extractive, notice=query.notice)
     if llm is None:

@@ -116,15 +116,15 @@ def _batch_lines(name: str) -> Iterator[str]:
 def _each(
     args: argparse.Namespace, searcher: Any, run: Callable[[str], T]
 ) -> Iterator[tuple[str, T]]:
-    """Each question with `run(question)`, a long one cut to its key words with a note on
-    stderr; in batch mode a bad question becomes an error line
+    """Each question with `run(question)` (as typed: the answer echoes it), a long one cut to
+    its key words with a note on stderr; in batch mode a bad question becomes an error line
     (`{"query", "error"}`) and the batch goes on."""
     for question in _questions(args):
         try:
             query = searcher.prepare_query(question)
             if query.notice:
                 out(f"note: {query.notice}", sys.stderr)
-            yield question, run(query.text)
+            yield question, run(question if query.notice is None else query.text)
         except QueryError as exc:
             if not args.batch:
                 raise

@@ -24,7 +24,8 @@ from qa.search.backends.from_index import fill_from_index
 from qa.search.backends.local import LocalBackend
 from qa.search.backends.milvus import MilvusBackend
 from qa.search.backends.protocol import LexicalQuery, SearchBackend
-from qa.search.searcher import MODES, Searcher, clean_query
+from qa.search.question_form import clean_query
+from qa.search.searcher import MODES, Searcher
 
 DEPTH = 10
 BACKENDS = ("local", "milvus")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from qa.config import MAX_QUERY_CHARS, Settings
+from qa.config import Settings
 from qa.errors import IndexStale, QueryError
 from qa.index.embed import Embedder, load_embedder
 from qa.index.segment import Lexicon, Segmenter, has_diacritics
@@ -41,6 +39,7 @@ from qa.search.backends.protocol import (
 )
 from qa.search.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.search.query_limits import LimitedQuery, limit_query
+from qa.search.question_form import clean_query
 from qa.search.register import Register, RegisterExpander, expansion_text
 from qa.text.dates import date_span
 from qa.text.diacritics import DiacriticRestorer
@@ -51,17 +50,6 @@ MODES = ("bm25", "dense", "hybrid")
 
 
 ALTERNATIVES_KEPT = 256  # queries whose register alternatives are remembered
-
-
-def clean_query(query: str) -> str:
-    """Strip control characters and check length; empty or huge queries are errors."""
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-    if not re.search(r"\w", text):
-        raise QueryError('empty query: type a question, e.g. "tiến độ KCN Hải Long?"')
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
-    return text
 
 
 class Searcher:
