@@ -127,6 +127,9 @@ class _Searcher:
     def prepare_query(self, query: str) -> LimitedQuery:
         return LimitedQuery(query)
 
+    def read_question(self, question: str) -> str:
+        return question
+
     def alternatives(self, query: str) -> tuple[str, ...]:
         return ()
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from conftest import BuiltIndex
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qa.answer.ask import ask
 from qa.search.question_form import canonical_question, clean_query
+from qa.search.searcher import Searcher
+from qa.search.truecase import CaseTable
 
 
 @pytest.mark.parametrize(
@@ -42,3 +46,30 @@ def test_canonical_question_is_idempotent_and_keeps_every_letter(text: str) -> N
         ch.casefold() for ch in text if ch.isalpha()
     ]
     assert [ch for ch in once if ch.isdigit()] == [ch for ch in text if ch.isdigit()]
+
+
+def test_case_table_keeps_names_the_corpus_always_capitalises() -> None:
+    texts = [
+        "Dự án KCN Hải Long được khởi công. Tết vui, dịp Tết an toàn, sau Tết, đón Tết.",
+        "Làm việc với Bộ Y tế, với Bộ Công Thương; tiến độ KCN Hải Long, KCN Hải Long.",
+        "Tổng kết năm. Tổng kết năm. Tổng kết năm.",  # capitals of a sentence's first word
+        "làm việc với bộ phận một cửa",
+    ]
+    table = CaseTable.from_texts(texts)
+    assert table.forms["hải long"] == "Hải Long" and table.forms["tết"] == "Tết"
+    assert "tổng" not in table.forms and "tổng kết" not in table.forms
+    assert "với bộ" not in table.forms  # half a name
+    assert table.restore("tiến độ kcn hải long dịp tết?") == "tiến độ KCN Hải Long dịp Tết?"
+    read = canonical_question("tiến độ kcn hải long?", {"KCN"}, table)
+    assert read == "Tiến độ KCN Hải Long?"
+    assert canonical_question("tiến độ kcn Hải long?", {"KCN"}, table) == "Tiến độ KCN Hải long?"
+
+
+def test_a_question_typed_in_lower_case_is_answered_as_the_capitalised_one(
+    built_index: BuiltIndex,
+) -> None:
+    searcher = Searcher(built_index.index)
+    typed = ask(searcher, "tiến độ KCN Hải Long?")
+    assert ask(searcher, "tiến độ kcn hải long?").text == typed.text
+    # another province, known by `tỉnh` before it: the Thái Bình figures are no answer
+    assert ask(searcher, "tháng 1/2024 tỉnh hà nam thu ngân sách được bao nhiêu tỷ đồng?").abstained

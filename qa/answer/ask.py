@@ -17,7 +17,6 @@ from qa.answer.compose import Answer, compose_answer
 from qa.answer.document_facts import asked_fact, document_fact_answer
 from qa.config import ASK_PASSAGES, Settings
 from qa.models import Chunk, Hit
-from qa.search.question_form import clean_query
 from qa.text.numbers import unsupported_numbers
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ def ask(
     hits = searcher.search(query.text, k, mode, filters, clause_meanings=True)
     alternatives = searcher.alternatives(query.text)
     settings = settings or searcher.settings
-    read = clean_query(question)  # whole, in the form search read it (`TIẾN ĐỘ` → `Tiến độ`)
+    read = searcher.read_question(question)  # whole, as search read it (`TIẾN ĐỘ` → `Tiến độ`)
     fact = None
     if (kind := asked_fact(read)) is not None:  # document texts are loaded only for these
         texts, chunks = searcher.doc_texts, searcher.chunks_of

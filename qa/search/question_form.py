@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 from qa.config import MAX_QUERY_CHARS
 from qa.errors import QueryError
+from qa.search.truecase import CaseTable
 from qa.text.syllable import parse_syllable
 
 _WORD = re.compile(r"[^\W\d_]+")
-_MARKS = re.compile(r"\s*[?!]+")
+_MARKS = re.compile(r"\s*[?!](?:\s*[?!])*")
 
 
 def _marks(match: re.Match[str]) -> str:
@@ -43,8 +45,27 @@ def _unshouted(text: str) -> str:
     return _WORD.sub(lower, text)
 
 
-def canonical_question(text: str) -> str:
-    """The question as search and the answer composer read it.
+def _abbreviations_restored(text: str, abbreviations: Collection[str]) -> str:
+    """`kcn`, `grdp` typed in lower case are the abbreviations `KCN`, `GRDP` when the lexicon
+    knows them and they are no Vietnamese syllable (`tp` stays: the lexicon's rule)."""
+    if not abbreviations:
+        return text
+
+    def restored(match: re.Match[str]) -> str:
+        word = match.group(0)
+        upper = word.upper()
+        known = word.islower() and upper in abbreviations and parse_syllable(word) is None
+        return upper if known else word
+
+    return _WORD.sub(restored, text)
+
+
+def canonical_question(
+    text: str, abbreviations: Collection[str] = (), cases: CaseTable | None = None
+) -> str:
+    """The question as search and the answer composer read it; `abbreviations`: the
+    lexicon's (`Lexicon.abbreviations`), restored when typed in lower case; `cases`: the
+    corpus's capitals, given back to a question typed all in lower case.
 
     >>> canonical_question("TIẾN ĐỘ KCN HẢI LONG???!!!")
     'Tiến độ KCN hải long?'
@@ -53,11 +74,16 @@ def canonical_question(text: str) -> str:
     >>> canonical_question("GRDP 2023 ?")
     'GRDP 2023?'
     """
-    text = _MARKS.sub(_marks, _unshouted(text))
+    text = _unshouted(text)
+    if cases is not None and not any(ch.isupper() for ch in text[1:]):
+        text = cases.restore(text)
+    text = _MARKS.sub(_marks, _abbreviations_restored(text, abbreviations))
     return text[:1].upper() + text[1:]
 
 
-def clean_query(query: str) -> str:
+def clean_query(
+    query: str, abbreviations: Collection[str] = (), cases: CaseTable | None = None
+) -> str:
     """Strip control characters and check length; empty or huge queries are errors. The
     result is in `canonical_question` form, so the case it was typed in does not matter."""
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
@@ -66,4 +92,4 @@ def clean_query(query: str) -> str:
         raise QueryError('empty query: type a question, e.g. "tiến độ KCN Hải Long?"')
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
-    return canonical_question(text)
+    return canonical_question(text, abbreviations, cases)

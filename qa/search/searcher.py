@@ -41,6 +41,7 @@ from qa.search.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.search.query_limits import LimitedQuery, limit_query
 from qa.search.question_form import clean_query
 from qa.search.register import Register, RegisterExpander, expansion_text
+from qa.search.truecase import CaseTable
 from qa.text.dates import date_span
 from qa.text.diacritics import DiacriticRestorer
 from qa.text.normalize import fold_diacritics
@@ -106,6 +107,7 @@ class Searcher:
             lambda query: self.expander.alternatives(self.restored(query))
         )
         self._chunks_of: dict[str, list[Chunk]] | None = None
+        self._cases: CaseTable | None = None
 
     @property
     def doc_texts(self) -> dict[str, str]:
@@ -226,7 +228,19 @@ class Searcher:
     def prepare_query(self, query: str) -> LimitedQuery:
         """The cleaned query, cut to its key words when long; the faces show the notice."""
         limit, stopwords = self.settings.query_max_words, self.segmenter.lexicon.stopwords
-        return limit_query(clean_query(query), limit, stopwords)
+        return limit_query(self.read_question(query), limit, stopwords)
+
+    def read_question(self, question: str) -> str:
+        """`question` in the one form search and the answer composer read
+        (`qa.search.question_form`), the lexicon's abbreviations restored (`kcn` → `KCN`)."""
+        return clean_query(question, self.segmenter.lexicon.abbreviations, self.cases)
+
+    @property
+    def cases(self) -> CaseTable:
+        """How the corpus capitalises its words (`qa.search.truecase`), built on first use."""
+        if self._cases is None:
+            self._cases = CaseTable.from_texts(chunk.text for chunk in self.chunks)
+        return self._cases
 
     def search(
         self,
