@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from qa import DATA_DIR
+from qa.text.provinces import province_names
 
 
 @cache
 def _provinces() -> re.Pattern[str]:
-    lines = (DATA_DIR / "provinces.txt").read_text(encoding="utf-8").splitlines()
-    names = (n.strip() for n in lines if n.strip() and not n.startswith("#"))
-    longest_first = sorted(names, key=len, reverse=True)  # a name never matched inside a longer
+    # a name is never matched inside a longer one
+    longest_first = sorted(province_names(), key=len, reverse=True)
     return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, longest_first))})(?!\w)")
 
 

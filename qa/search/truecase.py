@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from qa import DATA_DIR
+from qa.text.provinces import province_names
 from qa.text.syllable import parse_syllable
 
 MAX_WORDS = 3  # the longest run of words looked up (`Khu kinh tế`, `Tập đoàn Điện lực`)
@@ -52,9 +52,7 @@ def _runs(text: str) -> Iterable[list[re.Match[str]]]:
 
 @cache
 def _province_after_tinh() -> dict[str, str]:
-    lines = (DATA_DIR / "provinces.txt").read_text(encoding="utf-8").splitlines()
-    names = (n.strip() for n in lines if n.strip() and not n.startswith("#"))
-    return {f"tỉnh {name.lower()}": f"tỉnh {name}" for name in names}
+    return {f"tỉnh {name.lower()}": f"tỉnh {name}" for name in province_names()}
 
 
 @dataclass(frozen=True)
