@@ -27,7 +27,7 @@ MAX_WORDS = 3  # the longest run of words looked up (`Khu kinh tế`, `Tập đo
 MIN_SEEN = 3  # a form seen once or twice may be a heading's or a title's capitals
 ALWAYS = 0.9  # the share of mid-sentence occurrences that must be capitalised
 _WORD = re.compile(r"[^\W\d_]+")
-_OPENS = set('.!?:;…-•+\n"“(')  # a word after these may be capitalised for its position
+_OPENS = set('.!?:;…-•+"“(')  # a word after these may be capitalised for its position
 
 
 def _runs(text: str) -> Iterable[list[re.Match[str]]]:
@@ -35,17 +35,16 @@ def _runs(text: str) -> Iterable[list[re.Match[str]]]:
     run: list[re.Match[str]] = []
     end = 0
     for match in _WORD.finditer(text):
-        gap = text[end : match.start()]
-        if not (run and gap == " "):
-            if run:
-                yield run
-            run = []
-            before = text[: match.start()].rstrip()
-            if not before or before[-1] in _OPENS:
-                end = match.end()
-                continue  # a sentence's first word: capitalised for its place, not itself
-        run.append(match)
+        gap, first = text[end : match.start()], end == 0
         end = match.end()
+        if run and gap == " ":
+            run.append(match)
+            continue
+        if run:
+            yield run
+        mark = gap.rstrip()  # what stands before the word, white space aside
+        # a sentence's first word is capitalised for its place, not itself: it opens no run
+        run = [] if (mark[-1] in _OPENS if mark else first) else [match]
     if run:
         yield run
 
