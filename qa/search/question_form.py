@@ -31,8 +31,9 @@ def _marks(match: re.Match[str]) -> str:
 
 
 def _unshouted(text: str) -> str:
-    """Lower-case a question typed in capitals, keeping what is no syllable (`KCN`)."""
-    if any(ch.islower() for ch in text):
+    """Lower-case a question typed in capitals, keeping what is no syllable (`KCN`). The first
+    letter does not count: it is made a capital anyway (`a?ĐỘ` is read as `A?ĐỘ` is)."""
+    if any(ch.islower() for ch in text[1:]):
         return text
     words = _WORD.findall(text)
     if not any(parse_syllable(word) is not None for word in words):
