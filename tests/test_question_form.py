@@ -74,3 +74,12 @@ def test_a_question_typed_in_lower_case_is_answered_as_the_capitalised_one(
     assert ask(searcher, "tiến độ kcn hải long?").text == typed.text
     # another province, known by `tỉnh` before it: the Thái Bình figures are no answer
     assert ask(searcher, "tháng 1/2024 tỉnh hà nam thu ngân sách được bao nhiêu tỷ đồng?").abstained
+
+
+def test_a_question_spelled_with_i_is_answered_as_the_one_spelled_with_y(
+    built_index: BuiltIndex,
+) -> None:
+    searcher = Searcher(built_index.index)
+    printed = ask(searcher, "tỷ lệ nợ xấu đến 30/9/2023")
+    assert "0,85%" in printed.text
+    assert ask(searcher, "tỉ lệ nợ xấu đến 30/9/2023").text == printed.text

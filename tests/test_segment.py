@@ -79,6 +79,13 @@ def test_tone_mark_conventions_match(segmenter: Segmenter) -> None:
     )
 
 
+def test_either_spelling_of_a_final_i_or_y_gives_the_same_terms(segmenter: Segmenter) -> None:
+    printed = "tỷ lệ lao động qua đào tạo, kỹ thuật, liệt sỹ"
+    typed = "tỉ lệ lao động qua đào tạo, kĩ thuật, liệt sĩ"
+    assert segmenter.terms(typed) == segmenter.terms(printed)
+    assert segmenter.folded_terms(typed) == segmenter.folded_terms(printed)
+
+
 def test_folded_terms_match_text_typed_without_diacritics(segmenter: Segmenter) -> None:
     accented = set(segmenter.folded_terms("Khu công nghiệp Hải Long"))
     typed = set(segmenter.folded_terms("khu cong nghiep hai long"))

@@ -16,6 +16,7 @@ from qa.text.syllable import (
     normalize_tone_marks,
     parse_syllable,
     place_tone,
+    spelling_form,
     split_tone,
 )
 
@@ -218,7 +219,10 @@ def test_normalize_never_raises_and_is_idempotent(text: str) -> None:
     assert normalize_tone_marks(once) == once
 
 
-_SYLLABLES = sorted(set(RUN.findall(LINE_000.lower())) | {"hoá", "thuỷ", "khoẻ", "tuỳ", "uỷ"})
+_SYLLABLES = sorted(
+    set(RUN.findall(LINE_000.lower()))
+    | {"hoá", "thuỷ", "khoẻ", "tuỳ", "uỷ", "tỉ", "kĩ", "sỹ", "quí"}
+)
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 
 
@@ -245,3 +249,40 @@ def test_normalize_preserves_length_on_vietnamese(words: list[str], sep: str) ->
     assert normalize_tone_marks(once) == once
     for before, after in zip(RUN.findall(text), RUN.findall(once), strict=True):
         assert split_tone(before) == split_tone(after) or not is_valid_syllable(before)
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("tỉ lệ", "tỷ lệ"),
+        ("kĩ thuật", "kỹ thuật"),
+        ("lí do", "lý do"),
+        ("Mĩ", "Mỹ"),
+        ("hi vọng", "hy vọng"),
+        ("quí IV", "quý IV"),
+        ("TỈ LỆ", "TỶ LỆ"),
+        ("ti le", "ty le"),
+        ("bác sỹ", "bác sĩ"),
+    ],
+)
+def test_a_lone_final_i_or_y_reads_one_way(typed: str, printed: str) -> None:
+    assert spelling_form(typed) == spelling_form(printed)
+
+
+@pytest.mark.parametrize("word", ["thi", "khi", "chi", "nhi", "ý", "y", "tin", "kim", "lít", "suy"])
+def test_other_i_and_y_stay(word: str) -> None:
+    assert spelling_form(word) == normalize_tone_marks(word)
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_spelling_form_never_raises_and_is_idempotent(text: str) -> None:
+    once = spelling_form(text)
+    assert spelling_form(once) == once
+
+
+@given(st.lists(_vietnamese_word(), min_size=1, max_size=12), st.sampled_from([" ", ", ", "\n"]))
+@settings(max_examples=300)
+def test_spelling_form_keeps_the_length_of_vietnamese(words: list[str], sep: str) -> None:
+    text = sep.join(words)
+    assert len(spelling_form(text)) == len(unicodedata.normalize("NFC", text))

@@ -20,7 +20,7 @@ from qa.answer.places import provinces_named
 from qa.index.segment import Segmenter, has_diacritics
 from qa.text.normalize import clean_text, fold_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
-from qa.text.syllable import normalize_tone_marks
+from qa.text.syllable import normalize_tone_marks, spelling_form
 
 QUESTION_WORDS = frozenset(
     [
@@ -156,7 +156,7 @@ PREPARED_KEPT = 8192  # texts whose prepared forms a segmenter's judges share
 @lru_cache(maxsize=PREPARED_KEPT)
 def _prepared(segmenter: Segmenter, text: str) -> Prepared:
     """`SentenceJudge.prepare`, remembered per segmenter (identity: its abbreviations)."""
-    normalized = normalize_tone_marks(clean_text(text))  # once for both forms
+    normalized = spelling_form(clean_text(text))  # once for both forms
     # one space between words: an abbreviated long form comes back padded (`Tổng  GTSX`)
     canonical = " ".join(segmenter.abbreviated(normalized).lower().split())
     both = f"{canonical}\n{normalized.lower()}"

@@ -27,7 +27,7 @@ from typing import Any
 from qa.errors import ConfigError
 from qa.index.vi_tokenizers import word_tokenize
 from qa.text.normalize import clean_text, fold_diacritics
-from qa.text.syllable import is_valid_syllable, normalize_tone_marks
+from qa.text.syllable import is_valid_syllable, spelling_form
 
 _CODE = re.compile(
     r"(?<![\w.,/-])(?:\d+(?:[.,]\d+)*%?|(?:[^\W_]+[./-])+[^\W_]+)(?![\w/-])", re.UNICODE
@@ -36,6 +36,9 @@ _WORD = re.compile(r"[^\W_]")
 _SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?")
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 CORPUS_ABBREVIATIONS = "abbreviations.toml"
+# bumped when the same text and lexicon give other terms (2: a lone final i spelled y, `tỉ` →
+# `tỷ`): a build then segments every passage again instead of reusing the last index's terms
+TERMS_VERSION = 2
 
 
 def _is_code(token: str) -> bool:
@@ -104,7 +107,8 @@ class Lexicon:
     @property
     def fingerprint(self) -> str:
         """Changes whenever terms would change: cached terms are reused only when it matches."""
-        encoded = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
+        spelled = {**self.to_json(), "terms_version": TERMS_VERSION}
+        encoded = json.dumps(spelled, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
 
 
@@ -133,7 +137,7 @@ class Segmenter:
         self._longs: dict[str, tuple[str, ...]] = {}  # lower-case abbreviation → long forms
         forms: list[tuple[str, str]] = []
         for abbr, longs in self.lexicon.abbreviations.items():
-            normalized = tuple(normalize_tone_marks(clean_text(long)).lower() for long in longs)
+            normalized = tuple(spelling_form(clean_text(long)).lower() for long in longs)
             self._longs[abbr.lower()] = (*self._longs.get(abbr.lower(), ()), *normalized)
             for accented in normalized:
                 forms.append((accented, abbr))
@@ -145,8 +149,9 @@ class Segmenter:
         self._remembered = lru_cache(maxsize=REMEMBERED_TEXTS)(lambda t: tuple(self._terms(t)))
 
     def canonical_text(self, text: str) -> str:
-        """NFC, one tone convention, long forms replaced by their abbreviation."""
-        return self.abbreviated(normalize_tone_marks(clean_text(text)))
+        """NFC, one tone convention and i/y spelling (`spelling_form`), long forms replaced
+        by their abbreviation."""
+        return self.abbreviated(spelling_form(clean_text(text)))
 
     def abbreviated(self, normalized: str) -> str:
         """`canonical_text` of a text already cleaned and in the tone convention."""

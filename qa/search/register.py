@@ -25,7 +25,7 @@ from typing import Any
 from qa.errors import ConfigError
 from qa.index.segment import Segmenter
 from qa.text.normalize import clean_text
-from qa.text.syllable import normalize_tone_marks
+from qa.text.syllable import spelling_form
 
 CORPUS_REGISTER = "register.toml"
 
@@ -82,7 +82,7 @@ class Register:
 
 
 def _comparable(text: str) -> str:
-    return " ".join(normalize_tone_marks(clean_text(text)).lower().split())
+    return " ".join(spelling_form(clean_text(text)).lower().split())
 
 
 def _groups(data: dict[str, Any]) -> list[tuple[str, ...]]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
-from qa.text.syllable import is_valid_syllable, normalize_tone_marks
+from qa.text.syllable import is_valid_syllable, spelling_form
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -73,8 +73,9 @@ def _fold_table() -> dict[int, str | None]:
 
 
 def matching_form(text: str) -> str:
-    """What search compares: NFC, one tone-mark convention, lower case (`Hoá` → `hóa`)."""
-    return normalize_tone_marks(clean_text(text)).lower()
+    """What search compares: NFC, one tone-mark convention, one spelling of a lone final
+    i/y, lower case (`Hoá` → `hóa`, `Tỉ lệ` → `tỷ lệ`)."""
+    return spelling_form(clean_text(text)).lower()
 
 
 def collapse_spaces(text: str) -> str:

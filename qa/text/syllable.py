@@ -2,9 +2,9 @@
 
 Why: Vietnamese is written syllable by syllable, and a syllable has a small, regular structure
 (onset + optional o/u glide + nucleus + coda + one of six tones). Knowing that structure lets us
-(1) match words typed with either tone-mark convention — "hoá" and "hóa", "thuỷ" and "thủy" — and
-(2) spot OCR damage, because "ứiủy" or "tmờng" can never be Vietnamese syllables, while "thủy"
-and "trường" can.
+(1) match words typed with either tone-mark convention — "hoá" and "hóa", "thuỷ" and "thủy" — or
+either spelling of a lone final i/y — "tỉ lệ" and "tỷ lệ" — and (2) spot OCR damage, because
+"ứiủy" or "tmờng" can never be Vietnamese syllables, while "thủy" and "trường" can.
 
 All functions are pure and work on NFC text; each one normalises its input to NFC first.
 """
@@ -23,6 +23,7 @@ __all__ = [
     "normalize_tone_marks",
     "parse_syllable",
     "place_tone",
+    "spelling_form",
     "split_tone",
 ]
 
@@ -364,3 +365,27 @@ def normalize_tone_marks(text: str) -> str:
     """
     nfc = unicodedata.normalize("NFC", text)
     return _RUN.sub(lambda match: place_tone(match.group(0)), nfc)
+
+
+# after these onsets a syllable of a lone `i` is also written `y` (`tỉ`/`tỷ`, `kĩ`/`kỹ`, `lí`/`lý`,
+# `mĩ`/`mỹ`, `hi`/`hy`, `quí`/`quý`, `sĩ`/`sỹ`): two spellings of one word, both in print.
+# Matching writes the one word segmentation knows best: `y`, but `i` after `s` (`bác sĩ`)
+_LETTER = r"[^\W\d_⁰¹²³⁴⁵⁶⁷⁸⁹]"  # a footnote mark ends a word (`liệt sỹ⁴⁷`)
+_LONE_I = re.compile(rf"(?<!{_LETTER})(qu|[hklmt])([iíìỉĩị])(?!{_LETTER})", re.IGNORECASE)
+_LONE_Y_AFTER_S = re.compile(rf"(?<!{_LETTER})(s)([yýỳỷỹỵ])(?!{_LETTER})", re.IGNORECASE)
+_I_TO_Y = str.maketrans("iíìỉĩịIÍÌỈĨỊ", "yýỳỷỹỵYÝỲỶỸỴ")
+_Y_TO_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
+
+
+def spelling_form(text: str) -> str:
+    """`normalize_tone_marks`, and one spelling of a syllable that is an onset and a lone
+    final i/y: what matching compares (`Tỉ lệ` → `Tỷ lệ`, `kĩ thuật` → `kỹ thuật`, `quí` →
+    `quý`, `liệt sỹ` → `liệt sĩ`). Shown text keeps the document's own spelling. Same length
+    as its input once in NFC, case kept.
+
+    >>> spelling_form("Tỉ lệ hoá học, kĩ thuật, lí do, quí I; liệt sỹ⁴⁷, thi, khi, ý kiến, y tế")
+    'Tỷ lệ hóa học, kỹ thuật, lý do, quý I; liệt sĩ⁴⁷, thi, khi, ý kiến, y tế'
+    """
+    normalized = normalize_tone_marks(text)
+    spelled = _LONE_I.sub(lambda m: m.group(1) + m.group(2).translate(_I_TO_Y), normalized)
+    return _LONE_Y_AFTER_S.sub(lambda m: m.group(1) + m.group(2).translate(_Y_TO_I), spelled)
