@@ -83,3 +83,5 @@ def test_a_question_spelled_with_i_is_answered_as_the_one_spelled_with_y(
     printed = ask(searcher, "tỷ lệ nợ xấu đến 30/9/2023")
     assert "0,85%" in printed.text
     assert ask(searcher, "tỉ lệ nợ xấu đến 30/9/2023").text == printed.text
+    # a rate is named as such: `100% hộ nghèo … được nhận quà Tết` is no `tỷ lệ hộ nghèo`
+    assert ask(searcher, "tỉ lệ hộ nghèo năm 2023").abstained

@@ -105,8 +105,10 @@ _SPOKEN_UNITS = (
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
 # vàng`, not `giá cả nguyên vật liệu`), as after a measure of area or weight (`bao nhiêu
 # ha khoai tây`, not the season's `cây màu`)
-_INDICATOR_HEADS = frozenset({"tỷ_lệ", "tỉ_lệ", "đàn", "ca", "giá", "ha", "tấn"})
-_FOLDED_HEADS = frozenset({"ty_le", "ti_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
+_INDICATOR_HEADS = frozenset({"tỷ_lệ", "đàn", "ca", "giá", "ha", "tấn"})  # terms spell `tỉ` `tỷ`
+_FOLDED_HEADS = frozenset({"ty_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
+# a rate is named as such: `100% hộ nghèo … được nhận quà Tết` is no `tỷ lệ hộ nghèo`
+_RATE_HEADS = frozenset({"tỷ_lệ", "ty_le"})
 _LEVEL_WORDS = frozenset({"rẻ", "cao", "thấp", "tăng", "giảm"})  # how much (`giá rẻ`), not which
 # `đàn` heads a herd (`đàn lợn`); before anything else it is the instrument (`chơi đàn dân tộc`)
 _HERDS = frozenset(
@@ -287,13 +289,14 @@ def analyse(
 
 def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[str, ...]:
     """The term after each indicator head of a question's segmented terms: what the evidence
-    must name for a figure to be the asked indicator's. Heads compare with their diacritics
-    (`tàu cá` has no `ca`); typed without any, only the unambiguous ones count.
+    must name for a figure to be the asked indicator's; a rate's head too (`tỷ lệ`). Heads
+    compare with their diacritics (`tàu cá` has no `ca`); typed without any, only the
+    unambiguous ones count.
 
     >>> indicator_topics(["tỷ_lệ", "thất_nghiệp", "năm"]), indicator_topics(["tàu", "cá", "gì"])
-    (('thất nghiệp',), ())
+    (('tỷ lệ', 'thất nghiệp'), ())
     >>> indicator_topics(["ty_le", "that_nghiep"], True), indicator_topics(["tau", "ca", "x"], True)
-    (('that nghiep',), ())
+    (('ty le', 'that nghiep'), ())
     >>> indicator_topics(["giá", "vàng", "thế_giới"]), indicator_topics(["nhà", "giá", "rẻ"])
     (('vàng',), ())
     >>> indicator_topics(["đàn", "lợn"]), indicator_topics(["chơi", "đàn", "dân_tộc"])
@@ -302,12 +305,13 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
     heads = _FOLDED_HEADS if typed_folded else _INDICATOR_HEADS
     return tuple(
         dict.fromkeys(
-            term.replace("_", " ").lower()
+            topic.replace("_", " ").lower()
             for head, term in pairwise(terms)
             if head.lower() in heads
             and term.lower() not in _LEVEL_WORDS
             and (head.lower() != "đàn" or term.lower() in _HERDS)
             and not any(ch.isdigit() for ch in term)
+            for topic in ((head, term) if head.lower() in _RATE_HEADS else (term,))
         )
     )
 
