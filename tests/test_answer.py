@@ -152,6 +152,17 @@ def test_status_answer_states_what_was_done_not_what_was_urged(segmenter: Segmen
     assert "Chỉ đạo" not in answer.text
 
 
+def test_which_body_is_answered_by_the_clause_naming_it(segmenter: Segmenter) -> None:
+    sentence = (
+        "Ủy ban Kiểm tra Tỉnh ủy xây dựng nội dung kiểm tra, giám sát việc tổ chức quán triệt, "
+        "thực hiện Nghị quyết 29-NQ/TW vào chương trình kiểm tra, giám sát; kịp thời phát hiện, "
+        "xử lý nghiêm cán bộ, đảng viên sai phạm trong thi hành công vụ."
+    )
+    question = "Cán bộ, đảng viên sai phạm thì bên nào lo kiểm tra, xử lý?"
+    answer = compose_answer(question, [_hit(1, "r", "2023-09", sentence)], segmenter)
+    assert answer.lines[0].text.startswith("Ủy ban Kiểm tra Tỉnh ủy")
+
+
 def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     text = "Thu ngân sách nhà nước ước đạt 5.120 tỷ đồng, bằng 78% dự toán năm."
     hit = _nine_month_hit(text)

@@ -263,9 +263,11 @@ def _best_line(
         new_figure = any(new_figures[i] for i in span)
         gives = wants_number and new_figure and any(in_unit[i] for i in span)
         names_code = wants_code and any(new_codes[i] for i in span)
-        if (wants_number and not gives) or (wants_code and not names_code):
-            line_coverage *= settings.answer_number_missing_factor
         kind_match = fulfils(asked.kind, line, gives or (asked.kind == "plan" and new_figure))
+        # `bên nào`, `cơ quan nào` are answered by a body, as `bao nhiêu` by a figure
+        lacks_body = asked.kind == "who" and not kind_match
+        if (wants_number and not gives) or (wants_code and not names_code) or lacks_body:
+            line_coverage *= settings.answer_number_missing_factor
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
         novel = sum(novel_words[i] for i in span)

@@ -74,7 +74,9 @@ _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt m�
 _ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
 # `ai`, not `không ai đốt pháo` (nobody) or `ai cũng` (everybody)
 _WHO = r"(?<!không )(?<!chẳng )(?<!chưa )ai(?! cũng)"
-_ASKS_WHO = re.compile(rf"\b({_WHO}|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|chủ trì)\b")
+_ASKS_WHO = re.compile(
+    rf"\b({_WHO}|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|bên nào|chủ trì)\b"
+)
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
 # `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
 _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
