@@ -124,6 +124,16 @@ def test_a_number_in_the_asked_unit(segmenter: Segmenter) -> None:
     assert not hectares.gives_number(GRDP)
 
 
+def test_a_count_of_parks_households_or_incidents_is_its_own_unit(segmenter: Segmenter) -> None:
+    parks = SentenceJudge(analyse("Thái Bình có bao nhiêu KCN?", segmenter), segmenter)
+    assert parks.question.unit == "khu công nghiệp"
+    assert parks.gives_number("toàn tỉnh có 10 khu công nghiệp") and parks.gives_number("10 KCN")
+    assert not parks.gives_number("cấp mới GCNĐKĐT cho 35 dự án")
+    fires = SentenceJudge(analyse("xảy ra bao nhiêu vụ cháy nổ?", segmenter), segmenter)
+    assert fires.gives_number("xảy ra 12 vụ cháy") and not fires.gives_number("năm thứ 11")
+    assert analyse("bao nhiêu hộ thoát nghèo", segmenter).unit == "hộ"
+
+
 def test_text_that_lost_diacritics_counts_less(segmenter: Segmenter) -> None:
     judge = SentenceJudge(analyse("sản lượng thủy sản bao nhiêu nghìn tấn", segmenter), segmenter)
     clean = judge.coverage("sản lượng thủy sản ước đạt 21,9 nghìn tấn")

@@ -43,7 +43,7 @@ UNITS = (
     "phần trăm", "tiền", "huy chương vàng", "huy chương bạc", "huy chương đồng", "huy chương",
     # a prize's grade asks its own (`mấy giải nhất` is not answered by `02 giải nhì`)
     "giải nhất", "giải nhì", "giải ba", "giải tư", "giải khuyến khích", "giải", "tàu",
-    "sản phẩm",
+    "sản phẩm", "khu công nghiệp", "cụm công nghiệp", "hộ", "vụ", "lượt",
 )  # fmt: skip
 _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
 _FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
@@ -102,6 +102,7 @@ _KINDS = (
 _SPOKEN_UNITS = (
     *(("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km")),
     *(("cong ty", "doanh nghiệp"), ("thanh nien", "người"), ("cong nhan", "người")),
+    *(("kcn", "khu công nghiệp"), ("ccn", "cụm công nghiệp")),
 )
 # the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
@@ -144,6 +145,8 @@ UNIT_SYNONYMS = {
     "huy chương": ("huy chương", "hcv", "hcb", "hcđ"),
     **{f"huy chương {metal}": (f"huy chương {metal}", abbr) for metal, abbr in _MEDALS},
     "phần trăm": ("%", "phần trăm"),  # `bao nhiêu phần trăm` is answered by `đạt 36%`
+    "khu công nghiệp": ("khu công nghiệp", "kcn"),
+    "cụm công nghiệp": ("cụm công nghiệp", "ccn"),
     "tiền": tuple(
         f"{scale}{currency}"
         for scale in ("", "nghìn ", "triệu ", "tỷ ")
