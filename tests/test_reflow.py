@@ -56,6 +56,21 @@ def test_paragraphs_break_after_sentences_not_at_wraps(page_000: list[str]) -> N
     assert not any("Trong đó: Nông, lâm nghiệp, thủy sản ước đạt 9.591" in p for p in page_000)
 
 
+def test_a_list_of_names_goes_on_after_a_semicolon_a_preamble_does_not() -> None:
+    names = [
+        "trình cấp có thẩm quyền xếp hạng di tích cấp quốc gia đối với Miếu Giàng (xã Đông Á);",
+        "Đình Quán (xã Quang Bình, huyện Kiến Xương)... Tổ chức thành công Lễ hội đền Trần.",
+    ]
+    assert reflow_wrapped(names) == [" ".join(names)]
+    preamble = [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;",
+        "Xét Báo cáo số 143/BC-UBND ngày 30 tháng 11 năm 2023 của Ủy ban nhân dân tỉnh;",
+        "QUYẾT NGHỊ:",
+    ]
+    assert reflow_wrapped(preamble) == preamble
+
+
 def test_page_furniture_is_dropped() -> None:
     for line in ("- 3 -", "16 ", "(Tiếp theo trang 1)", "-----", "Trang 2/5", "___________"):
         assert is_page_furniture(line), line

@@ -21,6 +21,8 @@ _BULLET = re.compile(r"^(?:[-+•–_]\s+|\(\d{1,2}\)\s)")  # OCR reads some `-`
 _SENTENCE_END = re.compile(r"(?:[.!?:;…]|\.\/\.)[\"'”’)\]]*$")
 _CONTINUES_TIGHT = re.compile(r"^[.,;:)\]!?%…]")
 _CONTINUED = re.compile(r"^\s*\((?:tiếp theo|xem tiếp)", re.IGNORECASE)
+# the items of a legal document's preamble, each its own paragraph though a `;` ends the last
+_PREAMBLE = re.compile(r"^(?:Căn cứ|Xét|Theo đề nghị|Thực hiện)\b")
 
 
 def is_page_furniture(line: str) -> bool:
@@ -43,7 +45,11 @@ def _starts_paragraph(line: str, previous: str, previous_is_heading: bool) -> bo
         return True
     if not stripped[:1].isupper() and not stripped[:1].isdigit() and stripped[:1] not in "\"“'(":
         return False  # lower case: a wrapped continuation
-    return previous_is_heading or bool(_SENTENCE_END.search(previous.rstrip()))
+    if previous_is_heading:
+        return True
+    if previous.rstrip().endswith(";") and not (_PREAMBLE.match(stripped) or stripped.isupper()):
+        return False  # `… Miếu Giàng (…);` / `Đình Quán (…)`: a list of names goes on
+    return bool(_SENTENCE_END.search(previous.rstrip()))
 
 
 def join_lines(left: str, right: str) -> str:
@@ -67,7 +73,9 @@ def _join_at_page(left: str, right: str, pages: str) -> str:
 
 def reflow_wrapped(lines: list[str]) -> list[str]:
     """Hard-wrapped lines → paragraphs: a line continues unless the previous one ended a
-    sentence, a list item or a heading, or the line itself opens a heading or a list item.
+    sentence or a heading, or the line itself opens a heading or a list item. A `;` ends a
+    paragraph only before a preamble's next item (`Căn cứ …`) or a line in capitals: after
+    it, a capitalised line goes on with the list (`… Miếu Giàng (…);` / `Đình Quán (…)`).
 
     >>> reflow_wrapped(["Tổng sản phẩm trên địa bàn tỉnh ước đạt", "47.411 tỷ đồng.",
     ...                 "1. Sản xuất nông nghiệp", "Sản xuất ổn định."])
