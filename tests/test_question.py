@@ -231,6 +231,7 @@ def test_spoken_units_are_the_units_reports_write(segmenter: Segmenter) -> None:
     # the everyday names of what reports count: `221 doanh nghiệp`, `2.602 công dân`
     assert analyse("bao nhiêu công ty mở cửa lại", segmenter).unit == "doanh nghiệp"
     assert analyse("gửi bao nhiêu thanh niên vào bộ đội", segmenter).unit == "người"
+    assert analyse("hội chợ có bao nhiêu quầy bán hàng", segmenter).unit == "gian hàng"
 
 
 def test_a_grade_or_a_rank_asks_its_own_figure(segmenter: Segmenter) -> None:

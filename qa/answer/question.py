@@ -103,6 +103,7 @@ _SPOKEN_UNITS = (
     *(("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km")),
     *(("cong ty", "doanh nghiệp"), ("thanh nien", "người"), ("cong nhan", "người")),
     *(("kcn", "khu công nghiệp"), ("ccn", "cụm công nghiệp")),
+    *(("quay", "gian hàng"), ("sap", "gian hàng"), ("gian hang", "gian hàng")),
 )
 # the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
