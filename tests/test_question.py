@@ -132,6 +132,8 @@ def test_a_count_of_parks_households_or_incidents_is_its_own_unit(segmenter: Seg
     fires = SentenceJudge(analyse("xảy ra bao nhiêu vụ cháy nổ?", segmenter), segmenter)
     assert fires.gives_number("xảy ra 12 vụ cháy") and not fires.gives_number("năm thứ 11")
     assert analyse("bao nhiêu hộ thoát nghèo", segmenter).unit == "hộ"
+    assert analyse("trồng được bao nhiêu cây xanh", segmenter).unit == "cây"
+    assert analyse("đường dài bao nhiêu cây số", segmenter).unit == "km"
 
 
 def test_text_that_lost_diacritics_counts_less(segmenter: Segmenter) -> None:

@@ -43,7 +43,7 @@ UNITS = (
     "phần trăm", "tiền", "huy chương vàng", "huy chương bạc", "huy chương đồng", "huy chương",
     # a prize's grade asks its own (`mấy giải nhất` is not answered by `02 giải nhì`)
     "giải nhất", "giải nhì", "giải ba", "giải tư", "giải khuyến khích", "giải", "tàu",
-    "sản phẩm", "khu công nghiệp", "cụm công nghiệp", "hộ", "vụ", "lượt",
+    "sản phẩm", "khu công nghiệp", "cụm công nghiệp", "hộ", "vụ", "lượt", "cây",
 )  # fmt: skip
 _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
 _FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
