@@ -67,7 +67,7 @@ _PLAN = re.compile(r"\b(ke hoach|muc tieu|chi tieu|phan dau|du toan|dinh huong)\
 # comes after a 9-month report
 _OCCASION = re.compile(
     r"\b(?:vu (?:lua )?(?:xuan|mua|dong|chiem|he thu)|tet|ky thi|thi tot nghiep|tot nghiep thpt"
-    r"|hoi thi|cuoc thi|le hoi|hoi cho|tuan)\b|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])"
+    r"|hoi thi|cuoc thi|le hoi|hoi cho|tuan|dau xuan|mua xuan)\b|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])"
 )
 # `đạt 8,1% dự toán`, `so với kế hoạch`: an actual figure measured against the plan
 _PLAN_AS_BASE = re.compile(r"(?:%|\bso voi)\s+(?:ke hoach|du toan|chi tieu)\b")
@@ -340,6 +340,8 @@ def names_occasion(text: str) -> bool:
     >>> names_occasion("dịp 27/7 năm 2023"), names_occasion("thu ngân sách đến 30/9/2023")
     (True, False)
     >>> names_occasion("vụ lúa xuân năm 2023 cấy bằng máy bao nhiêu ha")
+    True
+    >>> names_occasion("đầu xuân năm 2023 cả tỉnh trồng được bao nhiêu cây xanh")
     True
     """
     return bool(_OCCASION.search(fold_diacritics(text.lower())))
