@@ -1,8 +1,9 @@
 """Character-level normalisation of Vietnamese text (pure functions).
 
 The text shown to users keeps the document's own spelling; `matching_form` is what search
-compares: NFC, one tone-mark convention (`hoá`/`hóa` → `hóa`), lower case. `fold_diacritics`
-gives the form a user types without diacritics (`Hải Long` → `Hai Long`).
+compares: NFC, one tone-mark convention (`hoá`/`hóa` → `hóa`), one spelling of a lone final i/y
+(`tỉ`/`tỷ` → `tỷ`), lower case. `fold_diacritics` gives the form a user types without
+diacritics (`Hải Long` → `Hai Long`).
 """
 
 from __future__ import annotations
