@@ -6,30 +6,33 @@ import re
 from collections.abc import Callable, Sequence
 
 from qa.text.normalize import fold_diacritics, lost_marks
+from qa.text.syllable import spelling_form
 
 
 def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Non-overlapping spans of `terms` in `text`; `hai long` finds `Hải Long`, and `hải long`
-    finds `hai long` (marks lost) but `dê` does not find `để` (another word).
+    finds `hai long` (marks lost) but `dê` does not find `để` (another word). Words compare in
+    the spelling search uses (`spelling_form`): the term `tỷ lệ` finds `tỉ lệ`, `hóa` `hoá`.
 
-    Folding keeps string length for Vietnamese letters (one code point each in NFC), so
-    spans found in the folded text are valid in the original.
+    Folding and that spelling keep string length for Vietnamese letters (one code point each
+    in NFC), so spans found in the folded text are valid in the original.
 
-    >>> text = "Tổng đàn lợn; không để lây lan; Thai Binh; Thái Binh"
-    >>> [text[a:b] for a, b in term_spans(text, ["dê", "đàn", "thái bình"])]
-    ['đàn', 'Thai Binh', 'Thái Binh']
+    >>> text = "Tổng đàn lợn; không để lây lan; Thai Binh; Thái Binh; tỉ lệ"
+    >>> [text[a:b] for a, b in term_spans(text, ["dê", "đàn", "thái bình", "tỷ lệ"])]
+    ['đàn', 'Thai Binh', 'Thái Binh', 'tỉ lệ']
     """
-    folded = fold_diacritics(text).lower()
+    spelled = spelling_form(text).lower()
+    folded = fold_diacritics(spelled)
     if len(folded) != len(text):
         return []
     spans: list[tuple[int, int]] = []
     for term in sorted(terms, key=len, reverse=True):
-        typed = term.lower().strip()
+        typed = spelling_form(term).lower().strip()
         needle = fold_diacritics(typed)
         if not needle:
             continue
         for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
-            found = text[match.start() : match.end()].lower()
+            found = spelled[match.start() : match.end()]
             if typed != needle and not lost_marks(found, typed):
                 continue  # typed with its marks, and these are another word's
             if all(match.end() <= s or match.start() >= e for s, e in spans):
