@@ -18,6 +18,7 @@ from qa.config import Settings
 from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta, Hit
 from qa.search.query_limits import LimitedQuery
+from qa.search.truecase import CaseTable
 
 REPLY = {"text": ""}
 
@@ -123,6 +124,7 @@ class _Searcher:
 
     settings = Settings()
     segmenter = Segmenter()
+    cases = CaseTable({})  # the corpus capitalises no name here
 
     def prepare_query(self, query: str) -> LimitedQuery:
         return LimitedQuery(query)

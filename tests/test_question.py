@@ -154,6 +154,19 @@ def test_a_word_with_other_diacritics_is_another_word(segmenter: Segmenter) -> N
     )
 
 
+def test_a_question_opening_with_a_name_the_corpus_capitalises_reads_it_as_a_name(
+    segmenter: Segmenter,
+) -> None:
+    question = "Thái Bình có mấy điểm tư vấn, điều trị nghiện ma túy?"
+    plain = analyse(question, segmenter)
+    assert plain.terms["thái bình"] == 1.0 and "thái bình" not in plain.keys
+    named = analyse(question, segmenter, names={"thái bình"})
+    assert named.terms["thái bình"] > 1.0 and "thái bình" in named.keys
+    # only a name the corpus knows, whole: `Ở Thái Bình …` opens with no name
+    opened = analyse("Ở Thái Bình có mấy điểm?", segmenter, names={"thái bình"})
+    assert "ở thái bình" not in opened.keys and "thái bình" in opened.keys
+
+
 def test_a_common_word_sharing_a_syllable_with_a_name_is_no_name(segmenter: Segmenter) -> None:
     asked = analyse("điểm trung bình môn thi của Thái Bình", segmenter)
     assert asked.terms["thái bình"] > asked.terms["trung bình"] == 1.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -467,6 +467,7 @@ def compose_answer(
     model: AbstentionModel | None = None,
     alternatives: tuple[str, ...] = (),
     notes: Sequence[Hit] = (),
+    names: Container[str] = frozenset(),
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
     the abstention model's probability is below `settings.abstain_below`, when the best
@@ -474,9 +475,10 @@ def compose_answer(
     when no answer line is for the asked year and period (the notice says what there is).
     `alternatives`: the documents' words for the user's (`qa.search.register`), weighed
     `settings.answer_register_weight`; `notes`: the footnotes the passages read mark
-    (`qa.answer.ask.footnotes_of`), read after them."""
+    (`qa.answer.ask.footnotes_of`), read after them; `names`: the corpus's capitalised names
+    (`qa.search.truecase.CaseTable.names`), for a question that opens with one."""
     settings = settings or Settings()
-    asked = analyse(question, segmenter, alternatives, settings.answer_register_weight)
+    asked = analyse(question, segmenter, alternatives, settings.answer_register_weight, names)
     judge = SentenceJudge(asked, segmenter)
     scale = _meaning_scale(hits, settings)
     candidates = _ranked(

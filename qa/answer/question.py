@@ -10,7 +10,7 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import pairwise
@@ -37,6 +37,7 @@ MISSING_KEY_FACTOR = 0.5  # per name or figure of the question that the evidence
 # a name the sentence before states (`KCN Hải Long`) is the sentence's too, but counts less than
 # its own: `… đẩy nhanh tiến độ … Dự án KCN Hải Long` answers before `… dự án trong KKT`
 LENT_CREDIT = 0.5
+OPENING_NAME_WORDS = 3  # the longest name a question may open with (`Tập đoàn Điện lực`)
 UNITS = (
     "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "triệu usd", "usd", "nghìn tấn", "tấn", "ha", "km",
     "mw", "kw", "người", "lao động", "dự án", "doanh nghiệp", "xã", "lần", "%", "sao", "con",
@@ -206,6 +207,7 @@ class Question:
     topics: tuple[str, ...] = ()  # `tỷ lệ thất nghiệp` → ("thất nghiệp",): which indicator
     quantities: tuple[str, ...] = ()  # `dài từ 24 mét trở lên` → ("24",)
     provinces: tuple[str, ...] = ()  # `tỉnh Hà Nam`: the evidence must name it (`places`)
+    opening_name: int = 0  # `Thái Bình có mấy …` → 2: first words that are a name (`opening_name`)
 
 
 def question_kind(question: str) -> str:
@@ -247,15 +249,21 @@ def analyse(
     segmenter: Segmenter,
     alternatives: Sequence[str] = (),
     alternative_weight: float = 0.0,
+    names: Container[str] = frozenset(),
 ) -> Question:
-    """Kind, weighted key terms and the asked unit of `question`; `alternatives` are the
+    """Kind, weighted key terms and the asked unit of `question`; `names`: lower-case names
+    the corpus always writes with capitals (`qa.search.truecase`), which tell whether the
+    question opens with one; `alternatives` are the
     documents' words for the user's (`công ty` → `doanh nghiệp`, from `qa.search.register`), each
     weighing `alternative_weight` × a plain term of the question."""
     topic = _without_scope(question)  # the period reads it: `period_of`
     terms = [t for t in segmenter.terms(topic) if t not in QUESTION_WORDS]
     terms = terms or segmenter.terms(question)
     canonical = segmenter.canonical_text(question)
-    named = {w.lower() for i, w in enumerate(_WORD.findall(canonical)) if _named_word(i, w)}
+    opening = opening_name(canonical, names)
+    named = {
+        w.lower() for i, w in enumerate(_WORD.findall(canonical)) if _named_word(i, w, opening)
+    }
     weights: dict[str, float] = {}
     for term in terms:
         phrase = term.replace("_", " ")
@@ -276,7 +284,7 @@ def analyse(
         weights,
         not has_diacritics(question),
         None if asks_how(counted) else _asked_unit(counted),
-        key_phrases(canonical),
+        key_phrases(canonical, opening),
         asked_months(question),
         wants_number,
         period_of(question),
@@ -290,6 +298,7 @@ def analyse(
         indicator_topics(terms, not has_diacritics(question)),
         tuple(m.group(1) for m in _QUANTITY.finditer(question)),
         provinces_named(question),
+        opening,
     )
 
 
@@ -356,8 +365,26 @@ def asked_months(question: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(m) for m in found if 1 <= int(m) <= 12))
 
 
-def key_phrases(canonical: str) -> tuple[str, ...]:
-    """Runs of capitalised words after the first (`Liên Hà Thái`), abbreviations (`KCN`) and
+def opening_name(canonical: str, names: Container[str]) -> int:
+    """How many of a question's first words are a name the corpus always writes with capitals:
+    a question's first word is capitalised for its place, so only the corpus can tell that it
+    opens a name (`Thái Bình có mấy …` → 2; `Ở Thái Bình …`, `Tiến độ …` → 0). Runs of two or
+    three capitalised words, the question going on after them.
+
+    >>> opening_name("Thái Bình có mấy điểm?", {"thái bình"}), opening_name("Tiến độ KCN", {})
+    (2, 0)
+    """
+    words = _WORD.findall(canonical)
+    for count in range(min(OPENING_NAME_WORDS, len(words) - 1), 1, -1):
+        run = words[:count]
+        if all(w[:1].isupper() for w in run) and " ".join(run).lower() in names:
+            return count
+    return 0
+
+
+def key_phrases(canonical: str, opening: int = 0) -> tuple[str, ...]:
+    """Runs of capitalised words after the first (`Liên Hà Thái`), or from the first when the
+    question opens with a name (`opening` words, `opening_name`), abbreviations (`KCN`) and
     codes with letters (`CT.08`, `29-NQ/TW`), lower-cased: what an answer must be about."""
     words = re.findall(r"[^\W_]+(?:[./-][^\W_]+)*", canonical)
     keys: list[str] = []
@@ -366,7 +393,8 @@ def key_phrases(canonical: str) -> tuple[str, ...]:
         letters = sum(ch.isalpha() for ch in word)
         is_code = letters >= 2 and any(ch.isdigit() for ch in word)
         is_abbreviation = word.isalpha() and word.isupper() and len(word) > 1
-        if index > 0 and word.isalpha() and word[:1].isupper() and not is_abbreviation:
+        named = index > 0 or index < opening
+        if named and word.isalpha() and word[:1].isupper() and not is_abbreviation:
             run.append(word)
             continue
         if run:
@@ -447,7 +475,9 @@ class SentenceJudge:
         self._alternatives = tuple(position[phrase] for phrase in question.alternatives)
         self._total = sum(question.terms.values()) or 1.0
         self._pairs = _word_pairs(
-            segmenter.canonical_text(question.text), segmenter.lexicon.stopwords
+            segmenter.canonical_text(question.text),
+            segmenter.lexicon.stopwords,
+            question.opening_name,
         )
         units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
         alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
@@ -628,7 +658,9 @@ _NOT_QUANTITIES = re.compile(
 )
 
 
-def _word_pairs(canonical: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def _word_pairs(
+    canonical: str, stopwords: frozenset[str] = frozenset(), opening: int = 0
+) -> tuple[str, ...]:
     """Adjacent folded word pairs of a question: neither a question word, a stopword, a
     figure, a name (names weigh as keys already) or a cue of a status, date, who or list
     question (`tiến độ`, `ngày nào`): those say what kind of answer is wanted, and an urging
@@ -647,16 +679,19 @@ def _word_pairs(canonical: str, stopwords: frozenset[str] = frozenset()) -> tupl
     words = []
     for index, word in enumerate(_WORD.findall(text)):
         folded = fold_diacritics(word.lower())
-        breaks = _named_word(index, word) or folded in stop or any(ch.isdigit() for ch in word)
+        named = _named_word(index, word, opening)
+        breaks = named or folded in stop or any(ch.isdigit() for ch in word)
         words.append("" if breaks else folded)
     pairs = (f"{a} {b}" for a, b in pairwise(words) if a and b)
     return tuple(dict.fromkeys(pairs))
 
 
-def _named_word(index: int, word: str) -> bool:
-    """A word of a question that is part of a name: capitalised after the first word, or an
-    abbreviation (`KCN`)."""
-    return (index > 0 and word[:1].isupper()) or (word.isupper() and len(word) > 1)
+def _named_word(index: int, word: str, opening: int = 0) -> bool:
+    """A word of a question that is part of a name: capitalised after the first word (or in
+    the `opening` name), or an abbreviation (`KCN`)."""
+    return ((index > 0 or index < opening) and word[:1].isupper()) or (
+        word.isupper() and len(word) > 1
+    )
 
 
 def _mentions_month(folded: str, month: int) -> bool:

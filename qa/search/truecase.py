@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 
 from qa.text.provinces import province_names
@@ -80,6 +80,16 @@ class CaseTable:
             if named and not shouted and count >= MIN_SEEN and count >= ALWAYS * total:
                 forms[lower] = form
         return cls(forms | _province_after_tinh())
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The lower-case runs that are names wherever they stand (`thái bình`): not a
+        province after `tỉnh`, whose first word is a common noun.
+
+        >>> sorted(CaseTable({"thái bình": "Thái Bình", "tỉnh hà nam": "tỉnh Hà Nam"}).names)
+        ['thái bình']
+        """
+        return frozenset(lower for lower, form in self.forms.items() if form[:1].isupper())
 
     def restore(self, question: str) -> str:
         """`question` (typed in lower case) with the capitals the corpus gives its words.
