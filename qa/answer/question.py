@@ -110,7 +110,7 @@ _SPOKEN_UNITS = (
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
 # vàng`, not `giá cả nguyên vật liệu`), as after a measure of area or weight (`bao nhiêu
 # ha khoai tây`, not the season's `cây màu`)
-_INDICATOR_HEADS = frozenset({"tỷ_lệ", "đàn", "ca", "giá", "ha", "tấn"})  # terms write `tỉ` `tỷ`
+_INDICATOR_HEADS = frozenset({"tỷ_lệ", "đàn", "ca", "giá", "ha", "tấn"})  # terms: `tỉ` → `tỷ`
 _FOLDED_HEADS = frozenset({"ty_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
 # a rate is named as such: `100% hộ nghèo … được nhận quà Tết` is no `tỷ lệ hộ nghèo`
 _RATE_HEADS = frozenset({"tỷ_lệ", "ty_le"})

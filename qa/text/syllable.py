@@ -371,10 +371,11 @@ def normalize_tone_marks(text: str) -> str:
 # `mĩ`/`mỹ`, `hi`/`hy`, `quí`/`quý`, `sĩ`/`sỹ`): two spellings of one word, both in print.
 # Matching writes the one word segmentation knows best: `y`, but `i` after `s` (`bác sĩ`)
 _LETTER = r"[^\W\d_⁰¹²³⁴⁵⁶⁷⁸⁹]"  # a footnote mark ends a word (`liệt sỹ⁴⁷`)
-_LONE_I = re.compile(rf"(?<!{_LETTER})(qu|[hklmt])([iíìỉĩị])(?!{_LETTER})", re.IGNORECASE)
-_LONE_Y_AFTER_S = re.compile(rf"(?<!{_LETTER})(s)([yýỳỷỹỵ])(?!{_LETTER})", re.IGNORECASE)
+_LONE_I_OR_Y = re.compile(
+    rf"(?<!{_LETTER})(qu|[hklmst])([iíìỉĩịyýỳỷỹỵ])(?!{_LETTER})", re.IGNORECASE
+)
 _I_TO_Y = str.maketrans("iíìỉĩịIÍÌỈĨỊ", "yýỳỷỹỵYÝỲỶỸỴ")
-_Y_TO_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
+_Y_TO_I = {y: i for i, y in _I_TO_Y.items()}
 
 
 def spelling_form(text: str) -> str:
@@ -386,6 +387,9 @@ def spelling_form(text: str) -> str:
     >>> spelling_form("Tỉ lệ hoá học, kĩ thuật, lí do, quí I; liệt sỹ⁴⁷, thi, khi, ý kiến, y tế")
     'Tỷ lệ hóa học, kỹ thuật, lý do, quý I; liệt sĩ⁴⁷, thi, khi, ý kiến, y tế'
     """
-    normalized = normalize_tone_marks(text)
-    spelled = _LONE_I.sub(lambda m: m.group(1) + m.group(2).translate(_I_TO_Y), normalized)
-    return _LONE_Y_AFTER_S.sub(lambda m: m.group(1) + m.group(2).translate(_Y_TO_I), spelled)
+    return _LONE_I_OR_Y.sub(_one_spelling, normalize_tone_marks(text))
+
+
+def _one_spelling(match: re.Match[str]) -> str:
+    onset, vowel = match.groups()
+    return onset + vowel.translate(_Y_TO_I if onset.lower() == "s" else _I_TO_Y)
