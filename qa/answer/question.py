@@ -393,8 +393,7 @@ def key_phrases(canonical: str, opening: int = 0) -> tuple[str, ...]:
         letters = sum(ch.isalpha() for ch in word)
         is_code = letters >= 2 and any(ch.isdigit() for ch in word)
         is_abbreviation = word.isalpha() and word.isupper() and len(word) > 1
-        named = index > 0 or index < opening
-        if named and word.isalpha() and word[:1].isupper() and not is_abbreviation:
+        if word.isalpha() and not is_abbreviation and _named_word(index, word, opening):
             run.append(word)
             continue
         if run:
