@@ -44,7 +44,7 @@ UNITS = (
     "phần trăm", "tiền", "huy chương vàng", "huy chương bạc", "huy chương đồng", "huy chương",
     # a prize's grade asks its own (`mấy giải nhất` is not answered by `02 giải nhì`)
     "giải nhất", "giải nhì", "giải ba", "giải tư", "giải khuyến khích", "giải", "tàu",
-    "sản phẩm", "khu công nghiệp", "cụm công nghiệp", "hộ", "vụ", "lượt", "cây",
+    "sản phẩm", "khu công nghiệp", "cụm công nghiệp", "hộ", "vụ", "lượt", "cây", "gian hàng",
 )  # fmt: skip
 _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # not `điện cao thế nào`
 _FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
@@ -104,7 +104,7 @@ _SPOKEN_UNITS = (
     *(("hec[- ]?ta", "ha"), ("cay so", "km"), ("ki[- ]?lo[- ]?met", "km")),
     *(("cong ty", "doanh nghiệp"), ("thanh nien", "người"), ("cong nhan", "người")),
     *(("kcn", "khu công nghiệp"), ("ccn", "cụm công nghiệp")),
-    *(("quay", "gian hàng"), ("sap", "gian hàng"), ("gian hang", "gian hàng")),
+    *(("quay", "gian hàng"), ("sap", "gian hàng")),
 )
 # the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
