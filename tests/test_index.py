@@ -112,6 +112,11 @@ def test_stale_and_mismatched_indexes_are_detected(corpus: Path, tmp_path: Path)
     with pytest.raises(IndexStale, match=r"older reader \(pipeline 0, now .*qa index"):
         check_corpus(searcher.index_dir, older, corpus)
 
+    # terms of an older segmenter: the lexicon's fingerprint differs, the files did not change
+    segmented = {**searcher.manifest, "terms": 2, "lexicon": "fingerprint of terms 2"}
+    with pytest.raises(IndexStale, match=r"older segmenter \(version 2, now .*qa index"):
+        check_corpus(searcher.index_dir, segmented, corpus)
+
     doc = corpus / "002_a6a4f491796d81bf.txt"
     doc.write_text(doc.read_text(encoding="utf-8") + "\nthêm\n", "utf-8")
     with pytest.raises(IndexStale, match=r"002_a6a4f491796d81bf.*qa index"):

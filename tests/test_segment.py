@@ -86,6 +86,37 @@ def test_either_spelling_of_a_final_i_or_y_gives_the_same_terms(segmenter: Segme
     assert segmenter.folded_terms(typed) == segmenter.folded_terms(printed)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "word"),
+    [
+        ("Chỉ số PAPI năm 2022 của Thái Bình xếp thứ mấy?", "thái_bình", "xếp"),
+        ("GRDP của Thái Bình ước đạt bao nhiêu", "thái_bình", "ước"),
+        ("tỉnh Thái Bình định nâng khả năng khám chữa bệnh", "thái_bình", "định"),
+        ("Tháng 1/2024 tỉnh Hà Nam thu ngân sách", "hà_nam", "thu"),
+        ("huyện Vũ Thư đi đầu trong phong trào", "vũ_thư", "đi"),
+    ],
+)
+def test_a_name_is_cut_from_the_word_run_into_it(
+    segmenter: Segmenter, text: str, name: str, word: str
+) -> None:
+    terms = segmenter.terms(text)
+    assert name in terms
+    assert word in terms
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("dịp Tết Nguyên đán Giáp Thìn", "tết_nguyên_đán"),
+        ("thành lập Ban Chỉ đạo tỉnh", "ban_chỉ_đạo"),
+        ("Tổng Công ty nhà đất", "tổng_công_ty"),
+        ("Tổng Thanh tra Chính phủ", "tổng_thanh_tra"),
+    ],
+)
+def test_a_capitalised_word_is_not_cut(segmenter: Segmenter, text: str, word: str) -> None:
+    assert word in segmenter.terms(text)
+
+
 def test_folded_terms_match_text_typed_without_diacritics(segmenter: Segmenter) -> None:
     accented = set(segmenter.folded_terms("Khu công nghiệp Hải Long"))
     typed = set(segmenter.folded_terms("khu cong nghiep hai long"))

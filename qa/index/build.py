@@ -27,7 +27,7 @@ from qa.index.defined import defined_abbreviations
 from qa.index.embed import Embedder, load_embedder
 from qa.index.failures import FailedFile, failed_file, failures_to_manifest
 from qa.index.folder import atomic_index_dir, build_lock, check_index_target, remove_leftovers
-from qa.index.segment import Lexicon, Segmenter
+from qa.index.segment import TERMS_VERSION, Lexicon, Segmenter
 from qa.index.sentences import (
     CLAUSES,
     SENTENCES,
@@ -393,6 +393,7 @@ def _manifest(
     return {
         "format": FORMAT_VERSION,
         "pipeline": PIPELINE_VERSION,
+        "terms": TERMS_VERSION,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(report.seconds, 2),
         "corpus": str(corpus.resolve()),

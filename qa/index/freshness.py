@@ -2,7 +2,8 @@
 the faces (CLI, page, API) before they search; `Searcher` itself never reads the corpus.
 
 Stale means: a document added, removed or edited (fingerprint of file + pipeline version),
-the catalog edited (titles, dates), or the corpus's own abbreviations or register changed.
+the catalog edited (titles, dates), the corpus's own abbreviations or register changed, or the
+segmenter that made the terms (`TERMS_VERSION`).
 A file that failed at build and is unchanged since is not staleness (it would fail again).
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from qa.errors import IndexStale
 from qa.index.build import catalog_hash
 from qa.index.failures import corpus_name, failed_fingerprint, unchanged_failures
-from qa.index.segment import CORPUS_ABBREVIATIONS, Lexicon
+from qa.index.segment import CORPUS_ABBREVIATIONS, TERMS_VERSION, Lexicon
 from qa.ingest.corpus_files import scan_corpus
 from qa.ingest.document import PIPELINE_VERSION
 from qa.ingest.loaders import CATALOG_NAME
@@ -50,8 +51,13 @@ def check_corpus(index_dir: Path, manifest: dict[str, Any], corpus: Path) -> Non
     if not changed:
         return
     built_by = manifest.get("pipeline")
+    segmented_by = manifest.get("terms", "2 or earlier")  # recorded since version 3
     if built_by != PIPELINE_VERSION:  # every document reads as changed: say why instead
         why = f"built by an older reader (pipeline {built_by}, now {PIPELINE_VERSION})"
+    elif segmented_by != TERMS_VERSION:  # the lexicon's fingerprint changed with it
+        why = (
+            f"its terms come from an older segmenter (version {segmented_by}, now {TERMS_VERSION})"
+        )
     else:
         why = f"{len(changed)} changed ({', '.join(changed[:3])}{'…' if len(changed) > 3 else ''})"
     raise IndexStale(

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError
+from qa.index.name_tails import split_name_tails
 from qa.index.vi_tokenizers import word_tokenize
 from qa.text.normalize import clean_text, fold_diacritics
 from qa.text.syllable import is_valid_syllable, spelling_form
@@ -37,8 +38,9 @@ _SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*%?")
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 CORPUS_ABBREVIATIONS = "abbreviations.toml"
 # bumped when the same text and lexicon give other terms (2: a lone final i spelled y, `tỉ` →
-# `tỷ`): a build then segments every passage again instead of reusing the last index's terms
-TERMS_VERSION = 2
+# `tỷ`; 3: a name cut from the word run into it, `name_tails`): a build then segments every
+# passage again instead of reusing the last index's terms
+TERMS_VERSION = 3
 
 
 def _is_code(token: str) -> bool:
@@ -188,7 +190,8 @@ class Segmenter:
     def _words(self, text: str) -> list[str]:
         if not _WORD.search(text):
             return []
-        words = (w.lower().replace(" ", "_") for w in word_tokenize(text))
+        tokens = split_name_tails(word_tokenize(text))
+        words = (w.lower().replace(" ", "_") for w in tokens)
         return [w for w in words if _WORD.search(w) and w not in self.lexicon.stopwords]
 
     def folded_terms(self, text: str) -> list[str]:
