@@ -12,10 +12,11 @@ from helpers import CountingEmbedder
 from qa.config import Settings
 from qa.errors import QueryError
 from qa.index.build import build_index
+from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta
 from qa.search.backends.local import LocalBackend, top_rows
 from qa.search.backends.protocol import ChunkTerms
-from qa.search.searcher import Filters, Searcher
+from qa.search.searcher import Filters, Searcher, query_words
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -114,6 +115,12 @@ def test_month_dated_documents_pass_a_range_starting_in_their_month(searcher: Se
     )
     with pytest.raises(QueryError, match="ISO"):
         searcher.search("GRDP", 5, "bm25", Filters(after="tháng 9"))
+
+
+def test_highlighted_words_leave_out_what_frames_the_question() -> None:
+    words = query_words("Thái Bình có bao nhiêu KCN, có xảy ra sự cố không?", Segmenter())
+    assert {"thái bình", "kcn", "khu công nghiệp", "sự cố"} <= set(words)
+    assert not {"có", "không", "bao nhiêu"} & set(words)
 
 
 def test_top_rows_is_a_stable_partial_sort() -> None:

@@ -18,17 +18,11 @@ from itertools import pairwise
 from qa.answer.periods import UNTIL_MONTH, Period, period_of
 from qa.answer.places import provinces_named
 from qa.index.segment import Segmenter, has_diacritics
+from qa.search.question_form import QUESTION_WORDS
 from qa.text.normalize import clean_text, fold_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
 from qa.text.syllable import normalize_tone_marks, spelling_form
 
-QUESTION_WORDS = frozenset(
-    [
-        *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
-        *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không", "hiện_nay"),
-        "loại",  # `loại thép gì`: the classifier of a `what kind` question, as `những` is
-    ]
-)
 NAMED_WEIGHT = 2.5  # names, abbreviations: `Hải Long`, `KCN`, `Nam Định`
 NUMBER_WEIGHT = 2.0  # years, periods, codes: `2023`, `3/2024`, `29-NQ/TW`
 FOLDED_CREDIT = 0.6  # a term found only without diacritics (OCR text lost them)

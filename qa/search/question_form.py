@@ -22,6 +22,15 @@ from qa.errors import QueryError
 from qa.search.truecase import CaseTable
 from qa.text.syllable import parse_syllable
 
+# terms that frame a question, not its topic: the composer does not weigh them, the passage
+# highlighter does not mark them (`có … không`, `bao nhiêu`)
+QUESTION_WORDS = frozenset(
+    [
+        *("bao_nhiêu", "bao", "nhiêu", "mấy", "nào", "gì", "sao", "thế_nào", "ra_sao", "là"),
+        *("đâu", "khi_nào", "bao_giờ", "ai", "như_thế_nào", "những", "có", "không", "hiện_nay"),
+        "loại",  # `loại thép gì`: the classifier of a `what kind` question, as `những` is
+    ]
+)
 _WORD = re.compile(r"[^\W\d_]+")
 _MARKS = re.compile(r"\s*[?!](?:\s*[?!])*")
 

@@ -39,7 +39,7 @@ from qa.search.backends.protocol import (
 )
 from qa.search.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.search.query_limits import LimitedQuery, limit_query
-from qa.search.question_form import clean_query
+from qa.search.question_form import QUESTION_WORDS, clean_query
 from qa.search.register import Register, RegisterExpander, expansion_text
 from qa.search.truecase import CaseTable
 from qa.text.dates import date_span
@@ -328,9 +328,11 @@ def _overlap(a: Chunk, b: Chunk) -> float:
 
 
 def query_words(query: str, segmenter: Segmenter) -> tuple[str, ...]:
-    """Surface forms to highlight: the query's words and multi-word terms, plus long forms
-    of its abbreviations (`KCN` → also `khu công nghiệp`)."""
-    words = {w.replace("_", " ") for w in segmenter.terms(query)}
+    """Surface forms to highlight: the query's words and multi-word terms but those that
+    frame the question (`có`, `không`, `bao nhiêu`: marked in a passage they are noise), plus
+    long forms of its abbreviations (`KCN` → also `khu công nghiệp`)."""
+    terms = (t for t in segmenter.terms(query) if t not in QUESTION_WORDS)
+    words = {t.replace("_", " ") for t in terms}
     for abbr, longs in segmenter.lexicon.abbreviations.items():
         if abbr.lower() in words:
             words.update(longs)
