@@ -58,6 +58,10 @@ class Settings:
     answer_number_missing_factor: float = 0.5  # `bao nhiêu` answered by a line with no figure
     answer_kind_bonus: float = 0.15  # the line has what the kind asks (a figure, date, body…)
     answer_meaning_weight: float = 0.05  # per sd a window's clause vectors stand out in meaning
+    # per sd the quoted sentence's vector stands out among the sentences read: it picks among
+    # sentences the question's words tie on (everyday wording); 0.02 won 3 tune answers, more
+    # lost some to short generic sentences (`- UBND huyện, thành phố;`) close to any question
+    answer_sentence_meaning_weight: float = 0.02
     answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
     answer_ocr_penalty: float = 0.5  # per share of invalid syllables left after repair
     answer_word_penalty: float = 0.003  # per word of the line: shorter wins ties (lists: longer)

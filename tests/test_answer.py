@@ -417,6 +417,28 @@ def test_few_shared_words_pass_when_the_sentence_stands_out_in_meaning(
     assert far.abstained and far.confidence == 0.0
 
 
+def test_the_sentence_closest_in_meaning_answers_when_the_words_tie(
+    segmenter: Segmenter,
+) -> None:
+    """`lắp đèn` shares only `xã` and a count with both sentences: the one whose stored
+    vector is closer to the question is the answer line, whichever it is."""
+    text = (
+        "Toàn tỉnh có 160 xã đăng ký tham gia chương trình Thắp sáng. "
+        "Toàn tỉnh có 27 xã đạt chuẩn nông thôn mới nâng cao."
+    )
+    spans = sentence_spans(text)
+
+    def hit(cosines: list[float]) -> Hit:
+        matches = tuple(SentenceMatch(a, b, c) for (a, b), c in zip(spans, cosines, strict=True))
+        return replace(_hit(1, "r", "2024-01", text), sentences=matches)
+
+    question, sure = "bao nhiêu xã lắp đèn", _Sure()
+    lights = compose_answer(question, [hit([0.92, 0.84])], segmenter, model=sure)  # type: ignore[arg-type]
+    assert "160 xã" in lights.lines[0].text
+    rural = compose_answer(question, [hit([0.84, 0.92])], segmenter, model=sure)  # type: ignore[arg-type]
+    assert "27 xã" in rural.lines[0].text
+
+
 def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
     first = _hit(1, "x", "2024-01", "Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp.")
     second = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")

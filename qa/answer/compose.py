@@ -204,9 +204,11 @@ def _best_line(
     sentence: _Sentence,
     settings: Settings,
     scale: tuple[float, float] | None = None,
+    sentence_meaning: float | None = None,
 ) -> _Candidate:
     """The clause window of a sentence that answers best, scored with its sentence;
-    `scale`: the clause cosines' mean and spread (`_meaning_scale`)."""
+    `scale`: the clause cosines' mean and spread (`_meaning_scale`); `sentence_meaning`: how
+    far the sentence stands out in meaning among those read (`_sentence_meanings`)."""
     coverage, hit, quote, around, offset = sentence
     is_list = asked.kind == "list"
     limit = settings.answer_list_line_words if is_list else settings.answer_max_line_words
@@ -311,6 +313,7 @@ def _best_line(
         + settings.answer_rank_bonus / hit.rank
         + settings.answer_plan_doc_bonus * (asked.targets and plan_document(hit.doc.kind))
         - settings.answer_period_penalty * (not agrees)
+        + settings.answer_sentence_meaning_weight * (sentence_meaning or 0.0)
     )
     key = frozenset(fold_diacritics(line).lower().split())
     has_asked_item = (
@@ -332,12 +335,35 @@ def _best_line(
     )  # fmt: skip
 
 
+def _sentence_meanings(hits: list[Hit]) -> Callable[[Hit, str], float | None]:
+    """How far a quoted sentence of `hits` stands above all their sentences in meaning: its
+    stored vector's cosine to the question in standard deviations above their mean
+    (standardised within the question: cosine levels differ between embedders). None when
+    the search gave no sentence cosines (BM25 mode) or none for that sentence."""
+    cosines = [m.score for hit in hits for m in hit.sentences]
+    if len(cosines) < 2:
+        return lambda hit, quote: None
+    mean, spread = statistics.fmean(cosines), statistics.pstdev(cosines) or 1.0
+
+    def meaning(hit: Hit, quote: str) -> float | None:
+        text = hit.chunk.text
+        quoted = (m.score for m in hit.sentences if text[m.start : m.end].strip() == quote)
+        cosine = next(quoted, None)
+        return None if cosine is None else (cosine - mean) / spread
+
+    return meaning
+
+
 def _features(
-    asked: Question, candidates: list[_Candidate], hits: list[Hit], judge: SentenceJudge
+    asked: Question,
+    candidates: list[_Candidate],
+    hits: list[Hit],
+    judge: SentenceJudge,
+    sentence_meaning: float | None,
 ) -> dict[str, float]:
     """The evidence features the abstention model reads (see `qa.answer.abstention.FEATURES`);
-    `sentence_similarity` only when the search gave sentence cosines (dense modes): the quoted
-    sentence's cosine in standard deviations above the mean of the passages' sentences."""
+    `sentence_similarity` (the best quote's `_sentence_meanings`) only when the search gave
+    sentence cosines (dense modes)."""
     best, top = candidates[0], hits[0]
     other = next((c.score for c in candidates[1:] if c.quote != best.quote), 0.0)
     features = {
@@ -356,13 +382,8 @@ def _features(
         if judge.asks_pairs
         else 1.0,
     }
-    text = best.hit.chunk.text
-    quoted = [m.score for m in best.hit.sentences if text[m.start : m.end].strip() == best.quote]
-    cosines = [m.score for hit in hits for m in hit.sentences]
-    if quoted and len(cosines) > 1:
-        # standardised within the question: cosine levels differ between embedders
-        spread = statistics.pstdev(cosines) or 1.0
-        features["sentence_similarity"] = (quoted[0] - statistics.fmean(cosines)) / spread
+    if sentence_meaning is not None:
+        features["sentence_similarity"] = sentence_meaning
     return features
 
 
@@ -481,16 +502,18 @@ def compose_answer(
     asked = analyse(question, segmenter, alternatives, settings.answer_register_weight, names)
     judge = SentenceJudge(asked, segmenter)
     scale = _meaning_scale(hits, settings)
+    meaning = _sentence_meanings(hits)
     candidates = _ranked(
         [
-            _best_line(asked, judge, s, settings, scale)
+            _best_line(asked, judge, s, settings, scale, meaning(s[1], s[2]))
             for s in _sentences(hits, judge, settings, notes)
         ],
         settings,
     )
     if not candidates:
         return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)
-    features = _features(asked, candidates, hits, judge)
+    best = candidates[0]
+    features = _features(asked, candidates, hits, judge, meaning(best.hit, best.quote))
     model = model or load_model(settings.abstention_model)
     # the model ranks answers; it cannot vouch for one whose sentence shares almost no word
     # with the question (`qwerty zxcvb`, `giá vàng thế giới`): below a floor of term
@@ -501,7 +524,6 @@ def compose_answer(
     covered = coverage >= settings.min_coverage or (
         close and coverage >= settings.close_min_coverage
     )
-    best = candidates[0]
     # a figure for another year or span than the one asked is not its answer (`GRDP 9 tháng
     # năm 2022` from the 2023 report), nor is a line without a figure of its own for a
     # number question (`tổng mức đầu tư Bệnh viện 1.500 giường`), or without one in the
