@@ -45,6 +45,7 @@ def segmenter() -> Segmenter:
         ("cơ quan nào chủ trì đề án", "who"),
         ("dự án đã khởi công chưa", "status"),
         ("nhiệm vụ trọng tâm gồm những gì", "list"),
+        ("tỉnh phát triển những ngành công nghiệp chủ lực nào", "list"),  # which NPs: a list
         ("diện tích đất đai của tỉnh", "fact"),
         ("GRDP dat bao nhieu", "number"),
         ("giải pháp BHYT thực hiện theo kế hoạch số mấy", "code"),

@@ -72,7 +72,7 @@ _WHO = r"(?<!không )(?<!chẳng )(?<!chưa )ai(?! cũng)"
 _ASKS_WHO = re.compile(
     rf"\b({_WHO}|cơ quan nào|đơn vị nào|sở nào|ban nào|bộ nào|bên nào|chủ trì)\b"
 )
-_ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|những \w+ nào|các \w+ nào|gồm gì)\b")
+_ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|(?:những|các) (?:\w+ ){1,6}nào|gồm gì)\b")
 # `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
 _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
 # asked with another question word, `mấy` before a noun is the everyday plural (`các`), not a
