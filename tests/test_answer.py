@@ -22,6 +22,14 @@ def _hit(rank: int, doc_id: str, date: str, text: str) -> Hit:
     return Hit(rank, 1.0 / rank, chunk, meta)
 
 
+def _hit_with_sentence_cosines(text: str, date: str, cosines: list[float]) -> Hit:
+    """A passage whose sentences have these cosines to the question (as the dense search
+    gives them, `Hit.sentences`)."""
+    spans = sentence_spans(text)
+    matches = tuple(SentenceMatch(a, b, c) for (a, b), c in zip(spans, cosines, strict=True))
+    return replace(_hit(1, "r", date, text), sentences=matches)
+
+
 def _nine_month_hit(text: str) -> Hit:
     """A passage of a report whose title says it covers the first nine months of 2023."""
     meta = DocumentMeta("r", "Báo cáo tình hình 9 tháng năm 2023", "2023-09", "báo cáo", "U", "r")
@@ -401,11 +409,9 @@ def test_few_shared_words_pass_when_the_sentence_stands_out_in_meaning(
         "Kiểm tra việc thực hiện nếp sống văn minh trong việc cưới, việc tang. "
         "Tổng kết phong trào toàn dân đoàn kết xây dựng đời sống văn hóa."
     )
-    spans = sentence_spans(text)
 
     def hit(cosines: list[float]) -> Hit:
-        matches = tuple(SentenceMatch(a, b, c) for (a, b), c in zip(spans, cosines, strict=True))
-        return replace(_hit(1, "r", "2023-09", text), sentences=matches)
+        return _hit_with_sentence_cosines(text, "2023-09", cosines)
 
     question = "hồ sơ xin Liên Hợp Quốc tôn vinh danh nhân nào của tỉnh"  # few shared words
     sure = _Sure()
@@ -426,11 +432,9 @@ def test_the_sentence_closest_in_meaning_answers_when_the_words_tie(
         "Toàn tỉnh có 160 xã đăng ký tham gia chương trình Thắp sáng. "
         "Toàn tỉnh có 27 xã đạt chuẩn nông thôn mới nâng cao."
     )
-    spans = sentence_spans(text)
 
     def hit(cosines: list[float]) -> Hit:
-        matches = tuple(SentenceMatch(a, b, c) for (a, b), c in zip(spans, cosines, strict=True))
-        return replace(_hit(1, "r", "2024-01", text), sentences=matches)
+        return _hit_with_sentence_cosines(text, "2024-01", cosines)
 
     question, sure = "bao nhiêu xã lắp đèn", _Sure()
     lights = compose_answer(question, [hit([0.92, 0.84])], segmenter, model=sure)  # type: ignore[arg-type]
