@@ -59,8 +59,9 @@ class Settings:
     answer_kind_bonus: float = 0.15  # the line has what the kind asks (a figure, date, body…)
     answer_meaning_weight: float = 0.05  # per sd a window's clause vectors stand out in meaning
     # per sd the quoted sentence's vector stands out among the sentences read: it picks among
-    # sentences the question's words tie on (everyday wording); 0.02 won 3 tune answers, more
-    # lost some to short generic sentences (`- UBND huyện, thành phố;`) close to any question
+    # sentences the question's words tie on (everyday wording); 0.02 won 3 tune answers, 0.05
+    # lost them to sentences near the topic but not the answer (`xếp loại cán bộ, công chức`
+    # for `cán bộ đi làm lơ là, tỉnh siết lại theo văn bản số mấy`)
     answer_sentence_meaning_weight: float = 0.02
     answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
     answer_ocr_penalty: float = 0.5  # per share of invalid syllables left after repair
