@@ -13,6 +13,8 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Non-overlapping spans of `terms` in `text`; `hai long` finds `Hải Long`, and `hải long`
     finds `hai long` (marks lost) but `dê` does not find `để` (another word). Words compare in
     the spelling search uses (`spelling_form`): the term `tỷ lệ` finds `tỉ lệ`, `hóa` `hoá`.
+    When any term has marks the question was typed with them, so a word that has none is that
+    word: `ra` of `xảy ra` does not find `rà` of `rà soát`.
 
     Folding and that spelling keep string length for Vietnamese letters (one code point each
     in NFC), so spans found in the folded text are valid in the original.
@@ -20,11 +22,15 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     >>> text = "Tổng đàn lợn; không để lây lan; Thai Binh; Thái Binh; tỉ lệ"
     >>> [text[a:b] for a, b in term_spans(text, ["dê", "đàn", "thái bình", "tỷ lệ"])]
     ['đàn', 'Thai Binh', 'Thái Binh', 'tỉ lệ']
+    >>> text = "không xảy ra vi phạm; rà soát"
+    >>> [text[a:b] for a, b in term_spans(text, ["xảy", "ra"])], term_spans(text, ["ra"])
+    (['xảy', 'ra'], [(10, 12), (22, 24)])
     """
     spelled = spelling_form(text).lower()
     folded = fold_diacritics(spelled)
     if len(folded) != len(text):
         return []
+    accented = any(fold_diacritics(term) != term for term in terms)
     spans: list[tuple[int, int]] = []
     for term in sorted(terms, key=len, reverse=True):
         typed = spelling_form(term).lower().strip()
@@ -33,8 +39,8 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
             continue
         for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
             found = spelled[match.start() : match.end()]
-            if typed != needle and not lost_marks(found, typed):
-                continue  # typed with its marks, and these are another word's
+            if (typed != needle or accented) and not lost_marks(found, typed):
+                continue  # typed with marks, and these are another word's
             if all(match.end() <= s or match.start() >= e for s, e in spans):
                 spans.append((match.start(), match.end()))
     return sorted(spans)
