@@ -17,6 +17,7 @@ from qa.models import Chunk, DocumentMeta
 from qa.search.backends.local import LocalBackend, top_rows
 from qa.search.backends.protocol import ChunkTerms
 from qa.search.searcher import Filters, Searcher, query_words
+from qa.text.highlight import term_spans
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -121,6 +122,15 @@ def test_highlighted_words_leave_out_what_frames_the_question() -> None:
     words = query_words("Thái Bình có bao nhiêu KCN, có xảy ra sự cố không?", Segmenter())
     assert {"thái bình", "kcn", "khu công nghiệp", "sự cố"} <= set(words)
     assert not {"có", "không", "bao nhiêu"} & set(words)
+
+
+def test_a_question_typed_without_marks_marks_their_accented_forms() -> None:
+    """The long forms of its abbreviations are added as it was typed, bare: a question typed
+    with marks reads a bare word as that word (`term_spans`), one typed without them does not."""
+    words = query_words("tien do kcn hai long", Segmenter())
+    text = "Tiến độ Khu công nghiệp Hải Long"
+    marked = [text[a:b] for a, b in term_spans(text, words)]
+    assert marked == ["Tiến", "độ", "Khu công nghiệp", "Hải", "Long"]
 
 
 def test_top_rows_is_a_stable_partial_sort() -> None:

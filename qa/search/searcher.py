@@ -330,10 +330,12 @@ def _overlap(a: Chunk, b: Chunk) -> float:
 def query_words(query: str, segmenter: Segmenter) -> tuple[str, ...]:
     """Surface forms to highlight: the query's words and multi-word terms but those that
     frame the question (`có`, `không`, `bao nhiêu`: marked in a passage they are noise), plus
-    long forms of its abbreviations (`KCN` → also `khu công nghiệp`)."""
+    long forms of its abbreviations (`KCN` → also `khu công nghiệp`), bare when the query was
+    typed bare: the highlighter reads a bare word of a query typed with marks as that word."""
     terms = (t for t in segmenter.terms(query) if t not in QUESTION_WORDS)
     words = {t.replace("_", " ") for t in terms}
+    typed_bare = not has_diacritics(query)
     for abbr, longs in segmenter.lexicon.abbreviations.items():
         if abbr.lower() in words:
-            words.update(longs)
+            words.update(fold_diacritics(long) if typed_bare else long for long in longs)
     return tuple(sorted((w for w in words if len(w) > 1), key=len, reverse=True))
