@@ -57,9 +57,13 @@ _INDICATOR = re.compile(
 # year (folded text)
 _UNTIL_WITH_YEAR = re.compile(UNTIL_MONTH.pattern + r"(?:\s*(?:/|nam\s+)(?:19|20)\d\d)?")
 # `từ đầu năm đến hết tháng 9/2023`: a span from January, which `period_of` reads as `9 tháng`;
-# as words it would favour any line that says `đến` or `tháng` (folded text)
+# as words it would favour any line that says `đến` or `tháng`. `so với cùng kỳ (năm trước)`:
+# the base every growth figure of a report's sentence shares, though the sentence says it once,
+# so as words it favoured the clause that ends the sentence (folded text)
 _CUMULATIVE_SCOPE = re.compile(
     rf"(?:\btu dau nam\s*)?(?:\btinh\s+)?{_UNTIL_WITH_YEAR.pattern}|\btu dau nam\b"
+    r"|\bso voi\s+(?:cung\s+(?:ky|thoi (?:diem|ky)|thang|quy)|nam\s+(?:truoc|ngoai))"
+    r"(?:\s+(?:nam\s+)?(?:truoc|ngoai|(?:19|20)\d\d))?\b"
 )
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
@@ -327,10 +331,13 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
 
 def _without_scope(question: str) -> str:
     """`question` without the words of a span from January (`từ đầu năm`, `tới cuối tháng
-    9/2023`); `đến tháng 1/2024` stays, one month as a January report names it.
+    9/2023`) or of a same-period base (`so với cùng kỳ`); `đến tháng 1/2024` stays, one month
+    as a January report names it; so does a base that is not last year's (`so với kế hoạch`).
 
     >>> _without_scope("Tính tới cuối tháng 9/2023, dư nợ bao nhiêu?")
     ', dư nợ bao nhiêu?'
+    >>> _without_scope("điện tăng mấy % so với cùng tháng năm ngoái, so với kế hoạch?")
+    'điện tăng mấy %  , so với kế hoạch?'
     """
     text = unicodedata.normalize("NFC", question)
     folded = fold_diacritics(text.lower())
