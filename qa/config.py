@@ -63,6 +63,11 @@ class Settings:
     # lost them to sentences near the topic but not the answer (`xếp loại cán bộ, công chức`
     # for `cán bộ đi làm lơ là, tỉnh siết lại theo văn bản số mấy`)
     answer_sentence_meaning_weight: float = 0.02
+    # both meaning weights grow by these × how little of the question the best sentence's words
+    # hold (1 − its coverage): everyday words (`quẹt điện thoại` ↔ `thanh toán không dùng tiền
+    # mặt`) leave meaning the only evidence between sentences (eval/README, nineteenth round)
+    answer_meaning_gap_weight: float = 0.05
+    answer_sentence_meaning_gap_weight: float = 0.03
     answer_urging_penalty: float = 0.2  # status: `chỉ đạo đẩy nhanh…` says not how far it got
     answer_ocr_penalty: float = 0.5  # per share of invalid syllables left after repair
     answer_word_penalty: float = 0.003  # per word of the line: shorter wins ties (lists: longer)

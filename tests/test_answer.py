@@ -443,6 +443,32 @@ def test_the_sentence_closest_in_meaning_answers_when_the_words_tie(
     assert "27 xã" in rural.lines[0].text
 
 
+def test_meaning_weighs_by_how_little_of_the_question_the_words_hold(
+    segmenter: Segmenter,
+) -> None:
+    """With only the gap-grown sentence weight, meaning picks between sentences that hold a
+    third of the question (`lắp đèn` in everyday words) and has no say between sentences
+    that hold all of it."""
+    only_gap = Settings().updated(
+        {"answer_sentence_meaning_weight": 0.0, "answer_sentence_meaning_gap_weight": 0.5}
+    )
+    sure = _Sure()
+
+    def first_line(question: str, text: str, cosines: list[float]) -> str:
+        hit = _hit_with_sentence_cosines(text, "2024-01", cosines)
+        return compose_answer(question, [hit], segmenter, only_gap, sure).lines[0].text  # type: ignore[arg-type]
+
+    everyday = (
+        "Toàn tỉnh có 160 xã đăng ký tham gia chương trình Thắp sáng. "
+        "Toàn tỉnh có 27 xã đạt chuẩn nông thôn mới nâng cao."
+    )
+    assert "160 xã" in first_line("bao nhiêu xã lắp đèn", everyday, [0.92, 0.84])
+    assert "27 xã" in first_line("bao nhiêu xã lắp đèn", everyday, [0.84, 0.92])
+    worded = "Toàn tỉnh có 160 xã lắp đèn đường. Toàn tỉnh có 27 xã lắp đèn đường làng."
+    question = "bao nhiêu xã lắp đèn đường"
+    assert first_line(question, worded, [0.92, 0.84]) == first_line(question, worded, [0.84, 0.92])
+
+
 def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
     first = _hit(1, "x", "2024-01", "Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp.")
     second = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")

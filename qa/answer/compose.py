@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable, Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from qa.answer.abstention import AbstentionModel, load_model
@@ -354,6 +354,22 @@ def _sentence_meanings(hits: list[Hit]) -> Callable[[Hit, str], float | None]:
     return meaning
 
 
+def _meaning_weighed_by_gap(settings: Settings, sentences: Sequence[_Sentence]) -> Settings:
+    """`settings` with both meaning weights grown by how little of the question the best
+    sentence's words hold: when the user's words are not the documents', what a sentence
+    means is the evidence left to choose between sentences and clauses."""
+    if not sentences:
+        return settings
+    gap = max(0.0, 1.0 - max(coverage for coverage, *_ in sentences))
+    return replace(
+        settings,
+        answer_meaning_weight=settings.answer_meaning_weight
+        + gap * settings.answer_meaning_gap_weight,
+        answer_sentence_meaning_weight=settings.answer_sentence_meaning_weight
+        + gap * settings.answer_sentence_meaning_gap_weight,
+    )
+
+
 def _features(
     asked: Question,
     candidates: list[_Candidate],
@@ -503,11 +519,10 @@ def compose_answer(
     judge = SentenceJudge(asked, segmenter)
     scale = _meaning_scale(hits, settings)
     meaning = _sentence_meanings(hits)
+    sentences = _sentences(hits, judge, settings, notes)
+    weighed = _meaning_weighed_by_gap(settings, sentences)
     candidates = _ranked(
-        [
-            _best_line(asked, judge, s, settings, scale, meaning(s[1], s[2]))
-            for s in _sentences(hits, judge, settings, notes)
-        ],
+        [_best_line(asked, judge, s, weighed, scale, meaning(s[1], s[2])) for s in sentences],
         settings,
     )
     if not candidates:
