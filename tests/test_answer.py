@@ -469,6 +469,18 @@ def test_meaning_weighs_by_how_little_of_the_question_the_words_hold(
     assert first_line(question, worded, [0.92, 0.84]) == first_line(question, worded, [0.84, 0.92])
 
 
+def test_a_new_figure_is_news_enough_for_a_line(segmenter: Segmenter) -> None:
+    """Words beyond a figure the question lacks name a wider or narrower item (`xây dựng và
+    dịch vụ`, `chế biến, chế tạo`), not more of the answer: they win no novelty credit."""
+    text = (
+        "Tỷ trọng công nghiệp, xây dựng và dịch vụ trong GRDP đạt 85% trở lên; trong đó: Tỷ trọng"
+        " công nghiệp đạt 50% GRDP; tỷ trọng công nghiệp chế biến, chế tạo đạt khoảng 40% GRDP."
+    )
+    question = "tỷ trọng công nghiệp trong GRDP năm 2030"
+    answer = compose_answer(question, [_hit(1, "p", "2023-05", text)], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert "50% GRDP" in answer.lines[0].text and "85%" not in answer.lines[0].text
+
+
 def test_composer_tunables_come_from_settings(segmenter: Segmenter) -> None:
     first = _hit(1, "x", "2024-01", "Tổ chức Hội nghị xúc tiến đầu tư vào các khu công nghiệp.")
     second = _hit(2, "y", "2024-01", "Kim ngạch xuất khẩu đạt 172 triệu USD, tăng 12%.")

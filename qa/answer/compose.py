@@ -272,7 +272,10 @@ def _best_line(
             line_coverage *= settings.answer_number_missing_factor
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0
+        # a figure the question does not hold is news enough: words beyond it are a narrower
+        # item (`tỷ trọng công nghiệp chế biến, chế tạo đạt 40%` for `tỷ trọng công nghiệp`)
         novel = sum(novel_words[i] for i in span)
+        novelty = 1.0 if new_figure else min(1.0, novel / settings.answer_novel_words)
         # the asked indicator may open the sentence and scope the window, as its words do
         scope = (
             scoped_phrases(window.end)
@@ -283,7 +286,7 @@ def _best_line(
         score = (
             line_coverage
             + settings.answer_phrase_weight * phrases
-            + settings.answer_novelty_weight * min(1.0, novel / settings.answer_novel_words)
+            + settings.answer_novelty_weight * novelty
             + settings.answer_kind_bonus * kind_match
             - settings.answer_urging_penalty * (asked.kind == "status" and urges(line))
             - settings.answer_ocr_penalty * damage
