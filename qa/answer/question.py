@@ -57,14 +57,19 @@ _INDICATOR = re.compile(
 # year (folded text)
 _UNTIL_WITH_YEAR = re.compile(UNTIL_MONTH.pattern + r"(?:\s*(?:/|nam\s+)(?:19|20)\d\d)?")
 # `từ đầu năm đến hết tháng 9/2023`: a span from January, which `period_of` reads as `9 tháng`;
-# as words it would favour any line that says `đến` or `tháng`. `so với cùng kỳ (năm trước)`:
-# the base every growth figure of a report's sentence shares, though the sentence says it once,
-# so as words it favoured the clause that ends the sentence (folded text)
+# as words it would favour any line that says `đến` or `tháng` (folded text)
 _CUMULATIVE_SCOPE = re.compile(
     rf"(?:\btu dau nam\s*)?(?:\btinh\s+)?{_UNTIL_WITH_YEAR.pattern}|\btu dau nam\b"
-    r"|\bso voi\s+(?:cung\s+(?:ky|thoi (?:diem|ky)|thang|quy)|nam\s+(?:truoc|ngoai))"
+)
+# `so với cùng kỳ (năm trước)`, `so với cùng tháng năm ngoái`: the base every growth figure of a
+# report's sentence shares, though the sentence names it once, at its end; as words it
+# favoured that last clause (folded text)
+_SAME_PERIOD_BASE = re.compile(
+    r"\bso voi\s+(?:cung\s+(?:ky|thoi (?:diem|ky)|thang|quy)|nam\s+(?:truoc|ngoai))"
     r"(?:\s+(?:nam\s+)?(?:truoc|ngoai|(?:19|20)\d\d))?\b"
 )
+# what a question says of its period, not of its topic (group 1: the month a span ends)
+_NOT_TOPIC = re.compile(f"{_CUMULATIVE_SCOPE.pattern}|{_SAME_PERIOD_BASE.pattern}")
 _PERIOD_NAMED = re.compile(r"\b(?:năm|tháng|quý)\s*\d|\b(?:19|20)\d\d\b")
 _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu|thực hiện ra sao|đã\b.*\bchưa)\b")
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
@@ -344,7 +349,7 @@ def _without_scope(question: str) -> str:
     if len(folded) != len(text):  # folding moved the offsets (another script): words kept
         return text
     kept, cursor = [], 0
-    for match in _CUMULATIVE_SCOPE.finditer(folded):
+    for match in _NOT_TOPIC.finditer(folded):
         if match.group(1) is None or int(match.group(1)) > 1:
             kept.append(text[cursor : match.start()])
             cursor = match.end()
