@@ -185,8 +185,8 @@ def is_lead(clause: str) -> bool:
 
 def shown_line(line: str) -> str:
     """The line as shown: without the marker of the document's list it opens with (`(5)`,
-    `1.`, `a)`, `-`, `+`, `•`) and out of the parentheses that hold it whole; the quote under
-    it keeps both.
+    `1.`, `a)`, `-`, `+`, `•`) or the bare `trong đó:` that tied it to the clause before, and
+    out of the parentheses that hold it whole; the quote under it keeps all of them.
 
     >>> shown_line("(5) Tỷ lệ lao động qua đào tạo đạt 35 - 40%")
     'Tỷ lệ lao động qua đào tạo đạt 35 - 40%'
@@ -196,8 +196,12 @@ def shown_line(line: str) -> str:
     'dự kiến cả năm 2023 thu hút trên 1,17 tỷ USD vốn FDI'
     >>> shown_line("(tăng 5%) và chi (giảm 2%)"), shown_line("( )")
     ('(tăng 5%) và chi (giảm 2%)', '( )')
+    >>> shown_line("trong đó: Tỷ trọng công nghiệp đạt 50% GRDP")
+    'Tỷ trọng công nghiệp đạt 50% GRDP'
+    >>> shown_line("trong đó có 20 gian hàng")  # a clause of its own: `có 20 …` needs it
+    'trong đó có 20 gian hàng'
     """
-    line = _LIST_MARKER.sub("", line, count=1)
+    line = _LEADING_CONNECTOR.sub("", _LIST_MARKER.sub("", line, count=1), count=1)
     inner = line[1:-1].strip()
     return inner if inner and _wrapped(line) else line
 
@@ -215,6 +219,7 @@ def _wrapped(text: str) -> bool:
 
 
 _LIST_MARKER = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.|[-+•–])\s+(?=\w)")
+_LEADING_CONNECTOR = re.compile(r"^trong đó\s*[:,]\s*(?=\w)", re.IGNORECASE)
 _ITEM_GAP = re.compile(r"[;:…]|\.\.\.")  # what may separate two items, not two parts of one
 _BARE_ITEM = re.compile(r"\d[\d.,/]*\s+[^\W\d_]+(?:\s+[^\W\d_]+)?")
 _EXAMPLES_OPEN = re.compile(r"\bnhư\s*:\s*$", re.IGNORECASE)
