@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from qa.errors import ConfigError
-from qa.index.segment import Lexicon, Segmenter, has_diacritics
+from qa.index.segment import Lexicon, Segmenter
 from qa.text.diacritics import DiacriticRestorer
+from qa.text.normalize import has_diacritics
 
 
 @pytest.fixture(scope="module")

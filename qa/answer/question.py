@@ -17,9 +17,9 @@ from itertools import pairwise
 
 from qa.answer.periods import UNTIL_MONTH, Period, period_of
 from qa.answer.places import provinces_named
-from qa.index.segment import Segmenter, has_diacritics
+from qa.index.segment import Segmenter
 from qa.search.question_form import QUESTION_WORDS
-from qa.text.normalize import clean_text, fold_diacritics, lost_marks
+from qa.text.normalize import clean_text, fold_diacritics, has_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
 from qa.text.syllable import normalize_tone_marks, spelling_form
 

@@ -216,8 +216,3 @@ class Segmenter:
             return f"{word} ({longs[0]})" if longs and typed_as_abbreviation else word
 
         return re.sub(r"(?<!\w)[^\W\d_]{2,6}(?!\w)", expand, text)
-
-
-def has_diacritics(text: str) -> bool:
-    """True when the text carries any Vietnamese diacritic (so it was typed with them)."""
-    return fold_diacritics(text) != text

@@ -12,7 +12,7 @@ import numpy as np
 from qa.config import Settings
 from qa.errors import IndexStale, QueryError
 from qa.index.embed import Embedder, load_embedder
-from qa.index.segment import Lexicon, Segmenter, has_diacritics
+from qa.index.segment import Lexicon, Segmenter
 from qa.index.sentences import SentenceIndex
 from qa.index.store import (
     CHUNKS,
@@ -44,7 +44,7 @@ from qa.search.register import Register, RegisterExpander, expansion_text
 from qa.search.truecase import CaseTable
 from qa.text.dates import date_span
 from qa.text.diacritics import DiacriticRestorer
-from qa.text.normalize import fold_diacritics
+from qa.text.normalize import fold_diacritics, has_diacritics
 
 log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "hybrid")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from qa.text.normalize import fold_diacritics, lost_marks
+from qa.text.normalize import fold_diacritics, has_diacritics, lost_marks
 from qa.text.syllable import spelling_form
 
 
@@ -30,7 +30,7 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     folded = fold_diacritics(spelled)
     if len(folded) != len(text):
         return []
-    accented = any(fold_diacritics(term) != term for term in terms)
+    accented = any(has_diacritics(term) for term in terms)
     spans: list[tuple[int, int]] = []
     for term in sorted(terms, key=len, reverse=True):
         typed = spelling_form(term).lower().strip()

@@ -53,6 +53,11 @@ def fold_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_fold_table()))
 
 
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (so it was typed with them)."""
+    return fold_diacritics(text) != text
+
+
 # Latin (Vietnamese included), Greek, Cyrillic, combining marks, punctuation and symbols
 _LATIN = re.compile("[\x00-\u052f\u1e00-\u1fff\u2000-\u2bff]*")
 

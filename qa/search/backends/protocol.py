@@ -14,9 +14,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from qa.index.segment import Segmenter, has_diacritics
+from qa.index.segment import Segmenter
 from qa.models import Chunk, DocumentMeta
 from qa.text.dates import in_period
+from qa.text.normalize import has_diacritics
 
 Ranking = list[tuple[str, float]]  # (chunk id, score), best first
 
