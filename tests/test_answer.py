@@ -227,6 +227,28 @@ def test_an_occasions_figure_is_whole_in_a_report_of_part_of_the_year(
     assert year.lines[0].lead == "Tài liệu chỉ có số liệu 9 tháng năm 2023: "  # a running total
 
 
+def test_a_section_naming_one_of_the_titles_horizons_dates_its_figures(
+    segmenter: Segmenter,
+) -> None:
+    """The programme's title names 2030 and 2045; a figure under `Tầm nhìn đến năm 2045` is
+    for 2045 only, so it is no answer to a 2030 question."""
+    title = "Chương trình hành động đến năm 2030, tầm nhìn đến năm 2045"
+    meta = DocumentMeta("ct", title, "2023-05-19", "chương trình", "Tỉnh ủy", "ct")
+    goals = "Tỷ trọng công nghiệp đạt 50% GRDP."
+    vision = "Tỷ trọng công nghiệp trong GRDP đạt khoảng 60%."
+    vision_section, goals_section = "1.3. Tầm nhìn đến năm 2045", "1.2. Mục tiêu đến năm 2030"
+    hits = [
+        Hit(1, 1.0, Chunk("ct:1", "ct", vision, 40, 40 + len(vision), vision_section), meta),
+        Hit(2, 0.9, Chunk("ct:0", "ct", goals, 0, len(goals), goals_section), meta),
+    ]
+    sure: Any = _Sure()
+    for year, figure, other in (("2030", "50%", "60%"), ("2045", "60%", "50%")):
+        answer = compose_answer(f"tỷ trọng công nghiệp trong GRDP năm {year}", hits, segmenter,
+                                model=sure)  # fmt: skip
+        assert answer.lines[0].lead == "" and figure in answer.lines[0].text
+        assert other not in answer.text
+
+
 def test_only_a_figure_is_said_to_cover_part_of_the_year(segmenter: Segmenter) -> None:
     text = "Khống chế bệnh dịch tả lợn châu Phi tại 2 hộ thuộc xã Vũ Ninh (huyện Kiến Xương)."
     hit = _nine_month_hit(text)

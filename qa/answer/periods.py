@@ -154,7 +154,8 @@ def evidence_period(
     """The period a sentence's figures are for: its own opening (`Năm 2022, …`, `9 tháng, …`)
     when it names one, else the asked years it states (`giai đoạn 2016 - 2020 đạt 8,7%/năm`,
     not as a base of comparison), else its section's heading when that names a period (`Phần
-    thứ hai NHIỆM VỤ … 3 THÁNG CUỐI NĂM 2023` of a nine-month report), else its document's title
+    thứ hai NHIỆM VỤ … 3 THÁNG CUỐI NĂM 2023` of a nine-month report) or one of the title's
+    horizons (`Tầm nhìn đến năm 2045`), else its document's title
     (a programme's horizon, `đến năm 2030`, only for its targets; else its `date`). An answer
     `line` cut from further on in the sentence that opens with a span of its own (`dự kiến cả
     năm 2023 …`) is for that span.
@@ -184,6 +185,9 @@ def evidence_period(
     'năm 2023'
     >>> evidence_period("đô thị hóa đạt 40%", programme, None, "Mục tiêu", "2023-05-19").label()
     'năm 2030, 2045'
+    >>> vision = "1.3. Tầm nhìn đến năm 2045"
+    >>> evidence_period("đô thị hóa đạt 60%", programme, None, vision, "2023-05-19")
+    Period(years=frozenset({'2045'}), span=None, plan=True, seasons=frozenset())
     """
     own = period_of(" ".join(sentence.split()[:OPENING_WORDS]))
     whole = period_of(sentence)
@@ -196,10 +200,15 @@ def evidence_period(
     heading = period_of(section)
     if heading.span is not None:
         doc = Period(heading.years or doc.years, heading.span, heading.plan or doc.plan)
+    # a programme's title names two horizons, a section one of them (`1.3. Tầm nhìn đến năm
+    # 2045`): its figures are targets for that one
+    horizon = heading.span is None and bool(heading.years) and heading.years < doc.years
+    if horizon:
+        doc = Period(heading.years, doc.span, True)
     named = (asked.years if asked else frozenset()) & stated_years(sentence)
     # a programme's title names its horizon (`đến năm 2030, tầm nhìn đến năm 2045`): what it
     # says of the present (`chưa có chợ đầu mối`) is as of its date, its targets for the horizon
-    present = not (whole.plan or heading.plan)  # not a target, nor under a `Mục tiêu` heading
+    present = not (whole.plan or heading.plan or horizon)  # not a target, nor under a `Mục tiêu`
     if _HORIZON.search(fold_diacritics(title.lower())) and present and date[:4].isdigit():
         doc = Period(frozenset({date[:4]}), doc.span, doc.plan)
     years = own.years or named or doc.years
