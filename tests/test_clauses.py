@@ -62,6 +62,21 @@ def test_a_line_never_ends_on_the_time_that_opens_the_next_clause() -> None:
     assert lines[-1] == "Năm 2024"  # the sentence's last clause is what it is
 
 
+def test_a_line_never_opens_inside_a_coordinated_pair() -> None:
+    """`sửa đổi, bổ sung`: a line opening at `bổ sung` says the rule was only added to."""
+    sentence = (
+        "Trình Hội đồng nhân dân tỉnh sửa đổi, bổ sung quy định mức học phí năm học 2022-2023; "
+        "thu hồi hồ sơ, bản đồ địa giới hành chính"
+    )
+    lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
+    assert not any(line.startswith("bổ sung") for line in lines)
+    assert (
+        "Trình Hội đồng nhân dân tỉnh sửa đổi, bổ sung quy định mức học phí năm học 2022-2023"
+        in lines
+    )
+    assert "bản đồ địa giới hành chính" in lines  # `hồ sơ, bản đồ` is no listed pair
+
+
 def test_a_line_never_ends_on_a_bare_connector() -> None:
     sentence = "Thu ngân sách đạt 9.878 tỷ đồng, tăng 5%; trong đó, thu nội địa đạt 4.798 tỷ đồng"
     lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from importlib import resources
 from typing import NamedTuple
 
 from qa.index.chunk import sentence_quotes
-from qa.text.normalize import fold_diacritics
+from qa.text.normalize import fold_diacritics, matching_form
 from qa.text.syllable import is_valid_syllable
 
 Span = tuple[int, int]
@@ -120,6 +122,11 @@ def windows(
     continues = [bool(_BARE_ITEM.fullmatch(sentence[a:b])) for a, b in clauses]
     gaps = [sentence[a[1] : b[0]] for a, b in itertools.pairwise(clauses)]
     semicolon = [";" in gap for gap in gaps]
+    # `sửa đổi, bổ sung`, `chế biến, chế tạo`: one notion, though a comma cuts it
+    paired = [
+        joins_word_pair(sentence[a[0] : a[1]], gap, sentence[b[0] : b[1]])
+        for (a, b), gap in zip(itertools.pairwise(clauses), gaps, strict=True)
+    ]
     # a line that runs past a `;` opens where an item opens (the sentence, a `;`, a `:`, an
     # ellipsis, or after a time), not inside one: not `vận chuyển của người dân; doanh thu
     # vận tải …` (the tail of `đi lại, vận chuyển …`), nor an elaboration (`nhất là vào thời
@@ -140,9 +147,57 @@ def windows(
             # end on the time or the label that opens the next clause, nor before what continues it
             more = last + 1 < len(clauses)
             stops_early = more and (leads[last] or continues[last + 1])
-            opens_badly = not opens_item[first] and any(semicolon[first:last])
+            opens_badly = (not opens_item[first] and any(semicolon[first:last])) or (
+                first > 0 and paired[first - 1]
+            )
             if end > start and not (stops_early or opens_badly):
                 yield Window(first, last, start, end)
+
+
+def joins_word_pair(before: str, gap: str, after: str) -> bool:
+    """`before` ends with the first item of a pair of `qa/data/word_pairs.txt` and `after`,
+    past a bare comma, opens with its second: `sửa đổi` `, ` `bổ sung quy định …`.
+
+    >>> joins_word_pair("Ban hành Nghị quyết sửa đổi", ", ", "bổ sung quy định mức học phí")
+    True
+    >>> joins_word_pair("công nghiệp hoá", ", ", "hiện đại hóa đất nước")  # either tone mark
+    True
+    >>> joins_word_pair("tăng 8,2%", ", ", "bổ sung 3 dự án")
+    False
+    >>> joins_word_pair("bộ hồ sơ", ", ", "bản đồ địa giới")  # not `sở, ban`
+    False
+    >>> joins_word_pair("sửa đổi", "; ", "bổ sung")  # a semicolon parts two items
+    False
+    """
+    if gap.strip() != ",":
+        return False
+    ends, opens = _words(before), _words(after)
+    pairs = _word_pairs()
+    return any(
+        tuple(opens[: len(second)]) == second
+        for size in range(1, min(len(ends), _PAIR_ITEM_WORDS) + 1)
+        for second in pairs.get(tuple(ends[-size:]), ())
+    )
+
+
+_PAIR_ITEM_WORDS = 3  # `công nghiệp hóa`, `hộ cận nghèo`
+
+
+def _words(text: str) -> list[str]:
+    return matching_form(text).split()
+
+
+@lru_cache(maxsize=1)
+def _word_pairs() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """First item → its second items, as words in `matching_form`, from
+    `qa/data/word_pairs.txt`: not folded, or `hồ sơ, bản đồ` would read as `sở, ban`."""
+    text = (resources.files("qa") / "data" / "word_pairs.txt").read_text("utf-8")
+    pairs: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            first, second = line.split(", ")
+            pairs[tuple(_words(first))].append(tuple(_words(second)))
+    return {first: tuple(seconds) for first, seconds in pairs.items()}
 
 
 class Cut(NamedTuple):
