@@ -77,6 +77,16 @@ def test_a_line_never_opens_inside_a_coordinated_pair() -> None:
     assert "bản đồ địa giới hành chính" in lines  # `hồ sơ, bản đồ` is no listed pair
 
 
+def test_a_line_stops_after_a_pair_not_inside_it_when_both_fit() -> None:
+    sentence = "Đã tiếp nhận 3.602 đơn khiếu nại, tố cáo; giải quyết 3.400 đơn"
+    lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
+    assert "Đã tiếp nhận 3.602 đơn khiếu nại" not in lines
+    assert "Đã tiếp nhận 3.602 đơn khiếu nại, tố cáo" in lines
+    # when the pair would run past the limit, the first item may still end a line
+    narrow = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 6)]
+    assert "Đã tiếp nhận 3.602 đơn khiếu nại" in narrow
+
+
 def test_a_line_never_ends_on_a_bare_connector() -> None:
     sentence = "Thu ngân sách đạt 9.878 tỷ đồng, tăng 5%; trong đó, thu nội địa đạt 4.798 tỷ đồng"
     lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]

@@ -147,6 +147,11 @@ def windows(
             # end on the time or the label that opens the next clause, nor before what continues it
             more = last + 1 < len(clauses)
             stops_early = more and (leads[last] or continues[last + 1])
+            # nor between the items of a pair when the line can hold both (`đơn khiếu nại, tố
+            # cáo`); a pair that would run past the limit may still be cut
+            if more and paired[last] and not stops_early and last + 1 < first + max_clauses:
+                wider = _trimmed(sentence, clauses[first][0], clauses[last + 1][1])
+                stops_early = len(sentence[wider[0] : wider[1]].split()) <= max_words
             opens_badly = (not opens_item[first] and any(semicolon[first:last])) or (
                 first > 0 and paired[first - 1]
             )
