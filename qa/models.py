@@ -115,6 +115,25 @@ class Chunk:
     page: int | None = None
     footnotes: tuple[int, ...] = ()  # footnote numbers whose markers fall inside this passage
     footnote: int | None = None  # set when the passage is (part of) a footnote
+    # (offset in `text`, section path) where a later section begins inside the passage: a
+    # short section is packed with the next, whose sentences are cited under their own
+    sections: tuple[tuple[int, str], ...] = ()
+
+    def section_at(self, offset: int) -> str:
+        """The section path of the sentence starting at `offset` in `text`.
+
+        >>> text = "Mục tiêu chung. a) Chỉ tiêu: GRDP tăng 9%."
+        >>> c = Chunk("d:0", "d", text, 0, len(text), "I. MỤC TIÊU",
+        ...           sections=((16, "II. CHỈ TIÊU › a) Kinh tế"),))
+        >>> c.section_at(0), c.section_at(29)
+        ('I. MỤC TIÊU', 'II. CHỈ TIÊU › a) Kinh tế')
+        """
+        section = self.section
+        for start, later in self.sections:
+            if start > offset:
+                break
+            section = later
+        return section
 
 
 @dataclass(frozen=True)

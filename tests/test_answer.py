@@ -249,6 +249,21 @@ def test_a_section_naming_one_of_the_titles_horizons_dates_its_figures(
         assert other not in answer.text
 
 
+def test_a_quote_is_cited_under_the_section_it_stands_in(segmenter: Segmenter) -> None:
+    """The passage opens in one section and goes on into the next: the quote from the second
+    part is cited under the second heading."""
+    text = "Đẩy mạnh cải cách hành chính. Tốc độ tăng trưởng GRDP đạt 8,5-9,0%."
+    later = "II. CÁC CHỈ TIÊU › a) Các chỉ tiêu về kinh tế"
+    chunk = Chunk("nq:0", "nq", text, 0, len(text), "I. MỤC TIÊU TỔNG QUÁT",
+                  sections=((text.index("Tốc độ"), later),))  # fmt: skip
+    meta = DocumentMeta("nq", "Nghị quyết năm 2024", "2023-12-08", "nghị quyết", "HĐND", "nq")
+    sure: Any = _Sure()
+    answer = compose_answer("tốc độ tăng trưởng GRDP năm 2024", [Hit(1, 1.0, chunk, meta)],
+                            segmenter, model=sure)  # fmt: skip
+    assert "8,5-9,0%" in answer.text
+    assert answer.citations[0].section == later
+
+
 def test_only_a_figure_is_said_to_cover_part_of_the_year(segmenter: Segmenter) -> None:
     text = "Khống chế bệnh dịch tả lợn châu Phi tại 2 hộ thuộc xã Vũ Ninh (huyện Kiến Xương)."
     hit = _nine_month_hit(text)

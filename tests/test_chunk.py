@@ -76,6 +76,24 @@ def test_no_chunk_crosses_a_top_level_section(
             assert chunk.section == format_section(inside[0].section)
 
 
+def test_every_sentence_of_a_chunk_knows_its_own_section(
+    docs: dict[str, ParsedDocument], chunked: tuple[Settings, dict[str, list[Chunk]]]
+) -> None:
+    """A short section is packed with the next; the next one's sentences are not cited
+    under the first's heading (`a) Các chỉ tiêu về kinh tế`, not `I. MỤC TIÊU TỔNG QUÁT`)."""
+    _, chunks = chunked
+    inner = 0
+    for doc_id, doc in docs.items():
+        body = [p for p in doc.paragraphs if p.role == "body"]
+        for chunk in (c for c in chunks[doc_id] if c.footnote is None):
+            inner += len(chunk.sections)
+            for paragraph in body:
+                if chunk.start <= paragraph.start < chunk.end:
+                    offset = paragraph.start - chunk.start
+                    assert chunk.section_at(offset) == format_section(paragraph.section)
+    assert inner  # the seed corpus has short sections packed with the next
+
+
 def test_footnotes_of_the_report_are_chunks_of_their_own(
     docs: dict[str, ParsedDocument], chunked: tuple[Settings, dict[str, list[Chunk]]]
 ) -> None:

@@ -35,6 +35,8 @@ def test_round_trip_gives_the_same_results(corpus: Path, tmp_path: Path) -> None
     again = Searcher(index, embedder=embedder).search("tiến độ KCN Hải Long", 10)
     assert [h.chunk.chunk_id for h in first] == [h.chunk.chunk_id for h in again]
     assert [h.score for h in first] == pytest.approx([h.score for h in again])
+    # a passage that goes on into the next section keeps where it begins (`Chunk.sections`)
+    assert any(c.sections for c in Searcher(index, embedder=embedder).chunks)
     assert not list(index.rglob("*.pkl")) and not list(index.rglob("*.pickle"))
     assert np.load(index / CLAUSE_VECTORS).dtype == np.float16  # the largest file, halved
 

@@ -60,10 +60,10 @@ class Citation:
     def of(cls, n: int, hit: Hit, quote: str, latest: bool = False) -> Citation:
         """Citation `[n]` of a sentence `quote` of `hit`'s passage."""
         chunk, doc = hit.chunk, hit.doc
+        section = chunk.section_at(chunk.text.find(quote))  # not found: the passage's first
         return cls(
-            n, chunk.chunk_id, doc.doc_id, doc.title, doc.date, chunk.section, chunk.page,
-            quote, latest,
-        )  # fmt: skip
+            n, chunk.chunk_id, doc.doc_id, doc.title, doc.date, section, chunk.page, quote, latest
+        )
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,9 @@ class _Candidate:
     key: frozenset[str]
 
 
-def _context(hit: Hit) -> str:
-    return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section}"
+def _context(hit: Hit, offset: int = 0) -> str:
+    """The document's title and issuer and the section path of the sentence at `offset`."""
+    return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section_at(offset)}"
 
 
 _Sentence = tuple[float, Hit, str, Credits, int]  # coverage, hit, quote, around, offset
@@ -143,9 +144,13 @@ def _sentences(
     ước đạt 42.345,2 tỷ đồng`: the second goes on about the zones)."""
     found = []
     for hit in (*hits[: settings.answer_passages_read], *notes):
-        context = judge.credits(judge.prepare(_context(hit)))
+        contexts: dict[str, Credits] = {}
         previous = None
         for offset, quote in sentence_quotes(hit.chunk.text):
+            section = hit.chunk.section_at(offset)
+            if section not in contexts:
+                contexts[section] = judge.credits(judge.prepare(_context(hit, offset)))
+            context = contexts[section]
             own = judge.credits(judge.prepare(quote))
             around = context if previous is None else context | judge.keys_of(previous)
             previous = own
@@ -302,7 +307,7 @@ def _best_line(
         best = (coverage, coverage, quote, coverage, False, False, False, False)
     _, line_score, line, line_coverage, kind_match, gives, new_figure, names_code = best
     found = evidence_period(
-        quote, hit.doc.title, asked.period, hit.chunk.section, hit.doc.date or "", line
+        quote, hit.doc.title, asked.period, hit.chunk.section_at(offset), hit.doc.date or "", line
     )
     # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
     agrees = not (
@@ -325,11 +330,11 @@ def _best_line(
         and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
         and judge.names_topic(held_around(0, len(parts) - 1) if parts else around)
-        and judge.states_quantities(f"{quote}\n{_context(hit)}")
+        and judge.states_quantities(f"{quote}\n{_context(hit, offset)}")
         # most questions name no province: the passage is not copied for them
         and (
             not asked.provinces
-            or names_provinces(asked.provinces, f"{hit.chunk.text}\n{_context(hit)}")
+            or names_provinces(asked.provinces, f"{hit.chunk.text}\n{_context(hit, offset)}")
         )
     )
     return _Candidate(
@@ -396,7 +401,9 @@ def _features(
         "margin": best.score - other,
         # the asked indicator named as such (`tỷ lệ thất nghiệp`, not `tỷ lệ tốt nghiệp`)
         "sentence_pairs": judge.phrase_share(
-            fold_diacritics(f"{best.quote}\n{_context(best.hit)}".lower())
+            fold_diacritics(
+                f"{best.quote}\n{_context(best.hit, best.hit.chunk.text.find(best.quote))}".lower()
+            )
         )
         if judge.asks_pairs
         else 1.0,

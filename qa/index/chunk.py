@@ -188,6 +188,13 @@ class _Packer:
         if not self.sentences:
             return
         start, end = self.sentences[0][0], self.sentences[-1][1]
+        sections = tuple(
+            (span[0] - start, format_section(place[0]))
+            for span, place, before in zip(
+                self.sentences[1:], self.places[1:], self.places, strict=False
+            )
+            if place[0] != before[0]
+        )
         left = bisect.bisect_left(self.marker_offsets, (start, -1))
         right = bisect.bisect_left(self.marker_offsets, (end, -1))  # markers inside the text
         markers = tuple(number for _, number in self.marker_offsets[left:right])
@@ -202,6 +209,7 @@ class _Packer:
                 page=self.page,
                 footnotes=markers,
                 footnote=self.footnote,
+                sections=sections,
             )
         )
         kept: list[Span] = []

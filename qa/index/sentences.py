@@ -45,8 +45,8 @@ MIN_SENTENCE_WORDS = 3  # `Năm 2023.` or a bare heading number says nothing on 
 
 def sentence_input(chunk: Chunk, start: int, end: int) -> str:
     """What the embedder sees for one sentence: its section path, then the sentence."""
-    sentence = chunk.text[start:end]
-    return f"{chunk.section}\n{sentence}" if chunk.section else sentence
+    sentence, section = chunk.text[start:end], chunk.section_at(start)
+    return f"{section}\n{sentence}" if section else sentence
 
 
 def clause_input(chunk: Chunk, start: int, end: int) -> str:

@@ -96,6 +96,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def chunk_to_row(chunk: Chunk, text_hash: str) -> dict[str, Any]:
     row = asdict(chunk)
     row["footnotes"] = list(chunk.footnotes)
+    row["sections"] = [list(pair) for pair in chunk.sections]
     row["hash"] = text_hash
     return row
 
@@ -111,6 +112,7 @@ def chunk_from_row(row: dict[str, Any]) -> Chunk:
         page=row.get("page"),
         footnotes=tuple(row.get("footnotes", ())),
         footnote=row.get("footnote"),
+        sections=tuple((int(offset), str(path)) for offset, path in row.get("sections", ())),
     )
 
 

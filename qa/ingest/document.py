@@ -31,7 +31,7 @@ from qa.ingest.structure import assign_sections
 from qa.models import Footnote, OcrReport, Paragraph, ParsedDocument, ScannedPage
 from qa.text.normalize import clean_text
 
-PIPELINE_VERSION = "8"  # bumped when parsing, OCR repair, chunking or terms change: stale
+PIPELINE_VERSION = "9"  # bumped when parsing, OCR repair, chunking or terms change: stale
 PARAGRAPH_GAP = "\n\n"
 BLOCK_SUFFIXES = (".docx", ".md")  # formats whose blank-line blocks are paragraphs
 _LEADING_PAGES = re.compile(f"(?:\\s*{PAGE_RE.pattern})+")
