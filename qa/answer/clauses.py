@@ -13,9 +13,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
+from qa import data_lines
 from qa.index.chunk import sentence_quotes
 from qa.text.normalize import fold_diacritics, matching_form
 from qa.text.syllable import is_valid_syllable
@@ -196,12 +196,10 @@ def _words(text: str) -> list[str]:
 def _word_pairs() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """First item → its second items, as words in `matching_form`, from
     `qa/data/word_pairs.txt`: not folded, or `hồ sơ, bản đồ` would read as `sở, ban`."""
-    text = (resources.files("qa") / "data" / "word_pairs.txt").read_text("utf-8")
     pairs: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            first, second = line.split(", ")
-            pairs[tuple(_words(first))].append(tuple(_words(second)))
+    for line in data_lines("word_pairs.txt"):
+        first, second = line.split(", ")
+        pairs[tuple(_words(first))].append(tuple(_words(second)))
     return {first: tuple(seconds) for first, seconds in pairs.items()}
 
 

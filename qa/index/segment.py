@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from qa import data_lines
 from qa.errors import ConfigError
 from qa.index.name_tails import split_name_tails
 from qa.index.vi_tokenizers import word_tokenize
@@ -75,10 +76,9 @@ class Lexicon:
             extra_table, extra_indicators = _abbreviation_tables(extra, abbreviations)
             table.update(extra_table)
             indicators |= extra_indicators
-        stop = (data / "stopwords.txt").read_text("utf-8").splitlines()
         return cls(
             {str(k): tuple(str(v) for v in vs) for k, vs in table.items()},
-            frozenset(w.strip() for w in stop if w.strip() and not w.startswith("#")),
+            frozenset(data_lines("stopwords.txt")),
             frozenset(indicators),
         )
 

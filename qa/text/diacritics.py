@@ -14,9 +14,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from qa import data_lines
 from qa.text.normalize import clean_text, fold_diacritics
 from qa.text.syllable import normalize_tone_marks
 
@@ -42,11 +42,8 @@ class DiacriticRestorer:
         """Count spellings in `texts` plus the bundled question phrases."""
         single_counts: dict[str, Counter[str]] = defaultdict(Counter)
         pair_counts: Counter[str] = Counter()
-        phrases = (resources.files("qa") / "data" / "query_phrases.txt").read_text("utf-8")
         weighted = [(text, 1) for text in texts] + [
-            (line, PHRASE_WEIGHT)
-            for line in phrases.splitlines()
-            if line.strip() and not line.startswith("#")
+            (line, PHRASE_WEIGHT) for line in data_lines("query_phrases.txt")
         ]
         for text, weight in weighted:
             syllables = _syllables(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from qa import DATA_DIR
+from qa import data_lines
 
 
 @cache
@@ -19,5 +19,4 @@ def province_names() -> tuple[str, ...]:
     >>> "Hà Nam" in province_names() and "Thái Bình" in province_names()
     True
     """
-    lines = (DATA_DIR / "provinces.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(n.strip() for n in lines if n.strip() and not n.startswith("#"))
+    return tuple(data_lines("provinces.txt"))
