@@ -125,8 +125,8 @@ class Chunk:
         >>> text = "Mục tiêu chung. a) Chỉ tiêu: GRDP tăng 9%."
         >>> c = Chunk("d:0", "d", text, 0, len(text), "I. MỤC TIÊU",
         ...           sections=((16, "II. CHỈ TIÊU › a) Kinh tế"),))
-        >>> c.section_at(0), c.section_at(29)
-        ('I. MỤC TIÊU', 'II. CHỈ TIÊU › a) Kinh tế')
+        >>> c.section_at(0), c.section_at(29), c.quote_section("a) Chỉ tiêu: GRDP tăng 9%.")
+        ('I. MỤC TIÊU', 'II. CHỈ TIÊU › a) Kinh tế', 'II. CHỈ TIÊU › a) Kinh tế')
         """
         section = self.section
         for start, later in self.sections:
@@ -134,6 +134,10 @@ class Chunk:
                 break
             section = later
         return section
+
+    def quote_section(self, quote: str) -> str:
+        """The section path of a sentence `quote` of this passage (its first if not found)."""
+        return self.section_at(self.text.find(quote))
 
 
 @dataclass(frozen=True)

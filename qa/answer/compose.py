@@ -60,7 +60,7 @@ class Citation:
     def of(cls, n: int, hit: Hit, quote: str, latest: bool = False) -> Citation:
         """Citation `[n]` of a sentence `quote` of `hit`'s passage."""
         chunk, doc = hit.chunk, hit.doc
-        section = chunk.section_at(chunk.text.find(quote))  # not found: the passage's first
+        section = chunk.quote_section(quote)
         return cls(
             n, chunk.chunk_id, doc.doc_id, doc.title, doc.date, section, chunk.page, quote, latest
         )
@@ -126,9 +126,9 @@ class _Candidate:
     key: frozenset[str]
 
 
-def _context(hit: Hit, offset: int = 0) -> str:
-    """The document's title and issuer and the section path of the sentence at `offset`."""
-    return f"{hit.doc.title}\n{hit.doc.issuer}\n{hit.chunk.section_at(offset)}"
+def _context(hit: Hit, section: str) -> str:
+    """The document's title and issuer and a sentence's section path (`Chunk.section_at`)."""
+    return f"{hit.doc.title}\n{hit.doc.issuer}\n{section}"
 
 
 _Sentence = tuple[float, Hit, str, Credits, int]  # coverage, hit, quote, around, offset
@@ -149,7 +149,7 @@ def _sentences(
         for offset, quote in sentence_quotes(hit.chunk.text):
             section = hit.chunk.section_at(offset)
             if section not in contexts:
-                contexts[section] = judge.credits(judge.prepare(_context(hit, offset)))
+                contexts[section] = judge.credits(judge.prepare(_context(hit, section)))
             context = contexts[section]
             own = judge.credits(judge.prepare(quote))
             around = context if previous is None else context | judge.keys_of(previous)
@@ -306,9 +306,9 @@ def _best_line(
     if best is None:  # a sentence of punctuation only: the sentence itself
         best = (coverage, coverage, quote, coverage, False, False, False, False)
     _, line_score, line, line_coverage, kind_match, gives, new_figure, names_code = best
-    found = evidence_period(
-        quote, hit.doc.title, asked.period, hit.chunk.section_at(offset), hit.doc.date or "", line
-    )
+    section = hit.chunk.section_at(offset)
+    context = _context(hit, section)
+    found = evidence_period(quote, hit.doc.title, asked.period, section, hit.doc.date or "", line)
     # a figure is for a span of the year; an event (`cuối tháng 9/2023`) only for its year
     agrees = not (
         neighbour(asked.period, found) or day_after_span(asked.text, found) is not None
@@ -330,11 +330,10 @@ def _best_line(
         and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
         and judge.names_topic(held_around(0, len(parts) - 1) if parts else around)
-        and judge.states_quantities(f"{quote}\n{_context(hit, offset)}")
+        and judge.states_quantities(f"{quote}\n{context}")
         # most questions name no province: the passage is not copied for them
         and (
-            not asked.provinces
-            or names_provinces(asked.provinces, f"{hit.chunk.text}\n{_context(hit, offset)}")
+            not asked.provinces or names_provinces(asked.provinces, f"{hit.chunk.text}\n{context}")
         )
     )
     return _Candidate(
@@ -389,6 +388,7 @@ def _features(
     `sentence_similarity` (the best quote's `_sentence_meanings`) only when the search gave
     sentence cosines (dense modes)."""
     best, top = candidates[0], hits[0]
+    best_context = _context(best.hit, best.hit.chunk.quote_section(best.quote))
     other = next((c.score for c in candidates[1:] if c.quote != best.quote), 0.0)
     features = {
         "sentence_coverage": best.sentence_coverage,
@@ -396,14 +396,12 @@ def _features(
         "has_keys": float(bool(asked.keys)),
         "kind_match": float(best.kind_match),
         "period_agrees": float(best.agrees),
-        "passage_coverage": judge.coverage(top.chunk.text, _context(top)),
+        "passage_coverage": judge.coverage(top.chunk.text, _context(top, top.chunk.section)),
         "rank_prior": 1.0 / best.hit.rank,
         "margin": best.score - other,
         # the asked indicator named as such (`tỷ lệ thất nghiệp`, not `tỷ lệ tốt nghiệp`)
         "sentence_pairs": judge.phrase_share(
-            fold_diacritics(
-                f"{best.quote}\n{_context(best.hit, best.hit.chunk.text.find(best.quote))}".lower()
-            )
+            fold_diacritics(f"{best.quote}\n{best_context}".lower())
         )
         if judge.asks_pairs
         else 1.0,
