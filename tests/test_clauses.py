@@ -77,6 +77,18 @@ def test_a_line_never_opens_inside_a_coordinated_pair() -> None:
     assert "bản đồ địa giới hành chính" in lines  # `hồ sơ, bản đồ` is no listed pair
 
 
+def test_a_line_never_opens_inside_a_list_of_economic_sectors() -> None:
+    """`công nghiệp, xây dựng và dịch vụ` is one share of GRDP: `xây dựng và dịch vụ … đạt
+    81,4-81,5%` would give the whole share to two of its three sectors."""
+    sentence = (
+        "Tỷ trọng công nghiệp, xây dựng và dịch vụ trong GRDP (không tính thuế sản phẩm) đạt "
+        "81,4-81,5%; nông, lâm nghiệp và thủy sản tăng 2,1-2,3%"
+    )
+    lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
+    assert not any(line.startswith(("xây dựng", "lâm nghiệp")) for line in lines)
+    assert "nông, lâm nghiệp và thủy sản tăng 2,1-2,3%" in lines
+
+
 def test_a_line_stops_after_a_pair_not_inside_it_when_both_fit() -> None:
     sentence = "Đã tiếp nhận 3.602 đơn khiếu nại, tố cáo; giải quyết 3.400 đơn"
     lines = [sentence[w.start : w.end] for w in windows(sentence, split_clauses(sentence), 40)]
