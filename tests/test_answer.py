@@ -673,6 +673,29 @@ def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmen
     assert jobless.abstained
 
 
+def test_a_figure_for_another_named_indicator_is_never_vouched_for(
+    segmenter: Segmenter,
+) -> None:
+    """`BHYT` is not `BHXH`, `PCI` is not `DTI`: a line naming only another indicator of the
+    lexicon's `[indicators]` abstains, however many of the question's other words it holds;
+    the one asked, in either form, answers."""
+    sure = _Sure()
+    health = _hit(1, "p", "2023-12", "Năm 2024, tỷ lệ dân số tham gia bảo hiểm y tế đạt 88,5%.")
+    asked = "Năm 2024 tỷ lệ dân số tham gia bảo hiểm xã hội là bao nhiêu phần trăm"
+    assert compose_answer(asked, [health], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    for asked in ("tỷ lệ dân số tham gia BHYT năm 2024", "tỷ lệ dân số tham gia bảo hiểm y tế"):
+        answer = compose_answer(asked, [health], segmenter, model=sure)  # type: ignore[arg-type]
+        assert not answer.abstained and "88,5%" in answer.text
+    ranks = _hit(2, "q", "2023-09", "Năm 2022, PCI của Thái Bình xếp thứ 28/63 tỉnh, thành phố.")
+    for asked in ("Năm 2022 DTI", "Năm 2022 chỉ số chuyển đổi số cấp tỉnh"):
+        question = f"{asked} của Thái Bình xếp thứ mấy trong 63 tỉnh, thành phố"
+        assert compose_answer(question, [ranks], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    answer = compose_answer(
+        "Năm 2022 PCI của Thái Bình xếp thứ mấy", [ranks], segmenter, model=sure
+    )  # type: ignore[arg-type]
+    assert not answer.abstained and "28/63" in answer.text
+
+
 def test_a_document_number_question_is_answered_by_a_line_naming_the_number(
     segmenter: Segmenter,
 ) -> None:

@@ -324,13 +324,16 @@ def _best_line(
         + settings.answer_sentence_meaning_weight * (sentence_meaning or 0.0)
     )
     key = frozenset(fold_diacritics(line).lower().split())
+    sentence_held = held_around(0, len(parts) - 1) if parts else around
+    evidence = f"{quote}\n{context}"
     has_asked_item = (
         (asked.unit is None or gives)
         and (not wants_number or new_figure)
         and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
-        and judge.names_topic(held_around(0, len(parts) - 1) if parts else around)
-        and judge.states_quantities(f"{quote}\n{context}")
+        and judge.names_topic(sentence_held)
+        and not judge.names_other_indicator(sentence_held, evidence)
+        and judge.states_quantities(evidence)
         # most questions name no province: the passage is not copied for them
         and (
             not asked.provinces or names_provinces(asked.provinces, f"{hit.chunk.text}\n{context}")

@@ -470,6 +470,14 @@ class SentenceJudge:
         # indicator its own figure measures (`GRDP` is not the next line's `thu nhập`)
         indicators = {abbr.lower() for abbr in segmenter.lexicon.indicators}
         self._lent = frozenset(position[key] for key in question.keys if key not in indicators)
+        # the indicators the question names (`BHXH`) and a pattern for the others (`BHYT`)
+        self._asked_indicators = tuple(position[k] for k in question.keys if k in indicators)
+        others = sorted(indicators - set(question.keys), key=len, reverse=True)
+        self._other_indicator = (
+            re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, others))})(?!\w)")
+            if self._asked_indicators and others
+            else None
+        )
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = tuple(
             (position[phrase], weight)
@@ -633,6 +641,14 @@ class SentenceJudge:
         return all(held.phrases[index] for index in self._topics) or any(
             held.phrases[index] for index in self._alternatives
         )
+
+    def names_other_indicator(self, held: Credits, text: str) -> bool:
+        """The evidence `text` (whose credits are `held`) never names an indicator the question
+        names and names another one: `tham gia BHYT đạt 88,5%` is no figure for `tỷ lệ tham
+        gia bảo hiểm xã hội`, nor `PCI xếp hạng 28/63` for the DTI."""
+        if self._other_indicator is None or any(held.phrases[i] for i in self._asked_indicators):
+            return False
+        return self._other_indicator.search(self.prepare(text)[0]) is not None
 
     def states_quantities(self, text: str) -> bool:
         """`text` states every quantity the question names (`24 mét`: 24), in any written
