@@ -696,6 +696,22 @@ def test_a_figure_for_another_named_indicator_is_never_vouched_for(
     assert not answer.abstained and "28/63" in answer.text
 
 
+def test_a_question_about_a_rise_is_answered_by_a_line_stating_a_change(
+    segmenter: Segmenter,
+) -> None:
+    """`tăng bao nhiêu` asks for a change: a level (`đạt 75,1-75,4 triệu đồng`) is no answer."""
+    sure = _Sure()
+    level = _hit(1, "p", "2023-12", "GRDP bình quân đầu người năm 2024 đạt 75,1-75,4 triệu đồng.")
+    growth = _hit(2, "p", "2023-12", "Tốc độ tăng trưởng GRDP năm 2024 đạt 8,5-9,0%.")
+    asked = "GRDP năm 2024 tăng bao nhiêu"
+    assert compose_answer(asked, [level], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    answer = compose_answer(asked, [level, growth], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "8,5-9,0%" in answer.lines[0].text
+    # a level answers a question about the level
+    level_asked = "GRDP bình quân đầu người năm 2024 là bao nhiêu"
+    assert not compose_answer(level_asked, [level], segmenter, model=sure).abstained  # type: ignore[arg-type]
+
+
 def test_a_document_number_question_is_answered_by_a_line_naming_the_number(
     segmenter: Segmenter,
 ) -> None:

@@ -331,6 +331,7 @@ def _best_line(
         and (not wants_number or new_figure)
         and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
+        and judge.states_change(line)
         and judge.names_topic(sentence_held)
         and not judge.names_other_indicator(sentence_held, evidence)
         and judge.states_quantities(evidence)

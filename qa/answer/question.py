@@ -84,6 +84,11 @@ _ASKS_WHO = re.compile(
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|(?:những|các) (?:\w+ ){1,6}nào|gồm gì)\b")
 # `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
 _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
+# `GRDP năm 2024 tăng bao nhiêu`: a change answers it (`tăng trưởng … 8,5-9,0%`), not a level
+_ASKS_CHANGE = re.compile(r"\b(tăng|giảm)(?: thêm)? (bao nhiêu|mấy)\b")
+# what states a change: `tăng 7,72%`, `tốc độ tăng trưởng`, `giảm 1,5%`, `gấp 1,2 lần`, `vượt`,
+# `bằng 131,9% so với cùng kỳ`
+_STATES_CHANGE = re.compile(r"\b(tang|giam|gap|vuot|cao hon|thap hon|so voi)\b")
 # asked with another question word, `mấy` before a noun is the everyday plural (`các`), not a
 # count: `kêu gọi mấy công ty thi đua chuyện gì`, `ưu tiên mấy loại nào`, `có … mấy người bán
 # hàng trên mạng không?`; `gấp mấy lần`, `mấy giờ` stay counts
@@ -211,6 +216,7 @@ class Question:
     quantities: tuple[str, ...] = ()  # `dài từ 24 mét trở lên` → ("24",)
     provinces: tuple[str, ...] = ()  # `tỉnh Hà Nam`: the evidence must name it (`places`)
     opening_name: int = 0  # `Thái Bình có mấy …` → 2: first words that are a name (`opening_name`)
+    wants_change: bool = False  # `tăng bao nhiêu`: a line stating a change answers it
 
 
 def question_kind(question: str) -> str:
@@ -302,6 +308,7 @@ def analyse(
         tuple(m.group(1) for m in _QUANTITY.finditer(question)),
         provinces_named(question),
         opening,
+        _asks(_ASKS_CHANGE, question),
     )
 
 
@@ -655,6 +662,12 @@ class SentenceJudge:
         form (`1.500` = `1500`)."""
         asked = self.question.quantities
         return not asked or not unsupported_numbers(" ".join(asked), text)
+
+    def states_change(self, line: str) -> bool:
+        """For a question asking how much something rose or fell: `line` states a change."""
+        return not self.question.wants_change or bool(
+            _STATES_CHANGE.search(fold_diacritics(line.lower()))
+        )
 
     def gives_name(self, line: str) -> bool:
         """The line names something the question does not: a capitalised word past its first
