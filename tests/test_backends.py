@@ -6,6 +6,7 @@ cheap deterministic vectors; Milvus runs embedded from a temporary `.db` file.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 from helpers import CountingEmbedder
+from milvus_lite.server_manager import server_manager_instance
 from seed_corpus import CORPUS, REPORT_9_MONTHS, parsed_seed_corpus
 
 from qa.config import Settings
+from qa.evaluation.backends import release
 from qa.index.build import embed_input, lexical_input
 from qa.index.chunk import chunk_documents
 from qa.index.segment import Lexicon, Segmenter
@@ -95,9 +98,8 @@ def backends(
     """Both backends holding the same seed passages (read-only tests share them)."""
     made = {name: filled(name, tmp_path_factory.mktemp(name), seed) for name in BACKENDS}
     yield made
-    milvus = made["milvus"]
-    assert isinstance(milvus, MilvusBackend)
-    milvus.close()
+    for backend in made.values():
+        backend.close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -107,8 +109,7 @@ def fresh(
     """A backend of each kind that a test may change."""
     backend = filled(request.param, tmp_path, seed)
     yield backend
-    if isinstance(backend, MilvusBackend):
-        backend.close()
+    backend.close()
 
 
 def test_both_satisfy_the_protocol(
@@ -267,6 +268,20 @@ def test_manifest_entry_reopens_the_collection(
     assert isinstance(again, MilvusBackend)
     assert again.stats()["chunks"] == milvus.stats()["chunks"]
     assert again.dense(seed[2].vectors[4], 1)[0][0] == seed[2].chunks[4].chunk_id
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_a_released_backend_never_writes_its_folder_back(
+    name: str, tmp_path: Path, seed: list[SeedDocument]
+) -> None:
+    """`qa eval`'s backend comparison and `qa bench` fill Milvus Lite in a temporary folder:
+    its server, left running, flushed at exit into the folder already removed."""
+    folder = tmp_path / "work"
+    backend = filled(name, folder, seed[:1])
+    release(backend)
+    shutil.rmtree(folder, ignore_errors=True)
+    server_manager_instance.release_all()  # what runs at the process's exit
+    assert not folder.exists()
 
 
 def test_term_tokens_are_single_words() -> None:

@@ -24,7 +24,7 @@ import numpy as np
 
 from qa.bench.measure import BenchError, percentile_ms
 from qa.bench.synthetic import compose_synthetic, seed_sentences
-from qa.evaluation.backends import BACKENDS, DEPTH, fill_backend, query_of
+from qa.evaluation.backends import BACKENDS, DEPTH, fill_backend, query_of, release
 from qa.evaluation.run import load_gold
 from qa.index.store import load_vectors
 from qa.models import Chunk, DocumentMeta
@@ -102,35 +102,43 @@ def bench_one(
     queries = [query_of(searcher, q) for q in questions]
     with tempfile.TemporaryDirectory(prefix="qa-backends-") as tmp:
         started = time.perf_counter()
-        if synthetic <= 0:
-            backend = fill_backend(name, searcher, Path(tmp))
-        else:
-            s = searcher.settings
-            backend = (
-                LocalBackend(s.bm25_k1, s.bm25_b, s.hnsw_above)
-                if name == "local"
-                else MilvusBackend(
-                    str(Path(tmp) / "milvus.db"),
-                    "synthetic",
-                    int(searcher.manifest["embedder"]["dim"]),
-                    s.bm25_k1,
-                    s.bm25_b,
-                )
-            )
-            fill_synthetic(backend, searcher, synthetic)
-        backend.lexical(queries[0][0], DEPTH)  # the local backend builds its indexes here
-        ready_s = time.perf_counter() - started
-        result = {
-            "backend": name,
-            "passages": backend.stats()["chunks"],
-            "ready_s": round(ready_s, 2),
-        }
-        result |= latency(backend, queries) | resident_mb()
-        result["top"] = {
-            "lexical": [[c for c, _ in backend.lexical(q, DEPTH)] for q, _ in queries],
-            "dense": [[c for c, _ in backend.dense(v, DEPTH)] for _, v in queries],
-        }
+        backend = _filled(name, searcher, synthetic, Path(tmp))
+        try:
+            backend.lexical(queries[0][0], DEPTH)  # the local backend builds its indexes here
+            ready_s = time.perf_counter() - started
+            result = {
+                "backend": name,
+                "passages": backend.stats()["chunks"],
+                "ready_s": round(ready_s, 2),
+            }
+            result |= latency(backend, queries) | resident_mb()
+            result["top"] = {
+                "lexical": [[c for c, _ in backend.lexical(q, DEPTH)] for q, _ in queries],
+                "dense": [[c for c, _ in backend.dense(v, DEPTH)] for _, v in queries],
+            }
+        finally:
+            release(backend)
     return result
+
+
+def _filled(name: str, searcher: Searcher, synthetic: int, work: Path) -> SearchBackend:
+    """The seed index's passages (`synthetic` ≤ 0) or N synthetic ones in backend `name`."""
+    if synthetic <= 0:
+        return fill_backend(name, searcher, work)
+    s = searcher.settings
+    backend: SearchBackend = (
+        LocalBackend(s.bm25_k1, s.bm25_b, s.hnsw_above)
+        if name == "local"
+        else MilvusBackend(
+            str(work / "milvus.db"),
+            "synthetic",
+            int(searcher.manifest["embedder"]["dim"]),
+            s.bm25_k1,
+            s.bm25_b,
+        )
+    )
+    fill_synthetic(backend, searcher, synthetic)
+    return backend
 
 
 def agreement(ours: list[list[str]], theirs: list[list[str]]) -> dict[str, float]:

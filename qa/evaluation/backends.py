@@ -22,7 +22,7 @@ from qa.evaluation.run import GoldEvaluator, load_gold
 from qa.evaluation.tune import CachedEmbedder
 from qa.search.backends.from_index import fill_from_index
 from qa.search.backends.local import LocalBackend
-from qa.search.backends.milvus import MilvusBackend
+from qa.search.backends.milvus import MilvusBackend, is_server_uri
 from qa.search.backends.protocol import LexicalQuery, SearchBackend
 from qa.search.question_form import clean_query
 from qa.search.searcher import MODES, Searcher
@@ -40,6 +40,16 @@ def fill_backend(name: str, searcher: Searcher, work: Path) -> SearchBackend:
     backend = MilvusBackend(str(work / "milvus.db"), "gold", dim, s.bm25_k1, s.bm25_b)
     fill_from_index(backend, searcher.index_dir)
     return backend
+
+
+def release(backend: SearchBackend) -> None:
+    """Close `backend` before its temporary folder goes. A Milvus Lite file's embedded server
+    is stopped too: left running, it flushes at exit and writes the folder back."""
+    backend.close()
+    if isinstance(backend, MilvusBackend) and not is_server_uri(backend.uri):
+        from milvus_lite.server_manager import server_manager_instance
+
+        server_manager_instance.release_server(backend.uri)
 
 
 def query_of(searcher: Searcher, question: str) -> tuple[LexicalQuery, np.ndarray]:
@@ -61,9 +71,12 @@ def compare(index_dir: Path, gold: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="qa-backends-") as tmp:
         for name in BACKENDS:
             backend = fill_backend(name, local, Path(tmp))
-            searcher = Searcher(index_dir, embedder=embedder, backend=backend)
-            evaluator = GoldEvaluator(searcher, items, (1, 5, DEPTH))
-            reports = {mode: evaluator.run_mode(mode).overall for mode in MODES}
+            try:
+                searcher = Searcher(index_dir, embedder=embedder, backend=backend)
+                evaluator = GoldEvaluator(searcher, items, (1, 5, DEPTH))
+                reports = {mode: evaluator.run_mode(mode).overall for mode in MODES}
+            finally:
+                release(backend)
             result[name] = {
                 mode: {"hit@5": round(m.hit[5], 4), "mrr@10": round(m.mrr, 4)}
                 for mode, m in reports.items()

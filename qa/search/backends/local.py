@@ -177,6 +177,9 @@ class LocalBackend:
         ids = self._rows.chunk_ids
         return [(ids[r], s) for r, s in index.search(vector, k, self.allowed_rows(filters))]
 
+    def close(self) -> None:
+        """Nothing to release: the indexes are this process's memory."""
+
     def stats(self) -> dict[str, Any]:
         dense = self._dense
         return {

@@ -103,6 +103,11 @@ class SearchBackend(Protocol):
         """Counts and where the data lives, JSON-ready (`{"backend": "local", …}`)."""
         ...
 
+    def close(self) -> None:
+        """Release what the backend holds open: a Milvus client, and the Milvus Lite server
+        that otherwise goes on writing into a folder its owner has already removed."""
+        ...
+
 
 def check_row_aligned(
     chunks: Sequence[Chunk], terms: Sequence[ChunkTerms], vectors: np.ndarray
