@@ -32,7 +32,7 @@ Question = Annotated[
     str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="the question")
 ]
 Count = Annotated[int | None, Query(ge=1, le=MAX_K, description="number of passages")]
-DocIds = Annotated[list[str], Query(description="only these document ids")]
+DocIds = Annotated[list[str], Query(description="only these documents (ids or their starts)")]
 Kinds = Annotated[list[str], Query(description="only documents of these kinds")]
 IsoDate = Annotated[str | None, Query(description="ISO date or prefix, e.g. 2023-09")]
 

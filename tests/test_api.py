@@ -101,6 +101,7 @@ def test_ask_body_is_the_cli_json(
         ({"q": "x" * (MAX_QUERY_CHARS + 1)}, "q"),
         ({"q": "???"}, "empty query"),
         ({"q": QUESTION, "doc": "no_such_doc"}, "unknown document id"),
+        ({"q": QUESTION, "doc": "00"}, "type more of it"),  # the start of several ids
         ({"q": QUESTION, "after": "last spring"}, "ISO"),
         ({}, "q"),
     ],

@@ -140,6 +140,10 @@ def test_corpus_list_and_inspect(capsys: pytest.CaptureFixture[str]) -> None:
     assert ocr["invalid_syllables_after"] * 3 <= ocr["invalid_syllables_before"]
     code, out, _ = _run(capsys, "corpus", "inspect", "000_b6ed24a3f5e55b80", "--corpus", str(SEED))
     assert code == 0 and "[27]" in out and "KCN Hải Long" in out
+    code, out, _ = _run(capsys, "corpus", "inspect", "000", "--corpus", str(SEED))
+    assert code == 0 and out.startswith("000_b6ed24a3f5e55b80: ")
+    code, out, err = _run(capsys, "corpus", "inspect", "00", "--corpus", str(SEED))
+    assert code != 0 and not out and "matches 5 documents" in err and len(err.splitlines()) == 1
 
 
 def test_corrupt_file_is_reported_and_others_still_load(

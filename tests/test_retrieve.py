@@ -76,6 +76,15 @@ def test_filters_narrow_results(searcher: Searcher) -> None:
         searcher.search("kinh tế", 5, "bm25", Filters(doc_ids=("nope",)))
 
 
+def test_a_document_is_named_by_a_unique_start_of_its_id(searcher: Searcher) -> None:
+    """`004` for `004_75266ca73367f016`: ids are a stem and a hash, too long to type."""
+    hits = searcher.search("phát triển kinh tế", 10, "hybrid", Filters(doc_ids=("004",)))
+    assert hits and {h.doc.doc_id for h in hits} == {"004_75266ca73367f016"}
+    assert searcher.matching_documents(Filters(doc_ids=("003",))) == ("003_031415255736158d",)
+    with pytest.raises(QueryError, match=r"'00' matches 5 documents .*; type more of it"):
+        searcher.search("kinh tế", 5, "bm25", Filters(doc_ids=("00",)))
+
+
 def test_overlapping_passages_are_collapsed(searcher: Searcher) -> None:
     hits = searcher.search("xây dựng nông thôn mới", 20, "hybrid")
     for i, a in enumerate(hits):

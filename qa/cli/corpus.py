@@ -7,14 +7,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from qa.cli.options import add_ocr_option, add_settings_option, out, settings_with_ocr
 from qa.config import DEFAULT_CORPUS, DEFAULT_INDEX
-from qa.errors import QueryError
 
 
 def register_corpus(
@@ -37,7 +35,7 @@ def register_corpus(
     inspect = corpus_sub.add_parser(
         "inspect", help="sections, footnotes and chunks of one document"
     )
-    inspect.add_argument("doc_id")
+    inspect.add_argument("doc_id", help="a document id or a unique start of it, e.g. 002")
     inspect.add_argument("--corpus", type=Path, default=None)
     add_ocr_option(inspect)
     inspect.add_argument(
@@ -140,12 +138,12 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
     from qa.ingest.document import parse_document
     from qa.ingest.loaders import load_file, read_catalog
     from qa.ingest.structure import format_section
+    from qa.search.doc_ids import resolve_doc_id
 
     corpus = args.corpus or DEFAULT_CORPUS
-    doc_id = unicodedata.normalize("NFC", args.doc_id)  # ids are NFC; a pasted name may not be
-    file = next((f for f in scan_corpus(corpus).files if f.doc_id == doc_id), None)
-    if file is None:
-        raise QueryError(f"unknown document id {args.doc_id!r}; see: qa corpus list")
+    files = scan_corpus(corpus).files
+    doc_id = resolve_doc_id(args.doc_id, (f.doc_id for f in files))  # `002` will do
+    file = next(f for f in files if f.doc_id == doc_id)
     doc = parse_document(
         load_file(file, read_catalog(corpus), settings_with_ocr(args), _scanner(args))
     )

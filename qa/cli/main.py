@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -40,7 +39,11 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
         "--mode", default="hybrid", help="bm25 | dense | hybrid (default: %(default)s)"
     )
     parser.add_argument(
-        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+        "--doc",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this document: its id or a unique start of it, e.g. 004 (repeatable)",
     )
     parser.add_argument(
         "--kind", action="append", default=[], help="only documents of this kind (repeatable)"
@@ -76,8 +79,7 @@ def _searcher(args: argparse.Namespace) -> Any:
 def _filters(args: argparse.Namespace) -> Any:
     from qa.search.searcher import Filters
 
-    doc_ids = tuple(unicodedata.normalize("NFC", doc) for doc in args.doc)  # ids are NFC
-    return Filters(doc_ids, tuple(args.kind), args.after, args.before)
+    return Filters(tuple(args.doc), tuple(args.kind), args.after, args.before)
 
 
 def _questions(args: argparse.Namespace) -> Iterator[str]:

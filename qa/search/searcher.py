@@ -37,6 +37,7 @@ from qa.search.backends.protocol import (
     SearchBackend,
     lexical_query,
 )
+from qa.search.doc_ids import resolve_doc_id
 from qa.search.fusion import reciprocal_rank_fusion, weighted_fusion
 from qa.search.query_limits import LimitedQuery, limit_query
 from qa.search.question_form import QUESTION_WORDS, clean_query
@@ -132,15 +133,19 @@ class Searcher:
             self._embedder = load_embedder(self.manifest["embedder"]["id"])
         return self._embedder
 
-    def matching_documents(self, filters: Filters) -> tuple[str, ...]:
-        """Ids of the documents passing the filters; unknown document ids and dates that
-        are not ISO are errors."""
-        unknown = [d for d in filters.doc_ids if d not in self.docs]
-        if unknown:
-            raise QueryError(f"unknown document id {unknown[0]!r}; see: qa corpus list")
+    def resolved(self, filters: Filters) -> Filters:
+        """`filters` with each document id as the index knows it (`002` → `002_a6a4…`,
+        `qa.search.doc_ids`); an unknown or ambiguous id, or a date that is not ISO, is an
+        error."""
         for bound in (filters.after, filters.before):
             if bound is not None and date_span(bound) is None:
                 raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {bound!r}")
+        doc_ids = tuple(resolve_doc_id(doc_id, self.docs) for doc_id in filters.doc_ids)
+        return filters if doc_ids == filters.doc_ids else replace(filters, doc_ids=doc_ids)
+
+    def matching_documents(self, filters: Filters) -> tuple[str, ...]:
+        """Ids of the documents passing the filters (see `resolved`)."""
+        filters = self.resolved(filters)
         return tuple(doc_id for doc_id, meta in sorted(self.docs.items()) if filters.admits(meta))
 
     def _rows(self, ranking: Ranking) -> list[tuple[int, float]]:
@@ -261,7 +266,7 @@ class Searcher:
             raise QueryError("k must be at least 1")
         filters = filters or NO_FILTERS
         if filters != NO_FILTERS:
-            self.matching_documents(filters)  # unknown ids, bad dates: a QueryError here
+            filters = self.resolved(filters)  # unknown ids, bad dates: a QueryError here
         limit = max(self.settings.candidates, 3 * k)
         alternatives = self.alternatives(query)
         vector = None
