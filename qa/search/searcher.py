@@ -140,8 +140,9 @@ class Searcher:
         for bound in (filters.after, filters.before):
             if bound is not None and date_span(bound) is None:
                 raise QueryError(f"dates must be ISO like 2023-09 or 2023-09-30, got {bound!r}")
-        doc_ids = tuple(resolve_doc_id(doc_id, self.docs) for doc_id in filters.doc_ids)
-        return filters if doc_ids == filters.doc_ids else replace(filters, doc_ids=doc_ids)
+        return replace(
+            filters, doc_ids=tuple(resolve_doc_id(doc_id, self.docs) for doc_id in filters.doc_ids)
+        )
 
     def matching_documents(self, filters: Filters) -> tuple[str, ...]:
         """Ids of the documents passing the filters (see `resolved`)."""

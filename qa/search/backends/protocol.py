@@ -104,8 +104,9 @@ class SearchBackend(Protocol):
         ...
 
     def close(self) -> None:
-        """Release what the backend holds open: a Milvus client, and the Milvus Lite server
-        that otherwise goes on writing into a folder its owner has already removed."""
+        """Release what the backend holds open (a Milvus client). A Milvus Lite file's
+        embedded server outlives its clients and flushes at exit: whoever removes the file's
+        folder stops it first (`qa.evaluation.backends.release`)."""
         ...
 
 
