@@ -712,6 +712,18 @@ def test_a_question_about_a_rise_is_answered_by_a_line_stating_a_change(
     assert not compose_answer(level_asked, [level], segmenter, model=sure).abstained  # type: ignore[arg-type]
 
 
+def test_a_change_word_is_read_with_its_marks(segmenter: Segmenter) -> None:
+    """`tặng` (gave) and `giám sát` (supervision) are no rise or fall, though they fold to
+    `tang` and `giam`; a change word whose marks were lost (`tang 5%`) still is one."""
+    sure = _Sure()
+    asked = "quà Tết năm 2023 tăng bao nhiêu"
+    gifts = _hit(1, "p", "2023-09", "Dịp Tết năm 2023, tặng 383.962 suất quà cho hộ nghèo.")
+    assert compose_answer(asked, [gifts], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    bare = _hit(1, "p", "2023-09", "Dịp Tết năm 2023, số suất quà tang 5% so voi năm trước.")
+    answer = compose_answer(asked, [bare], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "5%" in answer.lines[0].text
+
+
 def test_a_document_number_question_is_answered_by_a_line_naming_the_number(
     segmenter: Segmenter,
 ) -> None:

@@ -87,8 +87,11 @@ _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
 # `GRDP năm 2024 tăng bao nhiêu`: a change answers it (`tăng trưởng … 8,5-9,0%`), not a level
 _ASKS_CHANGE = re.compile(r"\b(tăng|giảm)(?: thêm)? (bao nhiêu|mấy)\b")
 # what states a change: `tăng 7,72%`, `tốc độ tăng trưởng`, `giảm 1,5%`, `gấp 1,2 lần`, `vượt`,
-# `bằng 131,9% so với cùng kỳ`
-_STATES_CHANGE = re.compile(r"\b(tang|giam|gap|vuot|cao hon|thap hon|so voi)\b")
+# `bằng 131,9% so với cùng kỳ`; with their marks, or with marks lost (`tang 3%`), never another
+# word of the same letters (`tặng quà`, `giám sát`, `gặp mặt`)
+_CHANGE_WORDS = ("tăng", "giảm", "gấp", "vượt", "cao hơn", "thấp hơn", "so với")
+_STATES_CHANGE = re.compile(rf"\b(?:{'|'.join(_CHANGE_WORDS)})\b")
+_STATES_CHANGE_FOLDED = re.compile(rf"\b(?:{'|'.join(map(fold_diacritics, _CHANGE_WORDS))})\b")
 # asked with another question word, `mấy` before a noun is the everyday plural (`các`), not a
 # count: `kêu gọi mấy công ty thi đua chuyện gì`, `ưu tiên mấy loại nào`, `có … mấy người bán
 # hàng trên mạng không?`; `gấp mấy lần`, `mấy giờ` stay counts
@@ -665,8 +668,16 @@ class SentenceJudge:
 
     def states_change(self, line: str) -> bool:
         """For a question asking how much something rose or fell: `line` states a change."""
-        return not self.question.wants_change or bool(
-            _STATES_CHANGE.search(fold_diacritics(line.lower()))
+        if not self.question.wants_change:
+            return True
+        lower = line.lower()
+        if _STATES_CHANGE.search(lower):
+            return True
+        folded = fold_diacritics(lower)
+        if len(folded) != len(lower):  # spans cannot be compared: any change word will do
+            return _STATES_CHANGE_FOLDED.search(folded) is not None
+        return any(
+            lost_marks(lower[m.start() : m.end()]) for m in _STATES_CHANGE_FOLDED.finditer(folded)
         )
 
     def gives_name(self, line: str) -> bool:
