@@ -696,6 +696,36 @@ def test_a_figure_for_another_named_indicator_is_never_vouched_for(
     assert not answer.abstained and "28/63" in answer.text
 
 
+def test_a_figure_for_another_thing_of_the_asked_kind_is_never_vouched_for(
+    segmenter: Segmenter,
+) -> None:
+    """Covid-19 cases are no dengue cases, a rice harvest no maize harvest
+    (`qa/data/kinds.toml`), however many other words of the question the line holds; the
+    asked member, in the user's word (`bắp`) or typed without diacritics, answers."""
+    sure = _Sure()
+    covid = _hit(1, "p", "2023-09", "Năm 2023, toàn tỉnh ghi nhận 354 ca mắc Covid-19.")
+    for asked in (
+        "Năm 2023 có bao nhiêu ca mắc sốt xuất huyết",
+        "nam 2023 so ca mac sot xuat huyet",
+    ):
+        assert compose_answer(asked, [covid], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    answer = compose_answer("Năm 2023 có bao nhiêu ca mắc Covid-19", [covid], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "354" in answer.text
+    rice = _hit(1, "p", "2023-12", "Năm 2023, sản lượng lúa đạt 1,07 triệu tấn.")
+    assert compose_answer(
+        "Năm 2023 sản lượng ngô đạt bao nhiêu tấn", [rice], segmenter, model=sure
+    ).abstained  # type: ignore[arg-type]
+    maize = _hit(1, "p", "2023-12", "Năm 2023, sản lượng ngô đạt 52 nghìn tấn.")
+    answer = compose_answer(
+        "Năm 2023 sản lượng bắp đạt bao nhiêu tấn",
+        [maize],
+        segmenter,
+        model=sure,  # type: ignore[arg-type]
+        alternatives=("ngô",),
+    )
+    assert not answer.abstained and "52 nghìn tấn" in answer.text
+
+
 def test_a_question_about_a_rise_is_answered_by_a_line_stating_a_change(
     segmenter: Segmenter,
 ) -> None:

@@ -334,6 +334,7 @@ def _best_line(
         and judge.states_change(line)
         and judge.names_topic(sentence_held)
         and not judge.names_other_indicator(sentence_held, evidence)
+        and not judge.names_another_kind(evidence)
         and judge.states_quantities(evidence)
         # most questions name no province: the passage is not copied for them
         and (

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import pairwise
 
+from qa.answer.kinds_of_things import KindsAsked
 from qa.answer.periods import UNTIL_MONTH, Period, period_of
 from qa.answer.places import provinces_named
 from qa.index.segment import Segmenter
@@ -488,6 +489,7 @@ class SentenceJudge:
             if self._asked_indicators and others
             else None
         )
+        self._kinds = KindsAsked(question.text, question.alternatives)
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = tuple(
             (position[phrase], weight)
@@ -659,6 +661,11 @@ class SentenceJudge:
         if self._other_indicator is None or any(held.phrases[i] for i in self._asked_indicators):
             return False
         return self._other_indicator.search(self.prepare(text)[0]) is not None
+
+    def names_another_kind(self, text: str) -> bool:
+        """The evidence `text` never names a disease, crop, herd… the question names, and
+        names another of its kind (`qa.answer.kinds_of_things`)."""
+        return bool(self._kinds) and self._kinds.names_another(text)
 
     def states_quantities(self, text: str) -> bool:
         """`text` states every quantity the question names (`24 mét`: 24), in any written

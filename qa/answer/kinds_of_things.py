@@ -1,0 +1,80 @@
+"""Things of one kind that exclude each other (`qa/data/kinds.toml`): diseases, crops, herds,
+the two directions of trade, the two sides of a budget.
+
+`Năm 2023 có bao nhiêu ca mắc sốt xuất huyết?` over reports that count only Covid-19 cases
+finds `354 ca mắc Covid-19`, which holds every word but the disease: the figure is another
+disease's. When the question names a member of a kind, evidence that never names it but names
+another member of that kind does not answer it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from qa.text.normalize import fold_diacritics
+
+Member = tuple[re.Pattern[str], re.Pattern[str]]  # its forms with diacritics, and folded
+
+
+def _pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    longest_first = sorted({f.lower() for f in forms}, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, longest_first))})(?!\w)")
+
+
+@cache
+def kinds() -> tuple[tuple[Member, ...], ...]:
+    """The bundled kinds, each a tuple of members (a member: all the forms that name it)."""
+    data = tomllib.loads((resources.files("qa") / "data" / "kinds.toml").read_text("utf-8"))
+    return tuple(
+        tuple(
+            (_pattern(forms), _pattern(fold_diacritics(f) for f in forms))
+            for forms in (([m] if isinstance(m, str) else m) for m in members)
+        )
+        for members in data["kinds"].values()
+    )
+
+
+class KindsAsked:
+    """The members a question names, per kind, to test evidence against.
+
+    >>> asked = KindsAsked("số ca mắc sốt xuất huyết năm 2023")
+    >>> asked.names_another("Đến 18/9/2023, toàn tỉnh ghi nhận 354 ca mắc Covid-19")
+    True
+    >>> asked.names_another("ghi nhận 120 ca sốt xuất huyết, không có ca Covid-19 nào")
+    False
+    >>> KindsAsked("sản lượng bắp", ("ngô",)).names_another("sản lượng ngô, lúa đều tăng")
+    False
+    """
+
+    def __init__(self, question: str, alternatives: Iterable[str] = ()) -> None:
+        typed = question.lower()
+        folded = fold_diacritics(typed) == typed  # typed without diacritics: compare folded
+        texts = [fold_diacritics(typed) if folded else typed, *(a.lower() for a in alternatives)]
+        self._asked: list[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]] = []
+        for members in kinds():
+            named = [
+                accented
+                for accented, plain in members
+                if any(
+                    (plain if folded and i == 0 else accented).search(t)
+                    for i, t in enumerate(texts)
+                )
+            ]
+            if named:
+                others = tuple(accented for accented, _ in members if accented not in named)
+                self._asked.append((tuple(named), others))
+
+    def __bool__(self) -> bool:
+        return bool(self._asked)
+
+    def names_another(self, evidence: str) -> bool:
+        """`evidence` names none of the question's members of some kind, and another of it."""
+        text = evidence.lower()
+        return any(
+            not any(p.search(text) for p in named) and any(p.search(text) for p in others)
+            for named, others in self._asked
+        )
