@@ -671,6 +671,12 @@ def test_a_figure_for_a_sibling_indicator_is_never_vouched_for(segmenter: Segmen
     graduates = _hit(1, "p", "2023-09", "Tỷ lệ tốt nghiệp THPT năm 2023 đạt 99,78%.")
     jobless = compose_answer("tỷ lệ thất nghiệp năm 2023", [graduates], segmenter, model=sure)  # type: ignore[arg-type]
     assert jobless.abstained
+    # a price is named as such: the rice area is no rice price
+    rice = _hit(1, "p", "2023-12", "Năm 2023, diện tích cấy lúa đạt 149.863 ha, năng suất tăng.")
+    assert compose_answer("giá lúa năm 2023 là bao nhiêu", [rice], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    priced = _hit(1, "p", "2023-12", "Năm 2023, giá lúa tại ruộng đạt 8.000 đồng/kg.")
+    answer = compose_answer("giá lúa năm 2023 là bao nhiêu", [priced], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "8.000 đồng/kg" in answer.text
 
 
 def test_a_figure_for_another_named_indicator_is_never_vouched_for(

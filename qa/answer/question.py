@@ -124,8 +124,9 @@ _SPOKEN_UNITS = (
 # ha khoai tây`, not the season's `cây màu`)
 _INDICATOR_HEADS = frozenset({"tỷ_lệ", "đàn", "ca", "giá", "ha", "tấn"})  # terms: `tỉ` → `tỷ`
 _FOLDED_HEADS = frozenset({"ty_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
-# a rate is named as such: `100% hộ nghèo … được nhận quà Tết` is no `tỷ lệ hộ nghèo`
-_RATE_HEADS = frozenset({"tỷ_lệ", "ty_le"})
+# a rate is named as such: `100% hộ nghèo … được nhận quà Tết` is no `tỷ lệ hộ nghèo`; and a
+# price: `diện tích cấy lúa` is no `giá lúa` (`giá trị` is one word, never this head)
+_RATE_HEADS = frozenset({"tỷ_lệ", "ty_le", "giá"})
 _LEVEL_WORDS = frozenset({"rẻ", "cao", "thấp", "tăng", "giảm"})  # how much (`giá rẻ`), not which
 # `đàn` heads a herd (`đàn lợn`); before anything else it is the instrument (`chơi đàn dân tộc`)
 _HERDS = frozenset(
@@ -318,16 +319,16 @@ def analyse(
 
 def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[str, ...]:
     """The term after each indicator head of a question's segmented terms: what the evidence
-    must name for a figure to be the asked indicator's; a rate's head too (`tỷ lệ`). Heads
-    compare with their diacritics (`tàu cá` has no `ca`); typed without any, only the
-    unambiguous ones count.
+    must name for a figure to be the asked indicator's; a rate's or a price's head too
+    (`tỷ lệ`, `giá`). Heads compare with their diacritics (`tàu cá` has no `ca`); typed
+    without any, only the unambiguous ones count.
 
     >>> indicator_topics(["tỷ_lệ", "thất_nghiệp", "năm"]), indicator_topics(["tàu", "cá", "gì"])
     (('tỷ lệ', 'thất nghiệp'), ())
     >>> indicator_topics(["ty_le", "that_nghiep"], True), indicator_topics(["tau", "ca", "x"], True)
     (('ty le', 'that nghiep'), ())
     >>> indicator_topics(["giá", "vàng", "thế_giới"]), indicator_topics(["nhà", "giá", "rẻ"])
-    (('vàng',), ())
+    (('giá', 'vàng'), ())
     >>> indicator_topics(["đàn", "lợn"]), indicator_topics(["chơi", "đàn", "dân_tộc"])
     (('lợn',), ())
     """
