@@ -730,6 +730,21 @@ def test_a_figure_for_another_thing_of_the_asked_kind_is_never_vouched_for(
         alternatives=("ngô",),
     )
     assert not answer.abstained and "52 nghìn tấn" in answer.text
+    # a class names its members: poultry speaks of the chickens, never of the pigs
+    herds = _hit(
+        1, "p", "2023-09", "Tổng đàn lợn đạt 712,6 nghìn con; tổng đàn gia cầm đạt 14,3 triệu con."
+    )
+    answer = compose_answer(
+        "tổng đàn gà vịt có bao nhiêu con",
+        [herds],
+        segmenter,
+        model=sure,  # type: ignore[arg-type]
+        alternatives=("gia cầm",),
+    )
+    assert not answer.abstained and "14,3 triệu con" in answer.text
+    poultry = _hit(1, "p", "2023-09", "Tổng đàn gia cầm đạt 14,3 triệu con.")
+    pigs = compose_answer("tổng đàn lợn có bao nhiêu con", [poultry], segmenter, model=sure)  # type: ignore[arg-type]
+    assert pigs.abstained
 
 
 def test_a_question_about_a_rise_is_answered_by_a_line_stating_a_change(
