@@ -125,6 +125,7 @@ class _Searcher:
     settings = Settings()
     segmenter = Segmenter()
     cases = CaseTable({})  # the corpus capitalises no name here
+    districts = ()  # nor names a district
 
     def prepare_query(self, query: str) -> LimitedQuery:
         return LimitedQuery(query)

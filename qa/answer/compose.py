@@ -518,6 +518,7 @@ def compose_answer(
     alternatives: tuple[str, ...] = (),
     notes: Sequence[Hit] = (),
     names: Container[str] = frozenset(),
+    districts: tuple[str, ...] = (),
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
     the abstention model's probability is below `settings.abstain_below`, when the best
@@ -526,10 +527,12 @@ def compose_answer(
     `alternatives`: the documents' words for the user's (`qa.search.register`), weighed
     `settings.answer_register_weight`; `notes`: the footnotes the passages read mark
     (`qa.answer.ask.footnotes_of`), read after them; `names`: the corpus's capitalised names
-    (`qa.search.truecase.CaseTable.names`), for a question that opens with one."""
+    (`qa.search.truecase.CaseTable.names`), for a question that opens with one; `districts`:
+    the corpus's district names (`qa.text.districts`): evidence naming only another district
+    than the one asked answers nothing."""
     settings = settings or Settings()
     asked = analyse(question, segmenter, alternatives, settings.answer_register_weight, names)
-    judge = SentenceJudge(asked, segmenter)
+    judge = SentenceJudge(asked, segmenter, districts)
     scale = _meaning_scale(hits, settings)
     meaning = _sentence_meanings(hits)
     sentences = _sentences(hits, judge, settings, notes)

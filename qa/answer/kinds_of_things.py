@@ -1,5 +1,5 @@
 """Things of one kind that exclude each other (`qa/data/kinds.toml`): diseases, crops, herds,
-the two directions of trade, the two sides of a budget.
+the two directions of trade, the two sides of a budget; and the districts a corpus names.
 
 `Năm 2023 có bao nhiêu ca mắc sốt xuất huyết?` over reports that count only Covid-19 cases
 finds `354 ca mắc Covid-19`, which holds every word but the disease: the figure is another
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 from importlib import resources
 
 from qa.text.normalize import fold_diacritics
@@ -25,17 +25,31 @@ def _pattern(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, longest_first))})(?!\w)")
 
 
+Kind = tuple[Member, ...]
+
+
+def kind_of(members: Iterable[Sequence[str]]) -> Kind:
+    """A kind from its members, each given by the forms that name it."""
+    return tuple(
+        (_pattern(forms), _pattern(fold_diacritics(f) for f in forms)) for forms in members
+    )
+
+
 @cache
-def kinds() -> tuple[tuple[Member, ...], ...]:
+def kinds() -> tuple[Kind, ...]:
     """The bundled kinds, each a tuple of members (a member: all the forms that name it)."""
     data = tomllib.loads((resources.files("qa") / "data" / "kinds.toml").read_text("utf-8"))
     return tuple(
-        tuple(
-            (_pattern(forms), _pattern(fold_diacritics(f) for f in forms))
-            for forms in (([m] if isinstance(m, str) else m) for m in members)
-        )
+        kind_of([m] if isinstance(m, str) else m for m in members)
         for members in data["kinds"].values()
     )
+
+
+@lru_cache(maxsize=4)
+def district_kind(districts: tuple[str, ...]) -> Kind:
+    """The districts of a corpus (`qa.text.districts`) as one kind: a figure for Tiền Hải is
+    none for Kiến Xương."""
+    return kind_of((name,) for name in districts)
 
 
 class KindsAsked:
@@ -48,14 +62,20 @@ class KindsAsked:
     False
     >>> KindsAsked("sản lượng bắp", ("ngô",)).names_another("sản lượng ngô, lúa đều tăng")
     False
+    >>> KindsAsked("mỏ cát ở huyện Vũ Thư", (), ("Tiền Hải", "Vũ Thư")).names_another(
+    ...     "04 mỏ cát ở huyện Tiền Hải")
+    True
     """
 
-    def __init__(self, question: str, alternatives: Iterable[str] = ()) -> None:
+    def __init__(
+        self, question: str, alternatives: Iterable[str] = (), districts: tuple[str, ...] = ()
+    ) -> None:
+        """`districts`: the corpus's district names, one more kind."""
         typed = question.lower()
         folded = fold_diacritics(typed) == typed  # typed without diacritics: compare folded
         texts = [fold_diacritics(typed) if folded else typed, *(a.lower() for a in alternatives)]
         self._asked: list[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]] = []
-        for members in kinds():
+        for members in (*kinds(), district_kind(districts)):
             named = [
                 accented
                 for accented, plain in members

@@ -461,7 +461,11 @@ def _asked_unit(question: str) -> str | None:
 class SentenceJudge:
     """Scores how well a sentence (with its passage context) answers one question."""
 
-    def __init__(self, question: Question, segmenter: Segmenter) -> None:
+    def __init__(
+        self, question: Question, segmenter: Segmenter, districts: tuple[str, ...] = ()
+    ) -> None:
+        """`districts`: the corpus's district names (`qa.text.districts`), which exclude each
+        other as the kinds of `qa.answer.kinds_of_things` do."""
         self.question = question
         self.segmenter = segmenter
         # an abbreviation also shows as its long form inside a longer one's: `Chỉ số cải
@@ -490,7 +494,7 @@ class SentenceJudge:
             if self._asked_indicators and others
             else None
         )
-        self._kinds = KindsAsked(question.text, question.alternatives)
+        self._kinds = KindsAsked(question.text, question.alternatives, districts)
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = tuple(
             (position[phrase], weight)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,7 @@ from qa.search.register import Register, RegisterExpander, expansion_text
 from qa.search.truecase import CaseTable
 from qa.text.dates import date_span
 from qa.text.diacritics import DiacriticRestorer
+from qa.text.districts import district_names
 from qa.text.normalize import fold_diacritics, has_diacritics
 
 log = logging.getLogger(__name__)
@@ -247,6 +248,11 @@ class Searcher:
         if self._cases is None:
             self._cases = CaseTable.from_texts(chunk.text for chunk in self.chunks)
         return self._cases
+
+    @cached_property
+    def districts(self) -> tuple[str, ...]:
+        """The districts the corpus names (`qa.text.districts`), found on first use."""
+        return district_names(chunk.text for chunk in self.chunks)
 
     def search(
         self,
