@@ -747,6 +747,26 @@ def test_a_figure_for_another_thing_of_the_asked_kind_is_never_vouched_for(
     assert pigs.abstained
 
 
+def test_who_holds_a_post_is_answered_by_a_person(segmenter: Segmenter) -> None:
+    """`… là ai` asks for a person: a caption naming one answers, though it shares fewer of
+    the question's words than the bodies listed in the session's closing article; a line
+    naming no person (a district's name is none) answers nothing."""
+    sure = _Sure()
+    asked = "Chủ tịch UBND tỉnh phát biểu tại kỳ họp HĐND là ai"
+    bodies = _hit(
+        1, "p", "2023-12", "Kỳ họp HĐND tỉnh có Chủ tịch, các PCT HĐND tỉnh và UBND tỉnh dự."
+    )
+    caption = _hit(
+        2, "p", "2023-12", "Đồng chí Nguyễn Khắc Thịnh, Chủ tịch UBND tỉnh phát biểu tại kỳ họp."
+    )
+    answer = compose_answer(asked, [bodies, caption], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "Nguyễn Khắc Thịnh" in answer.lines[0].text
+    assert compose_answer(asked, [bodies], segmenter, model=sure).abstained  # type: ignore[arg-type]
+    place = _hit(1, "p", "2023-12", "Chủ tịch UBND tỉnh phát biểu tại kỳ họp ở huyện Vũ Thư.")
+    at_vu_thu = compose_answer(asked, [place], segmenter, model=sure, districts=("Vũ Thư",))  # type: ignore[arg-type]
+    assert at_vu_thu.abstained
+
+
 def test_a_question_about_a_rise_is_answered_by_a_line_stating_a_change(
     segmenter: Segmenter,
 ) -> None:

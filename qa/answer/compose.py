@@ -163,7 +163,15 @@ def _sentences(
             # which sentences are cut into lines also asks what each one says by itself
             alone = judge.coverage_from([own], quote)
             found.append((coverage, hit, quote, around, offset, alone))
-    found.sort(key=lambda i: -0.5 * (i[0] + i[5]) - settings.answer_rank_bonus / i[1].rank)
+    # `… là ai`: the sentences naming a person are cut first (a caption, `Đồng chí Nguyễn
+    # Khắc Thịnh, … Chủ tịch UBND tỉnh phát biểu`, shares few words with the question)
+    person = judge.question.wants_person
+    found.sort(
+        key=lambda i: (
+            not (person and judge.gives_person(i[2])),
+            -0.5 * (i[0] + i[5]) - settings.answer_rank_bonus / i[1].rank,
+        )
+    )
     return [item[:5] for item in found[: settings.answer_sentences_cut]]
 
 
@@ -331,6 +339,7 @@ def _best_line(
         and (not wants_number or new_figure)
         and (not wants_code or names_code)
         and (not asked.wants_name or judge.gives_name(line))
+        and judge.gives_person(line)
         and judge.states_change(line)
         and judge.names_topic(sentence_held)
         and not judge.names_other_indicator(sentence_held, evidence)
@@ -537,10 +546,10 @@ def compose_answer(
     meaning = _sentence_meanings(hits)
     sentences = _sentences(hits, judge, settings, notes)
     weighed = _meaning_weighed_by_gap(settings, sentences)
-    candidates = _ranked(
-        [_best_line(asked, judge, s, weighed, scale, meaning(s[1], s[2])) for s in sentences],
-        settings,
-    )
+    cut = [_best_line(asked, judge, s, weighed, scale, meaning(s[1], s[2])) for s in sentences]
+    if asked.wants_person:  # `… là ai`: only a line naming a person can answer
+        cut = [c for c in cut if c.has_asked_item] or cut
+    candidates = _ranked(cut, settings)
     if not candidates:
         return Answer(question, (), True, (), tuple(hits), 0.0, question_type=asked.kind)
     best = candidates[0]

@@ -22,6 +22,7 @@ from qa.index.segment import Segmenter
 from qa.search.question_form import QUESTION_WORDS
 from qa.text.normalize import clean_text, fold_diacritics, has_diacritics, lost_marks
 from qa.text.numbers import unsupported_numbers
+from qa.text.provinces import province_names
 from qa.text.syllable import normalize_tone_marks, spelling_form
 
 NAMED_WEIGHT = 2.5  # names, abbreviations: `Hải Long`, `KCN`, `Nam Định`
@@ -85,6 +86,8 @@ _ASKS_WHO = re.compile(
 _ASKS_LIST = re.compile(r"\b(gồm những|bao gồm|gồm các|(?:những|các) (?:\w+ ){1,6}nào|gồm gì)\b")
 # `tên là gì`, `mang tên gì`: a name (`Đình Quán`, `“Thắp sáng đường quê”`) answers it
 _ASKS_NAME = re.compile(r"\b(tên (?:là )?gì|mang tên)\b")
+# `Chủ tịch UBND tỉnh là ai`: a person, named (`đồng chí Nguyễn Khắc Thịnh`), answers it
+_ASKS_PERSON = re.compile(r"\blà ai\W*$")
 # `GRDP năm 2024 tăng bao nhiêu`: a change answers it (`tăng trưởng … 8,5-9,0%`), not a level
 _ASKS_CHANGE = re.compile(r"\b(tăng|giảm)(?: thêm)? (bao nhiêu|mấy)\b")
 # what states a change: `tăng 7,72%`, `tốc độ tăng trưởng`, `giảm 1,5%`, `gấp 1,2 lần`, `vượt`,
@@ -222,6 +225,7 @@ class Question:
     provinces: tuple[str, ...] = ()  # `tỉnh Hà Nam`: the evidence must name it (`places`)
     opening_name: int = 0  # `Thái Bình có mấy …` → 2: first words that are a name (`opening_name`)
     wants_change: bool = False  # `tăng bao nhiêu`: a line stating a change answers it
+    wants_person: bool = False  # `… là ai`: a line naming a person answers it
 
 
 def question_kind(question: str) -> str:
@@ -314,6 +318,7 @@ def analyse(
         provinces_named(question),
         opening,
         _asks(_ASKS_CHANGE, question),
+        _asks(_ASKS_PERSON, question),
     )
 
 
@@ -495,6 +500,7 @@ class SentenceJudge:
             else None
         )
         self._kinds = KindsAsked(question.text, question.alternatives, districts)
+        self._places = {p.lower() for p in (*province_names(), *districts)}
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = tuple(
             (position[phrase], weight)
@@ -702,6 +708,41 @@ class SentenceJudge:
             and fold_diacritics(word.lower()) not in self._question_words
             for index, word in enumerate(_WORD.findall(line))
         )  # fmt: skip
+
+    def gives_person(self, line: str) -> bool:
+        """For a question asking who holds a post: the line names a person, a common family
+        name and the capitalised given names after it (`Nguyễn Khắc Thịnh`), which are no
+        province or district (`Vũ Thư`, `Hà Nam`) nor a name the question already holds."""
+        return not self.question.wants_person or any(
+            name.lower() not in self._places
+            and not set(_WORD.findall(fold_diacritics(name.lower()))) <= self._question_words
+            for name in _people(line)
+        )
+
+
+# the commonest Vietnamese family names, then up to three words that may be given names
+_FAMILY_NAME = re.compile(
+    r"(?<!\w)(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh"
+    r"|Đào|Trịnh)((?: [^\W\d_]+){1,3})"
+)
+
+
+def _people(line: str) -> list[str]:
+    """A family name and the capitalised given names after it.
+
+    >>> _people("Đồng chí Nguyễn Khắc Thịnh, Phó Bí thư; Ngô Đông Hải ký; Nguyễn kiến nghị")
+    ['Nguyễn Khắc Thịnh', 'Ngô Đông Hải']
+    """
+    people = []
+    for match in _FAMILY_NAME.finditer(line):
+        given = []
+        for word in match.group(1).split():
+            if not word[0].isupper():
+                break
+            given.append(word)
+        if given:
+            people.append(" ".join([match.group(0).split()[0], *given]))
+    return people
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
