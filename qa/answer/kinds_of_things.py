@@ -71,16 +71,15 @@ class KindsAsked:
         self, question: str, alternatives: Iterable[str] = (), districts: tuple[str, ...] = ()
     ) -> None:
         """`districts`: the corpus's district names, one more kind."""
-        typed = question.lower()
-        folded = fold_diacritics(typed) == typed  # typed without diacritics: compare folded
-        texts = [fold_diacritics(typed) if folded else typed, *(a.lower() for a in alternatives)]
+        folded = fold_diacritics(question) == question  # typed without diacritics
+        texts = [fold_diacritics(question) if folded else question, *alternatives]
         self._asked: list[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]] = []
         for members in (*kinds(), district_kind(districts)):
             named = [
                 accented
                 for accented, plain in members
                 if any(
-                    (plain if folded and i == 0 else accented).search(t)
+                    _mentions(plain if folded and i == 0 else accented, t)
                     for i, t in enumerate(texts)
                 )
             ]
@@ -93,8 +92,30 @@ class KindsAsked:
 
     def names_another(self, evidence: str) -> bool:
         """`evidence` names none of the question's members of some kind, and another of it."""
-        text = evidence.lower()
         return any(
-            not any(p.search(text) for p in named) and any(p.search(text) for p in others)
+            not any(_mentions(p, evidence) for p in named)
+            and any(_mentions(p, evidence) for p in others)
             for named, others in self._asked
         )
+
+
+_NAME_GOES_ON = re.compile(r" ([^\W\d_])[^\W\d_]* ([^\W\d_])")
+
+
+def _mentions(member: re.Pattern[str], text: str) -> bool:
+    """`text` names the member: a match not followed by two capitalised words, which would
+    make it part of a name (`Ngô Đông Hải` is no maize, `Lê Quý Đôn` no crop); a season
+    (`lúa Xuân`, `ngô Đông`) is one word.
+
+    >>> ngo = _pattern(["ngô"])
+    >>> _mentions(ngo, "Đồng chí Ngô Đông Hải ký"), _mentions(ngo, "Ngô, lúa; ngô Đông tăng")
+    (False, True)
+    """
+    lower = text.lower()
+    if len(lower) != len(text):  # the cases cannot be compared place by place
+        return member.search(lower) is not None
+    for match in member.finditer(lower):
+        after = _NAME_GOES_ON.match(text, match.end())
+        if after is None or not (after.group(1).isupper() and after.group(2).isupper()):
+            return True
+    return False
