@@ -721,27 +721,20 @@ def test_a_figure_for_another_thing_of_the_asked_kind_is_never_vouched_for(
     assert compose_answer(
         "Năm 2023 sản lượng ngô đạt bao nhiêu tấn", [rice], segmenter, model=sure
     ).abstained  # type: ignore[arg-type]
-    maize = _hit(1, "p", "2023-12", "Năm 2023, sản lượng ngô đạt 52 nghìn tấn.")
-    answer = compose_answer(
-        "Năm 2023 sản lượng bắp đạt bao nhiêu tấn",
-        [maize],
-        segmenter,
-        model=sure,  # type: ignore[arg-type]
-        alternatives=("ngô",),
+    # the register's word for the user's names the member; a class names its members
+    # (poultry speaks of the chickens, never of the pigs)
+    answered = (
+        ("Năm 2023 sản lượng bắp đạt bao nhiêu tấn", "ngô", "sản lượng ngô đạt 52 nghìn tấn"),
+        (
+            "tổng đàn gà vịt có bao nhiêu con",
+            "gia cầm",
+            "đàn lợn đạt 712,6 nghìn con; tổng đàn gia cầm đạt 14,3 triệu con",
+        ),
     )
-    assert not answer.abstained and "52 nghìn tấn" in answer.text
-    # a class names its members: poultry speaks of the chickens, never of the pigs
-    herds = _hit(
-        1, "p", "2023-09", "Tổng đàn lợn đạt 712,6 nghìn con; tổng đàn gia cầm đạt 14,3 triệu con."
-    )
-    answer = compose_answer(
-        "tổng đàn gà vịt có bao nhiêu con",
-        [herds],
-        segmenter,
-        model=sure,  # type: ignore[arg-type]
-        alternatives=("gia cầm",),
-    )
-    assert not answer.abstained and "14,3 triệu con" in answer.text
+    for asked, alternative, said in answered:
+        found = _hit(1, "p", "2023-12", f"Năm 2023, {said}.")
+        answer = compose_answer(asked, [found], segmenter, model=sure, alternatives=(alternative,))  # type: ignore[arg-type]
+        assert not answer.abstained and said.rsplit(" đạt ", 1)[1] in answer.text, asked
     poultry = _hit(1, "p", "2023-09", "Tổng đàn gia cầm đạt 14,3 triệu con.")
     pigs = compose_answer("tổng đàn lợn có bao nhiêu con", [poultry], segmenter, model=sure)  # type: ignore[arg-type]
     assert pigs.abstained
