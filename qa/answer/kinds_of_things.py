@@ -73,14 +73,15 @@ class KindsAsked:
         """`districts`: the corpus's district names, one more kind."""
         folded = fold_diacritics(question) == question  # typed without diacritics
         texts = [fold_diacritics(question) if folded else question, *alternatives]
+        lowered = [(text, text.lower()) for text in texts]  # lower-cased once, not per member
         self._asked: list[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]] = []
         for members in (*kinds(), district_kind(districts)):
             named = [
                 accented
                 for accented, plain in members
                 if any(
-                    _mentions(plain if folded and i == 0 else accented, t)
-                    for i, t in enumerate(texts)
+                    _mentions(plain if folded and i == 0 else accented, text, lower)
+                    for i, (text, lower) in enumerate(lowered)
                 )
             ]
             if named:
@@ -92,9 +93,10 @@ class KindsAsked:
 
     def names_another(self, evidence: str) -> bool:
         """`evidence` names none of the question's members of some kind, and another of it."""
+        lower = evidence.lower()  # once per line, not per member
         return any(
-            not any(_mentions(p, evidence) for p in named)
-            and any(_mentions(p, evidence) for p in others)
+            not any(_mentions(p, evidence, lower) for p in named)
+            and any(_mentions(p, evidence, lower) for p in others)
             for named, others in self._asked
         )
 
@@ -102,16 +104,15 @@ class KindsAsked:
 _NAME_GOES_ON = re.compile(r" ([^\W\d_])[^\W\d_]* ([^\W\d_])")
 
 
-def _mentions(member: re.Pattern[str], text: str) -> bool:
-    """`text` names the member: a match not followed by two capitalised words, which would
-    make it part of a name (`Ngô Đông Hải` is no maize, `Lê Quý Đôn` no crop); a season
-    (`lúa Xuân`, `ngô Đông`) is one word.
+def _mentions(member: re.Pattern[str], text: str, lower: str) -> bool:
+    """`text` (`lower` is `text.lower()`) names the member: a match not followed by two
+    capitalised words, which would make it part of a name (`Ngô Đông Hải` is no maize, `Lê Quý
+    Đôn` no crop); a season (`lúa Xuân`, `ngô Đông`) is one word.
 
-    >>> ngo = _pattern(["ngô"])
-    >>> _mentions(ngo, "Đồng chí Ngô Đông Hải ký"), _mentions(ngo, "Ngô, lúa; ngô Đông tăng")
+    >>> ngo, name, crops = _pattern(["ngô"]), "Đồng chí Ngô Đông Hải ký", "Ngô, lúa; ngô Đông"
+    >>> _mentions(ngo, name, name.lower()), _mentions(ngo, crops, crops.lower())
     (False, True)
     """
-    lower = text.lower()
     if len(lower) != len(text):  # the cases cannot be compared place by place
         return member.search(lower) is not None
     for match in member.finditer(lower):
