@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from qa.text.normalize import fold_diacritics
 
@@ -36,13 +37,34 @@ def kind_of(members: Iterable[Sequence[str]]) -> Kind:
 
 
 @cache
+def _data() -> dict[str, Any]:
+    return tomllib.loads((resources.files("qa") / "data" / "kinds.toml").read_text("utf-8"))
+
+
+@cache
 def kinds() -> tuple[Kind, ...]:
     """The bundled kinds, each a tuple of members (a member: all the forms that name it)."""
-    data = tomllib.loads((resources.files("qa") / "data" / "kinds.toml").read_text("utf-8"))
     return tuple(
         kind_of([m] if isinstance(m, str) else m for m in members)
-        for members in data["kinds"].values()
+        for members in _data()["kinds"].values()
     )
+
+
+@cache
+def _other_words() -> re.Pattern[str]:
+    """Words that hold a form but mean another thing (`dự toán` holds the subject `toán`)."""
+    words = _data()["other_words"]["words"]
+    return _pattern([*words, *(fold_diacritics(w) for w in words)])
+
+
+def _masked(lower: str) -> str:
+    """`lower` with the other words blanked out, letter for letter, so that no form matches
+    inside them and every other place keeps its position.
+
+    >>> _masked("đạt 41% dự toán; toán đạt 6,72")
+    'đạt 41%        ; toán đạt 6,72'
+    """
+    return _other_words().sub(lambda match: " " * len(match.group()), lower)
 
 
 @lru_cache(maxsize=4)
@@ -73,7 +95,7 @@ class KindsAsked:
         """`districts`: the corpus's district names, one more kind."""
         folded = fold_diacritics(question) == question  # typed without diacritics
         texts = [fold_diacritics(question) if folded else question, *alternatives]
-        lowered = [(text, text.lower()) for text in texts]  # lower-cased once, not per member
+        lowered = [(text, _masked(text.lower())) for text in texts]  # once, not per member
         self._asked: list[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]] = []
         for members in (*kinds(), district_kind(districts)):
             named = [
@@ -93,7 +115,7 @@ class KindsAsked:
 
     def names_another(self, evidence: str) -> bool:
         """`evidence` names none of the question's members of some kind, and another of it."""
-        lower = evidence.lower()  # once per line, not per member
+        lower = _masked(evidence.lower())  # once per line, not per member
         return any(
             not any(_mentions(p, evidence, lower) for p in named)
             and any(_mentions(p, evidence, lower) for p in others)
@@ -105,7 +127,8 @@ _NAME_GOES_ON = re.compile(r" ([^\W\d_])[^\W\d_]* ([^\W\d_])")
 
 
 def _mentions(member: re.Pattern[str], text: str, lower: str) -> bool:
-    """`text` (`lower` is `text.lower()`) names the member: a match not followed by two
+    """`text` (`lower`: `text` lower-cased, its other words masked) names the member: a match
+    not followed by two
     capitalised words, which would make it part of a name (`Ngô Đông Hải` is no maize, `Lê Quý
     Đôn` no crop); a season (`lúa Xuân`, `ngô Đông`) is one word.
 
