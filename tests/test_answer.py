@@ -747,6 +747,23 @@ def test_a_figure_for_another_thing_of_the_asked_kind_is_never_vouched_for(
     assert pigs.abstained
 
 
+def test_the_answer_line_leaves_out_the_clauses_about_another_member(
+    segmenter: Segmenter,
+) -> None:
+    """`491 doanh nghiệp tạm ngừng kinh doanh, 96 doanh nghiệp giải thể`: for the dissolved
+    firms the line is the clause naming them; the quote keeps the whole sentence."""
+    said = (
+        "Chín tháng năm 2023, có 221 doanh nghiệp hoạt động trở lại, 491 doanh nghiệp tạm "
+        "ngừng kinh doanh, 96 doanh nghiệp giải thể tự nguyện."
+    )
+    found = _hit(1, "p", "2023-09", said)
+    asked = "9 tháng năm 2023 có bao nhiêu doanh nghiệp giải thể"
+    answer = compose_answer(asked, [found], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert not answer.abstained and "96" in answer.lines[0].text
+    assert "491" not in answer.lines[0].text and "221" not in answer.lines[0].text
+    assert "491" in answer.citations[0].quote
+
+
 def test_a_word_holding_a_member_but_meaning_another_thing_names_no_member() -> None:
     """`dự toán` (a budget's estimate) holds the school subject `toán` and `giải thể thao`
     the dissolution of a firm: neither makes a question ask for that member, nor evidence name

@@ -252,6 +252,10 @@ def _best_line(
         for (a, b), folded in zip(clauses, folded_clauses, strict=True)
     ]
     novel_words = [sum(w not in asked_words for w in _WORD.findall(f)) for f in folded_clauses]
+    # `491 doanh nghiệp tạm ngừng kinh doanh, 96 doanh nghiệp giải thể`: a clause about another
+    # member of an asked kind is no part of the answer to `bao nhiêu doanh nghiệp giải thể`
+    other_member = [judge.names_another_kind(quote[a:b]) for a, b in clauses]
+    pure = [w for w in lines if not any(other_member[w.first : w.last + 1])]
 
     @cache
     def held(first: int, last: int) -> Credits:
@@ -263,7 +267,7 @@ def _best_line(
         """`held` with the sentence's context: each run merged once, not per coverage."""
         return held(first, last) | around
 
-    for window in lines:
+    for window in pure or lines:
         line = quote[window.start : window.end]
         folded = folded_slice(window.start, window.end)
         mine = held(window.first, window.last)
