@@ -13,6 +13,7 @@ import pytest
 
 from qa.answer.ask import ask, faithful
 from qa.answer.compose import compose_answer
+from qa.answer.kinds_of_things import bundled_kinds
 from qa.answer.llm import LLMConfig, generate_answer
 from qa.config import Settings
 from qa.index.segment import Segmenter
@@ -126,6 +127,7 @@ class _Searcher:
     segmenter = Segmenter()
     cases = CaseTable({})  # the corpus capitalises no name here
     districts = ()  # nor names a district
+    kinds = bundled_kinds()  # and adds no kind of its own
 
     def prepare_query(self, query: str) -> LimitedQuery:
         return LimitedQuery(query)

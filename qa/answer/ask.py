@@ -59,6 +59,7 @@ def ask(
         footnotes_of(hits[: settings.answer_passages_read], searcher.chunks_of),
         searcher.cases.names,  # `Thái Bình có mấy …` opens with a name
         searcher.districts,
+        searcher.kinds,
     )
     extractive = replace(extractive, query=question)  # the faces echo what was typed
     if query.notice:

@@ -18,6 +18,7 @@ from functools import cache
 from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import cut_sentence, shown_line
 from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
+from qa.answer.kinds_of_things import KindTable
 from qa.answer.periods import (
     Period,
     day_after_span,
@@ -532,6 +533,7 @@ def compose_answer(
     notes: Sequence[Hit] = (),
     names: Container[str] = frozenset(),
     districts: tuple[str, ...] = (),
+    kinds: KindTable | None = None,
 ) -> Answer:
     """Pick and cut the answering clauses of `hits` and cite their sentences; abstain when
     the abstention model's probability is below `settings.abstain_below`, when the best
@@ -542,10 +544,11 @@ def compose_answer(
     (`qa.answer.ask.footnotes_of`), read after them; `names`: the corpus's capitalised names
     (`qa.search.truecase.CaseTable.names`), for a question that opens with one; `districts`:
     the corpus's district names (`qa.text.districts`): evidence naming only another district
-    than the one asked answers nothing."""
+    than the one asked answers nothing, as for the other `kinds` (`qa.answer.kinds_of_things`,
+    default: the bundled ones)."""
     settings = settings or Settings()
     asked = analyse(question, segmenter, alternatives, settings.answer_register_weight, names)
-    judge = SentenceJudge(asked, segmenter, districts)
+    judge = SentenceJudge(asked, segmenter, districts, kinds)
     scale = _meaning_scale(hits, settings)
     meaning = _sentence_meanings(hits)
     sentences = _sentences(hits, judge, settings, notes)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import pairwise
 
-from qa.answer.kinds_of_things import KindsAsked
+from qa.answer.kinds_of_things import KindsAsked, KindTable
 from qa.answer.periods import UNTIL_MONTH, Period, period_of
 from qa.answer.places import provinces_named
 from qa.index.segment import Segmenter
@@ -467,10 +467,14 @@ class SentenceJudge:
     """Scores how well a sentence (with its passage context) answers one question."""
 
     def __init__(
-        self, question: Question, segmenter: Segmenter, districts: tuple[str, ...] = ()
+        self,
+        question: Question,
+        segmenter: Segmenter,
+        districts: tuple[str, ...] = (),
+        kinds: KindTable | None = None,
     ) -> None:
         """`districts`: the corpus's district names (`qa.text.districts`), which exclude each
-        other as the kinds of `qa.answer.kinds_of_things` do."""
+        other as the `kinds` of `qa.answer.kinds_of_things` do (default: the bundled ones)."""
         self.question = question
         self.segmenter = segmenter
         # an abbreviation also shows as its long form inside a longer one's: `Chỉ số cải
@@ -499,7 +503,7 @@ class SentenceJudge:
             if self._asked_indicators and others
             else None
         )
-        self._kinds = KindsAsked(question.text, question.alternatives, districts)
+        self._kinds = KindsAsked(question.text, question.alternatives, districts, kinds)
         self._places = {p.lower() for p in (*province_names(), *districts)}
         self._question_words = frozenset(_WORD.findall(fold_diacritics(question.text.lower())))
         self._weights = tuple(

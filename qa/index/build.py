@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 from tqdm import tqdm
 
+from qa.answer.kinds_of_things import KindTable
 from qa.config import Settings
 from qa.errors import CorpusError, IndexMissing, IndexStale
 from qa.index.chunk import chunk_documents
@@ -251,6 +252,7 @@ def _build_locked(
 ) -> BuildReport:
     """The build itself, run while holding the index's lock."""
     started = time.perf_counter()
+    kinds = KindTable.of_corpus(corpus)  # a malformed table fails now, not after embedding
     model = load_embedder(embedder) if isinstance(embedder, str) else embedder
     report = BuildReport()
     notify = on_progress or (lambda fraction, message: None)
@@ -325,6 +327,7 @@ def _build_locked(
         sentences=sentences,
         clauses=clauses,
         register=Register.for_corpus(corpus).counted(d.text for d in docs),
+        kinds=kinds,
     )
 
     notify(0.96, "Ghi chỉ mục")
@@ -360,6 +363,7 @@ class _Built:
     sentences: EmbeddedSpans
     clauses: EmbeddedSpans
     register: Register
+    kinds: KindTable  # the corpus's own additions to the bundled kinds
 
 
 def _write(folder: Path, built: _Built, settings: Settings) -> None:
@@ -380,6 +384,7 @@ def _write(folder: Path, built: _Built, settings: Settings) -> None:
         restorer=DiacriticRestorer.from_texts(d.text for d in built.docs).to_json(),
         lexicon=built.lexicon.to_json(),
         register=built.register.to_json(),
+        kinds=built.kinds.to_json(),
     )
     write_index(folder, content, settings.bm25_k1, settings.bm25_b, settings.hnsw_above)
 
@@ -401,6 +406,7 @@ def _manifest(
         "lexicon": built.lexicon_files,
         "terms_lexicon": built.lexicon.fingerprint,
         "register": built.register.fingerprint,
+        "kinds": built.kinds.fingerprint,
         "embedder": {"id": model.id, "dim": int(model.dim)},
         "settings": asdict(settings),
         "failed": failures_to_manifest(report.errors),

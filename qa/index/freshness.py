@@ -2,8 +2,8 @@
 the faces (CLI, page, API) before they search; `Searcher` itself never reads the corpus.
 
 Stale means: a document added, removed or edited (fingerprint of file + pipeline version),
-the catalog edited (titles, dates), the corpus's own abbreviations or register changed, or the
-segmenter that made the terms (`TERMS_VERSION`).
+the catalog edited (titles, dates), the corpus's own abbreviations, register or kinds changed,
+or the segmenter that made the terms (`TERMS_VERSION`).
 A file that failed at build and is unchanged since is not staleness (it would fail again).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qa.answer.kinds_of_things import CORPUS_KINDS, KindTable
 from qa.errors import IndexStale
 from qa.index.build import catalog_hash
 from qa.index.failures import corpus_name, failed_fingerprint, unchanged_failures
@@ -24,7 +25,7 @@ from qa.search.register import CORPUS_REGISTER, Register
 
 def changed_since_build(manifest: dict[str, Any], corpus: Path) -> list[str]:
     """Names of what changed in `corpus` since the build the manifest records (sorted
-    document ids first, then the catalog / abbreviations / register files)."""
+    document ids first, then the catalog / abbreviations / register / kinds files)."""
     indexed = {k: v["fingerprint"] for k, v in manifest["documents"].items()}
     failed = unchanged_failures(manifest, corpus)  # left out at build, still the same
     current = {
@@ -39,6 +40,8 @@ def changed_since_build(manifest: dict[str, Any], corpus: Path) -> list[str]:
         changed.append(CORPUS_ABBREVIATIONS)
     if Register.for_corpus(corpus).fingerprint != manifest.get("register"):
         changed.append(CORPUS_REGISTER)
+    if KindTable.of_corpus(corpus).fingerprint != manifest.get("kinds", ""):
+        changed.append(CORPUS_KINDS)
     return changed
 
 

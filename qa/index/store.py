@@ -13,6 +13,7 @@ index/<name>/
   ocr-cache.jsonl    OCR output by page-image hash (qa.ingest.scan.cache), reused by the next build
   lexicon.json       abbreviations and stopwords the terms were made with
   register.json      register lexicon for query expansion (`bắp` → also `ngô`)
+  kinds.json         the corpus's own kinds (`<corpus>/kinds.toml`), added to the bundled ones
   sentence_spans.npy   int32 (chunk row, start, end) of every sentence, in chunk order
   sentence_vectors.npy sentence embeddings, float32, row i = sentence i of sentence_spans
   sentences.faiss    FAISS index over sentence_vectors.npy
@@ -33,7 +34,7 @@ import gzip
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,6 +55,7 @@ BM25 = "bm25"
 BM25_FOLDED = "bm25_folded"
 MANIFEST = "manifest.json"
 REGISTER = "register.json"
+KINDS = "kinds.json"
 RESTORER = "restorer.json"
 LEXICON = "lexicon.json"
 SENTENCE_SPANS = "sentence_spans.npy"
@@ -221,6 +223,7 @@ class IndexContent:
     restorer: dict[str, Any]
     lexicon: dict[str, Any]
     register: dict[str, Any]
+    kinds: dict[str, Any] = field(default_factory=dict)  # the corpus's own, if any
 
 
 def write_index(
@@ -242,6 +245,7 @@ def write_index(
     write_json(folder / RESTORER, content.restorer)
     write_json(folder / LEXICON, content.lexicon)
     write_json(folder / REGISTER, content.register)
+    write_json(folder / KINDS, content.kinds)
     spent["write_s"] = time.perf_counter() - started
     started = time.perf_counter()
     LexicalIndex.build(content.terms, k1, b).save(folder / BM25)

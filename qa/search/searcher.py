@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.kinds_of_things import KindTable, bundled_kinds
 from qa.config import Settings
 from qa.errors import IndexStale, QueryError
 from qa.index.embed import Embedder, load_embedder
@@ -17,6 +18,7 @@ from qa.index.sentences import SentenceIndex
 from qa.index.store import (
     CHUNKS,
     DOCUMENTS,
+    KINDS,
     LEXICON,
     REGISTER,
     RESTORER,
@@ -92,8 +94,11 @@ class Searcher:
             restorer = read_json(index_dir / RESTORER)
             lexicon = read_json(index_dir / LEXICON)
             register = read_json(index_dir / REGISTER)
+            # the corpus's own kinds; an index built before corpora could add them has none
+            own_kinds = read_json(index_dir / KINDS) if (index_dir / KINDS).is_file() else {}
+            self.kinds = bundled_kinds().extended(KindTable.from_json(own_kinds))
             self.backend = backend or open_backend(index_dir, self.manifest, backend_token)
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
             raise IndexStale(
                 f"index at {index_dir} is incomplete ({exc}); rebuild: qa index --index {index_dir}"
             ) from exc
