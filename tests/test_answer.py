@@ -172,6 +172,18 @@ def test_which_body_is_answered_by_the_clause_naming_it(segmenter: Segmenter) ->
     assert answer.lines[0].text.startswith("Ủy ban Kiểm tra Tỉnh ủy")
 
 
+def test_when_is_answered_only_by_a_line_with_a_date(segmenter: Segmenter) -> None:
+    """`ngày nào`, `hồi nào` ask for a date: a line holding every other word of the question
+    but no date answers nothing; a day of the year (`01/10`) is a date."""
+    sure = _Sure()
+    hosted = _hit(1, "r", "2023-09", "Tỉnh đăng cai giải vô địch Yoga toàn quốc lần thứ V.")
+    for asked in ("Giải vô địch Yoga toàn quốc lần thứ V tổ chức ngày nào", "giải Yoga hồi nào"):
+        assert compose_answer(asked, [hosted], segmenter, model=sure).abstained, asked  # type: ignore[arg-type]
+    day = _hit(1, "r", "2023-09", "Hưởng ứng ngày Quốc tế người cao tuổi (01/10).")
+    answer = compose_answer("ngày quốc tế người cao tuổi là ngày nào", [day], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "01/10" in answer.text
+
+
 def test_a_neighbouring_period_is_named_as_such(segmenter: Segmenter) -> None:
     text = "Thu ngân sách nhà nước ước đạt 5.120 tỷ đồng, bằng 78% dự toán năm."
     hit = _nine_month_hit(text)

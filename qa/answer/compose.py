@@ -284,8 +284,9 @@ def _best_line(
         gives = wants_number and new_figure and any(in_unit[i] for i in span)
         names_code = wants_code and any(new_codes[i] for i in span)
         kind_match = fulfils(asked.kind, line, gives or (asked.kind == "plan" and new_figure))
-        # `bên nào`, `cơ quan nào` are answered by a body, as `bao nhiêu` by a figure
-        lacks_body = asked.kind == "who" and not kind_match
+        # `bên nào`, `cơ quan nào` are answered by a body, `ngày nào` by a date, as `bao
+        # nhiêu` by a figure
+        lacks_body = asked.kind in ("who", "date") and not kind_match
         if (wants_number and not gives) or (wants_code and not names_code) or lacks_body:
             line_coverage *= settings.answer_number_missing_factor
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
@@ -343,6 +344,7 @@ def _best_line(
         (asked.unit is None or gives)
         and (not wants_number or new_figure)
         and (not wants_code or names_code)
+        and (asked.kind != "date" or kind_match)
         and (not asked.wants_name or judge.gives_name(line))
         and judge.gives_person(line)
         and judge.states_change(line)

@@ -24,8 +24,11 @@ _URGING = re.compile(
 _PLAN = re.compile(r"\b(phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|đến năm|dự toán|định hướng|dự kiến)\b")
 _CODE = re.compile(r"\d+[/-][A-ZĐƯ]")  # `05/CĐ-UBND`, `29-NQ/TW`
 _FULL_CODE = re.compile(r"\d+(?:/\d+)*[/-][A-ZĐƯ][\w/&.-]*")  # the whole code, to compare
+# a date: `24/6/2023`, a day of the year (`ngày Quốc tế người cao tuổi (01/10)`), a day, month,
+# quarter or year named
 _DATE = re.compile(
     r"(?<!\d)\d{1,2}/\d{1,2}/(?:19|20)\d\d|\bngày \d|\btháng \d|\bquý [IV\d]|\bnăm (?:19|20)\d\d"
+    r"|(?<![\d/])(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d/])"
 )
 _BODY = re.compile(
     r"\b(UBND|HĐND|Ủy ban|Uỷ ban|Sở|Ban|Bộ|Tỉnh ủy|Tỉnh uỷ|Chính phủ|Thủ tướng|Chủ tịch|Cục|"

@@ -77,7 +77,10 @@ _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
 # everyday words for a target, whatever else the question asks (`muốn … bao nhiêu`)
 _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt mục tiêu|sẽ|hướng tới)\b")
-_ASKS_DATE = re.compile(r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào)\b")
+_ASKS_DATE = re.compile(
+    r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào"
+    r"|hồi nào|lúc nào|hôm nào|tháng nào|quý nào)\b"  # as people ask it
+)
 # `ai`, not `không ai đốt pháo` (nobody) or `ai cũng` (everybody)
 _WHO = r"(?<!không )(?<!chẳng )(?<!chưa )ai(?! cũng)"
 _ASKS_WHO = re.compile(
