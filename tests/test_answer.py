@@ -172,6 +172,23 @@ def test_which_body_is_answered_by_the_clause_naming_it(segmenter: Segmenter) ->
     assert answer.lines[0].text.startswith("Ủy ban Kiểm tra Tỉnh ủy")
 
 
+def test_the_line_is_the_part_of_the_sentence_giving_the_asked_figure(
+    segmenter: Segmenter,
+) -> None:
+    """The programme's name is in one clause, the kilometres in another: the sentence holds
+    both, and the line is the clause that gives what `bao nhiêu km` asks."""
+    said = (
+        "Toàn tỉnh có 160 xã đăng ký và được UBND tỉnh phê duyệt với tổng số km là 1.316,158 "
+        'km; phân bổ kinh phí hỗ trợ các xã xây dựng hệ thống đèn điện "Thắp sáng đường quê" '
+        "trong xây dựng nông thôn mới năm 2023."
+    )
+    found = _hit(1, "p", "2024-01", said)
+    asked = "chương trình Thắp sáng đường quê: tổng bao nhiêu km được phê duyệt"
+    answer = compose_answer(asked, [found], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert not answer.abstained, "the figure was never vouched for"
+    assert "1.316,158 km" in answer.lines[0].text and "phân bổ" not in answer.lines[0].text
+
+
 def test_when_is_answered_only_by_a_line_with_a_date(segmenter: Segmenter) -> None:
     """`ngày nào`, `hồi nào` ask for a date: a line holding every other word of the question
     but no date answers nothing; a day of the year (`01/10`) is a date."""

@@ -256,7 +256,19 @@ def _best_line(
     # `491 doanh nghiệp tạm ngừng kinh doanh, 96 doanh nghiệp giải thể`: a clause about another
     # member of an asked kind is no part of the answer to `bao nhiêu doanh nghiệp giải thể`
     other_member = [judge.names_another_kind(quote[a:b]) for a, b in clauses]
-    pure = [w for w in lines if not any(other_member[w.first : w.last + 1])]
+    read = [w for w in lines if not any(other_member[w.first : w.last + 1])] or lines
+
+    def gives_item(first: int, last: int) -> bool:
+        """The clauses state a new figure in the asked unit, or a new document code."""
+        span = range(first, last + 1)
+        if wants_code:
+            return any(new_codes[i] for i in span)
+        return any(new_figures[i] for i in span) and any(in_unit[i] for i in span)
+
+    # `160 xã … tổng số km là 1.316,158 km; phân bổ kinh phí … "Thắp sáng đường quê"`: the
+    # sentence holds the name, the line is the part that gives what `bao nhiêu km` asks
+    if wants_number or wants_code:
+        read = [w for w in read if gives_item(w.first, w.last)] or read
 
     @cache
     def held(first: int, last: int) -> Credits:
@@ -268,7 +280,7 @@ def _best_line(
         """`held` with the sentence's context: each run merged once, not per coverage."""
         return held(first, last) | around
 
-    for window in pure or lines:
+    for window in read:
         line = quote[window.start : window.end]
         folded = folded_slice(window.start, window.end)
         mine = held(window.first, window.last)
