@@ -27,6 +27,9 @@ def test_regional_and_everyday_words_get_the_documents_words(expander: RegisterE
     assert "đối thoại" in expander.alternatives("tỉnh có ngồi nói chuyện với công ty không")
     assert "thương mại điện tử" in expander.alternatives("bán hàng trên mạng có bị thu thuế")
     assert "diện tích lúa" in expander.alternatives("bao nhiêu ha ruộng được cấy bằng máy")
+    assert "nợ đọng xây dựng cơ bản" in expander.alternatives("tỉnh có để nợ nhà thầu không")
+    assert "bệnh truyền nhiễm" in expander.alternatives("kế hoạch chống bệnh lây lan năm 2024")
+    assert "làng nghề" in expander.alternatives("cơ sở làm nghề truyền thống có được hỗ trợ")
 
 
 def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -> None:
