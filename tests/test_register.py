@@ -30,6 +30,8 @@ def test_regional_and_everyday_words_get_the_documents_words(expander: RegisterE
     assert "nợ đọng xây dựng cơ bản" in expander.alternatives("tỉnh có để nợ nhà thầu không")
     assert "bệnh truyền nhiễm" in expander.alternatives("kế hoạch chống bệnh lây lan năm 2024")
     assert "làng nghề" in expander.alternatives("cơ sở làm nghề truyền thống có được hỗ trợ")
+    assert "thu hút" in expander.alternatives("tỉnh làm gì để kéo thêm bác sĩ về")
+    assert "trực 24/24" in expander.alternatives("bệnh viện có trực suốt ngày đêm không")
 
 
 def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -> None:
@@ -39,7 +41,7 @@ def test_the_words_the_user_typed_are_not_repeated(expander: RegisterExpander) -
 
 def test_a_member_inside_another_word_does_not_fire(expander: RegisterExpander) -> None:
     # `quả` is a member (fruit), but `kết quả` is "result"
-    assert expander.alternatives("kết quả thu hút đầu tư") == ()
+    assert expander.alternatives("kết quả thi đua khen thưởng") == ()
 
 
 def test_no_alternatives_for_a_plain_administrative_question(expander: RegisterExpander) -> None:
