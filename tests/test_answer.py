@@ -189,13 +189,18 @@ def test_the_line_is_the_part_of_the_sentence_giving_the_asked_figure(
     assert "1.316,158 km" in answer.lines[0].text and "phân bổ" not in answer.lines[0].text
 
 
-def test_when_is_answered_only_by_a_line_with_a_date(segmenter: Segmenter) -> None:
-    """`ngày nào`, `hồi nào` ask for a date: a line holding every other word of the question
-    but no date answers nothing; a day of the year (`01/10`) is a date."""
+def test_the_day_is_answered_only_by_a_line_with_a_date(segmenter: Segmenter) -> None:
+    """`ngày nào`, `năm nào` ask for the date itself: a line holding every other word of the
+    question but no date answers nothing, while `khi nào` is also answered by a line saying it
+    was done (the report's date tells when); a day of the year (`01/10`) is a date."""
     sure = _Sure()
-    hosted = _hit(1, "r", "2023-09", "Tỉnh đăng cai giải vô địch Yoga toàn quốc lần thứ V.")
-    for asked in ("Giải vô địch Yoga toàn quốc lần thứ V tổ chức ngày nào", "giải Yoga hồi nào"):
+    hosted = _hit(1, "r", "2023-09", "Tỉnh đã đăng cai giải vô địch Yoga toàn quốc lần thứ V.")
+    for asked in ("Giải vô địch Yoga toàn quốc lần thứ V tổ chức ngày nào", "giải Yoga năm nào"):
         assert compose_answer(asked, [hosted], segmenter, model=sure).abstained, asked  # type: ignore[arg-type]
+    when = compose_answer(
+        "giải Yoga toàn quốc lần thứ V tổ chức khi nào", [hosted], segmenter, model=sure
+    )  # type: ignore[arg-type]
+    assert not when.abstained and "Yoga" in when.text
     day = _hit(1, "r", "2023-09", "Hưởng ứng ngày Quốc tế người cao tuổi (01/10).")
     answer = compose_answer("ngày quốc tế người cao tuổi là ngày nào", [day], segmenter, model=sure)  # type: ignore[arg-type]
     assert not answer.abstained and "01/10" in answer.text

@@ -356,7 +356,7 @@ def _best_line(
         (asked.unit is None or gives)
         and (not wants_number or new_figure)
         and (not wants_code or names_code)
-        and (asked.kind != "date" or kind_match)
+        and (not asked.wants_date or fulfils("date", line, False))
         and (not asked.wants_name or judge.gives_name(line))
         and judge.gives_person(line)
         and judge.states_change(line)

@@ -77,6 +77,7 @@ _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
 # everyday words for a target, whatever else the question asks (`muốn … bao nhiêu`)
 _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt mục tiêu|sẽ|hướng tới)\b")
+_ASKS_DAY = re.compile(r"\b(ngày|hôm|tháng|quý|năm) nào\b")  # the day itself, not `khi nào`
 _ASKS_DATE = re.compile(
     r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào"
     r"|hồi nào|lúc nào|hôm nào|tháng nào|quý nào)\b"  # as people ask it
@@ -229,6 +230,9 @@ class Question:
     opening_name: int = 0  # `Thái Bình có mấy …` → 2: first words that are a name (`opening_name`)
     wants_change: bool = False  # `tăng bao nhiêu`: a line stating a change answers it
     wants_person: bool = False  # `… là ai`: a line naming a person answers it
+    # `ngày nào`, `năm nào`: a line stating a date answers it; `khi nào` may also be answered
+    # by a line saying it was done, in a dated report (`Tổ chức Lễ khởi công … KCN Hải Long`)
+    wants_date: bool = False
 
 
 def question_kind(question: str) -> str:
@@ -322,6 +326,7 @@ def analyse(
         opening,
         _asks(_ASKS_CHANGE, question),
         _asks(_ASKS_PERSON, question),
+        _asks(_ASKS_DAY, question),
     )
 
 
