@@ -189,6 +189,29 @@ def test_the_line_is_the_part_of_the_sentence_giving_the_asked_figure(
     assert "1.316,158 km" in answer.lines[0].text and "phân bổ" not in answer.lines[0].text
 
 
+def test_a_number_that_says_which_one_is_no_figure(segmenter: Segmenter) -> None:
+    """`học kỳ 1`, `lần thứ 5`, `đợt 2` say which one, not how many: a line whose only new
+    number is such answers no `mấy học sinh` (though `đợt thứ mấy` is answered by one)."""
+    sure = _Sure()
+    asked = "năm học 2023-2024 Thái Bình có mấy học sinh đạt giải học sinh giỏi quốc gia"
+    for said in (
+        "Thái Bình tổ chức kỳ thi chọn học sinh giỏi quốc gia năm học 2023-2024; hội nghị "
+        "sơ kết học kỳ 1",
+        "Tổ chức kỳ thi chọn học sinh giỏi quốc gia năm học 2023-2024 của Thái Bình; sơ kết "
+        "học kỳ 1",
+    ):
+        found = _hit(1, "r", "2024-01", f"{said}.")
+        assert compose_answer(asked, [found], segmenter, model=sure).abstained, said  # type: ignore[arg-type]
+    counted = _hit(
+        1,
+        "r",
+        "2024-01",
+        "Năm học 2023-2024, Thái Bình có 34 học sinh đạt giải học sinh giỏi quốc gia.",
+    )
+    answer = compose_answer(asked, [counted], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "34" in answer.text
+
+
 def test_the_day_is_answered_only_by_a_line_with_a_date(segmenter: Segmenter) -> None:
     """`ngày nào`, `năm nào` ask for the date itself: a line holding every other word of the
     question but no date answers nothing, while `khi nào` is also answered by a line saying it

@@ -765,6 +765,8 @@ _QUOTED = re.compile(r"“[^”]+”|\"[^\"]+\"")
 _NOT_QUANTITIES = re.compile(
     r"\d+[/-][^\W\d_][\w/-]*|[^\W\d_]+-\d+|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/(?:19|20)\d\d"
     r"|(?<![\d.,])(?:19|20)\d\d(?![\d.,%])|^\s*\(?\d{1,2}[).]"
+    # which one, not how many: `học kỳ 1`, `lần thứ 5`, `kỳ họp thứ 17`, `đợt 2`, `tháng 9`
+    r"|\b(?:hoc ky|lan thu|ky hop thu|xep thu|dot|vong|thang|quy|ngay) \d+(?![\d.,%])"
 )
 
 
