@@ -212,6 +212,17 @@ def test_a_number_that_says_which_one_is_no_figure(segmenter: Segmenter) -> None
     assert not answer.abstained and "34" in answer.text
 
 
+def test_a_lunar_year_is_a_year(segmenter: Segmenter) -> None:
+    """`Tết Giáp Thìn` is 2024's: the 2023 Tết's (`Quý Mão`) gifts do not answer it, with or
+    without diacritics, and answer the question naming their own lunar year."""
+    sure = _Sure()
+    gifts = _hit(1, "r", "2023-09", "Dịp Tết Quý Mão, tặng 383.962 suất quà cho hộ nghèo.")
+    for asked in ("Tết Giáp Thìn tặng bao nhiêu suất quà", "tet giap thin tang bao nhieu suat qua"):
+        assert compose_answer(asked, [gifts], segmenter, model=sure).abstained, asked  # type: ignore[arg-type]
+    answer = compose_answer("Tết Quý Mão tặng bao nhiêu suất quà", [gifts], segmenter, model=sure)  # type: ignore[arg-type]
+    assert not answer.abstained and "383.962" in answer.text
+
+
 def test_the_day_is_answered_only_by_a_line_with_a_date(segmenter: Segmenter) -> None:
     """`ngày nào`, `năm nào` ask for the date itself: a line holding every other word of the
     question but no date answers nothing, while `khi nào` is also answered by a line saying it

@@ -73,6 +73,45 @@ _OCCASION = re.compile(
 _PLAN_AS_BASE = re.compile(r"(?:%|\bso voi)\s+(?:ke hoach|du toan|chi tieu)\b")
 
 
+def _lunar_names() -> dict[str, str]:
+    """A lunar year's name (its stem and branch, `giáp thìn`) → the year within 1984–2043,
+    one sixty-year cycle from Giáp Tý, with the spellings in use (`tỵ`/`tị`, `kỷ`/`kỉ`,
+    `mão`/`mẹo`)."""
+    stems = ("giáp", "ất", "bính", "đinh", "mậu", "kỷ", "canh", "tân", "nhâm", "quý")
+    branches = ("tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi", "thân", "dậu", "tuất", "hợi")
+    spellings = {"tỵ": ("tỵ", "tị"), "kỷ": ("kỷ", "kỉ"), "mão": ("mão", "mẹo")}
+    names = {}
+    for year in range(1984, 2044):
+        stem, branch = stems[(year - 4) % 10], branches[(year - 4) % 12]
+        for s in spellings.get(stem, (stem,)):
+            for b in spellings.get(branch, (branch,)):
+                names[f"{s} {b}"] = str(year)
+    return names
+
+
+_LUNAR_YEARS = _lunar_names()
+# with its marks the name is unmistakable (`kỷ dậu` is no `kỳ đầu`, `bính dần` no `bình dân`);
+# typed without them only after `Tết` or `năm` (`tet giap thin`)
+_LUNAR = re.compile(rf"\b({'|'.join(_LUNAR_YEARS)})\b")
+_LUNAR_FOLDED_YEARS = {fold_diacritics(name): year for name, year in _LUNAR_YEARS.items()}
+_LUNAR_FOLDED = re.compile(rf"\b(?:tet|nam) ({'|'.join(_LUNAR_FOLDED_YEARS)})\b")
+
+
+def lunar_years(text: str) -> frozenset[str]:
+    """The years `text` names by their lunar names: `Tết Giáp Thìn` is 2024.
+
+    >>> sorted(lunar_years("Dịp Tết Quý Mão, tặng quà; Tết Nguyên đán Giáp Thìn"))
+    ['2023', '2024']
+    >>> lunar_years("tet giap thin"), lunar_years("nhiệm kỳ đầu; bình dân học vụ")
+    (frozenset({'2024'}), frozenset())
+    """
+    lower = text.lower()
+    found = {_LUNAR_YEARS[m.group(1)] for m in _LUNAR.finditer(lower)}
+    folded = fold_diacritics(lower)
+    found |= {_LUNAR_FOLDED_YEARS[m.group(1)] for m in _LUNAR_FOLDED.finditer(folded)}
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Period:
     """Years, a span within the year (`9 tháng`, `quý 4`, `tháng 1`, `cả năm`) and whether
@@ -134,7 +173,8 @@ def period_of(text: str) -> Period:
             span, first = name(match), match.start()
     plan = bool(_PLAN.search(_PLAN_AS_BASE.sub(" ", folded)))
     span = _SAME_SPAN.get(span, span) if span is not None else None
-    return Period(frozenset(_YEAR.findall(folded)), span, plan, _seasons(folded))
+    years = frozenset(_YEAR.findall(folded)) | lunar_years(text)  # `Tết Giáp Thìn`: 2024
+    return Period(years, span, plan, _seasons(folded))
 
 
 def _seasons(text: str) -> frozenset[str]:
