@@ -44,6 +44,13 @@ def test_a_member_inside_another_word_does_not_fire(expander: RegisterExpander) 
     assert expander.alternatives("kết quả thi đua khen thưởng") == ()
 
 
+def test_a_member_holding_a_stopword_needs_the_whole_phrase(expander: RegisterExpander) -> None:
+    # `làm ăn lại` (to do business again) is `làm_ăn` once `lại` is dropped from its terms:
+    # a shop that `làm ăn` (does business) has not reopened
+    assert "hoạt động trở lại" not in expander.alternatives("mở thêm chỗ làm ăn như chi nhánh")
+    assert "hoạt động trở lại" in expander.alternatives("công ty nghỉ rồi làm ăn lại")
+
+
 def test_no_alternatives_for_a_plain_administrative_question(expander: RegisterExpander) -> None:
     assert expander.alternatives("GRDP 9 tháng năm 2023 ước đạt bao nhiêu") == ()
 

@@ -6,7 +6,8 @@ counts how often each phrasing occurs in the corpus; a query holding one member 
 is also searched with the members the documents use more often than the one typed, at a
 lower weight than the user's own words. So `bắp` (0 in the corpus) brings `ngô`, while
 `sản lượng`, the documents' own word, brings nothing. Expansion is query-side only: index
-terms never depend on the lexicon. Members match as whole segmented words, so `quả` does
+terms never depend on the lexicon. Members match as whole segmented words (one holding a
+stopword, `làm ăn lại`, only where the query writes all of it), so `quả` does
 not fire inside `kết quả`.
 """
 
@@ -106,11 +107,18 @@ class RegisterExpander:
         self._members: list[tuple[tuple[str, ...], int]] = []
         self._terms: dict[str, tuple[str, ...]] = {}
         self._phrase: dict[tuple[str, ...], str] = {}
+        # a member holding a stopword loses it to the terms (`làm ăn lại` → `làm_ăn`, `được
+        # mùa` → `mùa`): it matches only where the query writes the whole phrase
+        self._whole: dict[int, re.Pattern[str]] = {}
+        stopwords = segmenter.lexicon.stopwords
         for number, group in enumerate(register.groups):
             for member in group:
                 terms = tuple(segmenter.terms(member))
                 self._terms[member] = terms
                 if terms:
+                    if any(word in stopwords for word in _comparable(member).split()):
+                        whole = re.escape(_comparable(member))
+                        self._whole[len(self._members)] = re.compile(rf"(?<!\w){whole}(?!\w)")
                     self._members.append((terms, number))
                     self._phrase.setdefault(terms, member)
         self._groups = register.groups
@@ -131,6 +139,9 @@ class RegisterExpander:
             for index, member in self._starting.get(term, ())
             if tuple(terms[position : position + len(member)]) == member
         }
+        if any(index in self._whole for index in hits):
+            written = _comparable(query)
+            hits = {i for i in hits if i not in self._whole or self._whole[i].search(written)}
         found = [self._members[index] for index in sorted(hits)]
         present = {member for member, _ in found}
         result: dict[str, None] = {}
