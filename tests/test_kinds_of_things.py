@@ -54,6 +54,8 @@ def test_a_corpus_adds_members_kinds_and_other_words(tmp_path: Path) -> None:
         '[kinds]\nfish = "cá chép"\n',
         "[kinds]\nfish = [[3]]\n",
         '[kinds]\nfish = [[""]]\n',
+        "[kinds]\nfish = [[]]\n",
+        '[kinds]\nfish = [{ a = "b" }]\n',
         "kinds = 3\n",
         "[other_words]\nwords = 3\n",
     ],

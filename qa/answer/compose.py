@@ -258,17 +258,20 @@ def _best_line(
     other_member = [judge.names_another_kind(quote[a:b]) for a, b in clauses]
     read = [w for w in lines if not any(other_member[w.first : w.last + 1])] or lines
 
-    def gives_item(first: int, last: int) -> bool:
-        """The clauses state a new figure in the asked unit, or a new document code."""
+    def figure_in(first: int, last: int) -> bool:
+        """Clauses first..last state a new figure, one of them in the asked unit."""
         span = range(first, last + 1)
-        if wants_code:
-            return any(new_codes[i] for i in span)
         return any(new_figures[i] for i in span) and any(in_unit[i] for i in span)
+
+    def code_in(first: int, last: int) -> bool:
+        """Clauses first..last name a document's code the question does not."""
+        return any(new_codes[i] for i in range(first, last + 1))
 
     # `160 xã … tổng số km là 1.316,158 km; phân bổ kinh phí … "Thắp sáng đường quê"`: the
     # sentence holds the name, the line is the part that gives what `bao nhiêu km` asks
     if wants_number or wants_code:
-        read = [w for w in read if gives_item(w.first, w.last)] or read
+        asked_item = code_in if wants_code else figure_in
+        read = [w for w in read if asked_item(w.first, w.last)] or read
 
     @cache
     def held(first: int, last: int) -> Credits:
@@ -293,8 +296,8 @@ def _best_line(
         line_coverage = 0.5 * (own + scoped)
         span = range(window.first, window.last + 1)
         new_figure = any(new_figures[i] for i in span)
-        gives = wants_number and new_figure and any(in_unit[i] for i in span)
-        names_code = wants_code and any(new_codes[i] for i in span)
+        gives = wants_number and figure_in(window.first, window.last)
+        names_code = wants_code and code_in(window.first, window.last)
         kind_match = fulfils(asked.kind, line, gives or (asked.kind == "plan" and new_figure))
         # `bên nào`, `cơ quan nào` are answered by a body, `ngày nào` by a date, as `bao
         # nhiêu` by a figure

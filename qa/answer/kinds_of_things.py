@@ -145,9 +145,13 @@ def _form(value: object, where: str) -> str:
 
 
 def _members(name: str, members: object) -> Members:
-    """`[["ngô", "bắp"], "mía"]` → the members' forms (a bare string: one form)."""
+    """`[["ngô", "bắp"], "mía"]` → the members' forms (a bare string: one form); a member
+    with no form would match everywhere, so it is refused."""
     if not isinstance(members, list):
         raise TypeError(f"kind {name!r} must be a list of members")
+    for member in members:
+        if not isinstance(member, str) and not (isinstance(member, list) and member):
+            raise TypeError(f"kind {name!r}: a member is a form or a non-empty list of forms")
     return tuple(
         (_form(m, name),) if isinstance(m, str) else tuple(_form(f, name) for f in m)
         for m in members
