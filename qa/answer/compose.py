@@ -301,8 +301,8 @@ def _best_line(
         kind_match = fulfils(asked.kind, line, gives or (asked.kind == "plan" and new_figure))
         # `bên nào`, `cơ quan nào` are answered by a body, `ngày nào` by a date, as `bao
         # nhiêu` by a figure
-        lacks_body = asked.kind in ("who", "date") and not kind_match
-        if (wants_number and not gives) or (wants_code and not names_code) or lacks_body:
+        lacks_asked = asked.kind in ("who", "date") and not kind_match
+        if (wants_number and not gives) or (wants_code and not names_code) or lacks_asked:
             line_coverage *= settings.answer_number_missing_factor
         invalid, words = map(sum, zip(*damage_of[window.first : window.last + 1], strict=True))
         damage = invalid / words if words else 0.0

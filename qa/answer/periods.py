@@ -97,17 +97,19 @@ _LUNAR_FOLDED_YEARS = {fold_diacritics(name): year for name, year in _LUNAR_YEAR
 _LUNAR_FOLDED = re.compile(rf"\b(?:tet|nam) ({'|'.join(_LUNAR_FOLDED_YEARS)})\b")
 
 
-def lunar_years(text: str) -> frozenset[str]:
-    """The years `text` names by their lunar names: `Tết Giáp Thìn` is 2024.
+def _lunar_years(lower: str, folded: str) -> frozenset[str]:
+    """The years a text names by their lunar names (`Tết Giáp Thìn` is 2024), read in the
+    text lower-cased and folded (as `period_of` has them).
 
-    >>> sorted(lunar_years("Dịp Tết Quý Mão, tặng quà; Tết Nguyên đán Giáp Thìn"))
+    >>> text = "dịp tết quý mão, tặng quà; tết nguyên đán giáp thìn"
+    >>> sorted(_lunar_years(text, fold_diacritics(text)))
     ['2023', '2024']
-    >>> lunar_years("tet giap thin"), lunar_years("nhiệm kỳ đầu; bình dân học vụ")
-    (frozenset({'2024'}), frozenset())
+    >>> _lunar_years("tet giap thin", "tet giap thin")
+    frozenset({'2024'})
+    >>> _lunar_years("nhiệm kỳ đầu; bình dân", fold_diacritics("nhiệm kỳ đầu; bình dân"))
+    frozenset()
     """
-    lower = text.lower()
     found = {_LUNAR_YEARS[m.group(1)] for m in _LUNAR.finditer(lower)}
-    folded = fold_diacritics(lower)
     found |= {_LUNAR_FOLDED_YEARS[m.group(1)] for m in _LUNAR_FOLDED.finditer(folded)}
     return frozenset(found)
 
@@ -162,9 +164,8 @@ def period_of(text: str) -> Period:
     >>> period_of("Chín tháng năm 2023, thu hút vốn").label(), period_of("sau tháng 9").span
     ('9 tháng năm 2023', 'tháng 9')
     """
-    folded = _MONTH_COUNT.sub(
-        lambda m: f"{_COUNTS[m.group(1)]} thang", fold_diacritics(text.lower())
-    )
+    lower = text.lower()
+    folded = _MONTH_COUNT.sub(lambda m: f"{_COUNTS[m.group(1)]} thang", fold_diacritics(lower))
     span = None
     first = len(folded) + 1
     for pattern, name in _SPANS:
@@ -173,7 +174,7 @@ def period_of(text: str) -> Period:
             span, first = name(match), match.start()
     plan = bool(_PLAN.search(_PLAN_AS_BASE.sub(" ", folded)))
     span = _SAME_SPAN.get(span, span) if span is not None else None
-    years = frozenset(_YEAR.findall(folded)) | lunar_years(text)  # `Tết Giáp Thìn`: 2024
+    years = frozenset(_YEAR.findall(folded)) | _lunar_years(lower, folded)  # `Tết Giáp Thìn`
     return Period(years, span, plan, _seasons(folded))
 
 

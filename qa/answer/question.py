@@ -77,10 +77,10 @@ _ASKS_STATUS = re.compile(r"\b(tiến độ|tình hình|kết quả|đến đâu
 _ASKS_PLAN = re.compile(r"\b(mục tiêu|kế hoạch|chỉ tiêu|phấn đấu|đến năm|định hướng|tầm nhìn)\b")
 # everyday words for a target, whatever else the question asks (`muốn … bao nhiêu`)
 _ASKS_INTENT = re.compile(r"\b(dự kiến|dự tính|muốn|đặt ra|đặt mục tiêu|sẽ|hướng tới)\b")
-_ASKS_DAY = re.compile(r"\b(ngày|hôm|tháng|quý|năm) nào\b")  # the day itself, not `khi nào`
-_ASKS_DATE = re.compile(
-    r"\b(khi nào|bao giờ|thời gian nào|ngày nào|thời điểm nào|năm nào"
-    r"|hồi nào|lúc nào|hôm nào|tháng nào|quý nào)\b"  # as people ask it
+_DAY_ASKED = r"(?:ngày|hôm|tháng|quý|năm) nào"  # the day itself, not `khi nào`
+_ASKS_DAY = re.compile(rf"\b{_DAY_ASKED}\b")
+_ASKS_DATE = re.compile(  # with `hồi nào`, `lúc nào` as people ask it
+    rf"\b(khi nào|bao giờ|thời gian nào|thời điểm nào|hồi nào|lúc nào|{_DAY_ASKED})\b"
 )
 # `ai`, not `không ai đốt pháo` (nobody) or `ai cũng` (everybody)
 _WHO = r"(?<!không )(?<!chẳng )(?<!chưa )ai(?! cũng)"

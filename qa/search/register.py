@@ -116,8 +116,9 @@ class RegisterExpander:
                 terms = tuple(segmenter.terms(member))
                 self._terms[member] = terms
                 if terms:
-                    if any(word in stopwords for word in _comparable(member).split()):
-                        whole = re.escape(_comparable(member))
+                    written = _comparable(member)
+                    if any(word in stopwords for word in written.split()):
+                        whole = re.escape(written)
                         self._whole[len(self._members)] = re.compile(rf"(?<!\w){whole}(?!\w)")
                     self._members.append((terms, number))
                     self._phrase.setdefault(terms, member)
