@@ -189,6 +189,25 @@ def test_the_line_is_the_part_of_the_sentence_giving_the_asked_figure(
     assert "1.316,158 km" in answer.lines[0].text and "phân bổ" not in answer.lines[0].text
 
 
+def test_a_question_about_both_members_is_answered_with_both(segmenter: Segmenter) -> None:
+    """`xuất khẩu và nhập khẩu`: the clause naming their merged form (`xuất nhập khẩu`) with
+    the export figure answers half; the line runs on to the import figure
+    (`qa.answer.members`: a pair named only joined, `Ban Quản lý KKT và các KCN`, is one
+    thing, not both)."""
+    said = (
+        "Hoạt động xuất nhập khẩu có dấu hiệu chững lại; kim ngạch xuất khẩu ước đạt 2.032 "
+        "triệu USD, tăng 8,7%; kim ngạch nhập khẩu ước đạt 1.330 triệu USD, giảm 21,7% so "
+        "với cùng kỳ."
+    )
+    found = _nine_month_hit(said)
+    both = compose_answer(
+        "kim ngạch xuất khẩu và nhập khẩu 9 tháng 2023", [found], segmenter, model=_Sure()
+    )  # type: ignore[arg-type]
+    assert "2.032" in both.text and "1.330" in both.text, both.text
+    exports = compose_answer("kim ngạch xuất khẩu 9 tháng 2023", [found], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert "2.032" in exports.text and "1.330" not in exports.text, exports.text
+
+
 def test_a_number_that_says_which_one_is_no_figure(segmenter: Segmenter) -> None:
     """`học kỳ 1`, `lần thứ 5`, `đợt 2` say which one, not how many: a line whose only new
     number is such answers no `mấy học sinh` (though `đợt thứ mấy` is answered by one)."""

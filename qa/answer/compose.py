@@ -19,6 +19,7 @@ from qa.answer.abstention import AbstentionModel, load_model
 from qa.answer.clauses import cut_sentence, shown_line
 from qa.answer.kinds import fulfils, names_new_code, plan_document, urges
 from qa.answer.kinds_of_things import KindTable
+from qa.answer.members import names_both
 from qa.answer.periods import (
     Period,
     day_after_span,
@@ -272,6 +273,10 @@ def _best_line(
     if wants_number or wants_code:
         asked_item = code_in if wants_code else figure_in
         read = [w for w in read if asked_item(w.first, w.last)] or read
+    # `kim ngạch xuất khẩu và nhập khẩu`: a line naming both members, when one can
+    if asked.members is not None:
+        members = asked.members
+        read = [w for w in read if names_both(folded_slice(w.start, w.end), members)] or read
 
     @cache
     def held(first: int, last: int) -> Credits:

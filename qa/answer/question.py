@@ -16,6 +16,7 @@ from functools import lru_cache, reduce
 from itertools import pairwise
 
 from qa.answer.kinds_of_things import KindsAsked, KindTable
+from qa.answer.members import asked_members
 from qa.answer.periods import UNTIL_MONTH, Period, period_of
 from qa.answer.places import provinces_named
 from qa.index.segment import Segmenter
@@ -233,6 +234,8 @@ class Question:
     # `ngày nào`, `năm nào`: a line stating a date answers it; `khi nào` may also be answered
     # by a line saying it was done, in a dated report (`Tổ chức Lễ khởi công … KCN Hải Long`)
     wants_date: bool = False
+    # `kim ngạch xuất khẩu và nhập khẩu`: a figure question about both, which the line names
+    members: tuple[str, str] | None = None
 
 
 def question_kind(question: str) -> str:
@@ -327,6 +330,9 @@ def analyse(
         _asks(_ASKS_CHANGE, question),
         _asks(_ASKS_PERSON, question),
         _asks(_ASKS_DAY, question),
+        asked_members(question, segmenter.lexicon.stopwords | QUESTION_WORDS)
+        if wants_number
+        else None,
     )
 
 
