@@ -208,6 +208,19 @@ def test_a_question_about_both_members_is_answered_with_both(segmenter: Segmente
     assert "2.032" in exports.text and "1.330" not in exports.text, exports.text
 
 
+def test_an_output_is_answered_by_a_weight_not_an_area(segmenter: Segmenter) -> None:
+    """`sản lượng lúa` asks for tonnes: the hectares sown are no answer to it."""
+    area = _nine_month_hit("Tổng diện tích cấy lúa năm 2023 đạt 149.863 ha, năng suất cao.")
+    weighed = _nine_month_hit("Tổng sản lượng lúa năm 2023 ước đạt 1.012,5 nghìn tấn.")
+    asked = "sản lượng lúa 9 tháng năm 2023"
+    assert compose_answer(asked, [area], segmenter, model=_Sure()).abstained  # type: ignore[arg-type]
+    answer = compose_answer(asked, [weighed], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert "1.012,5 nghìn tấn" in answer.text, answer.text
+    # the area asked outright is answered by it
+    sown = compose_answer("diện tích cấy lúa năm 2023 bao nhiêu", [area], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert "149.863 ha" in sown.text, sown.text
+
+
 def test_a_number_that_says_which_one_is_no_figure(segmenter: Segmenter) -> None:
     """`học kỳ 1`, `lần thứ 5`, `đợt 2` say which one, not how many: a line whose only new
     number is such answers no `mấy học sinh` (though `đợt thứ mấy` is answered by one)."""

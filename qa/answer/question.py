@@ -311,7 +311,7 @@ def analyse(
         kind,
         weights,
         not has_diacritics(question),
-        None if asks_how(counted) else _asked_unit(counted),
+        None if asks_how(counted) else _asked_unit(counted) or _measured_in(counted, wants_number),
         key_phrases(canonical, opening),
         asked_months(question),
         wants_number,
@@ -456,6 +456,20 @@ def _plural_read(question: str) -> str:
     if not has_diacritics(question) or not _OTHER_QUESTION.search(lowered):
         return question
     return _PLURAL_MAY.sub("các ", normalize_tone_marks(question))
+
+
+# an output is weighed: `sản lượng lúa cả năm` is not answered by the hectares sown (electricity's
+# output is in kWh, its own)
+_OUTPUT = re.compile(r"\b(?:sản lượng|san luong)\b(?! (?:điện|dien)\b)")
+
+
+def _measured_in(question: str, wants_number: bool) -> str | None:
+    """The unit a figure question's measure implies when no unit is asked (`sản lượng` → `tấn`).
+
+    >>> _measured_in("sản lượng lúa cả năm 2023", True), _measured_in("sản lượng điện", True)
+    ('tấn', None)
+    """
+    return "tấn" if wants_number and _OUTPUT.search(question.lower()) else None
 
 
 def _asked_unit(question: str) -> str | None:
