@@ -65,6 +65,12 @@ def test_a_document_number_is_not_a_figure() -> None:
     assert not asks_number("tỉnh có nhiều trường mới không")  # `nhiều` is not `nhiêu`
 
 
+def test_an_amount_named_with_its_period_asks_for_its_figure() -> None:
+    assert asks_number("lượng khách du lịch tháng 1/2024")
+    assert asks_number("lượt khách tham quan 9 tháng 2023")
+    assert not asks_number("chất lượng khám chữa bệnh tháng 1/2024")  # a quality, not an amount
+
+
 def test_key_phrases_are_names_abbreviations_and_codes() -> None:
     assert key_phrases("tiến độ KCN Liên Hà Thái phân khu Bắc") == ("kcn", "liên hà thái", "bắc")
     assert key_phrases("dự án CT.08 theo 29-NQ/TW năm 2023") == ("ct.08", "29-nq/tw")

@@ -47,11 +47,12 @@ _ASKS_HOW = re.compile(r"\b(ra sao|như thế nào|(?<!cao )thế nào)\b")  # n
 _FIGURE_WORDS = "bao nhiêu|nhiêu|mấy"  # a figure asked outright
 _ASKS_FIGURE = re.compile(rf"\b({_FIGURE_WORDS})\b")
 _ASKS_NUMBER = re.compile(rf"\b({_FIGURE_WORDS}|tỷ lệ|tỉ lệ|số lượng|tổng số|đạt)\b")
-# an indicator named with its period asks for its figure: `thu ngân sách năm 2023`
+# an indicator named with its period asks for its figure: `thu ngân sách năm 2023`, `lượng
+# khách du lịch tháng 1/2024` (a count of visits, `lượt khách`, too)
 _INDICATOR = re.compile(
     r"^(?:lũy kế |tổng )*(?:thu ngân sách|chi ngân sách|thu nội địa|sản lượng|kim ngạch"
     r"|doanh thu|giá trị sản xuất|giá trị tăng thêm|tổng mức|dư nợ|vốn|grdp|tốc độ tăng"
-    r"|chỉ số|năng suất|diện tích"
+    r"|chỉ số|năng suất|diện tích|lượng|lượt"
     r"|số (?!liệu|hóa|hoá|mấy)\w+)\b"  # `số ca sốt xuất huyết 9 tháng năm 2023`: a count
 )
 
