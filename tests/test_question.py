@@ -136,6 +136,9 @@ def test_a_count_of_parks_households_or_incidents_is_its_own_unit(segmenter: Seg
     assert parks.question.unit == "khu công nghiệp"
     assert parks.gives_number("toàn tỉnh có 10 khu công nghiệp") and parks.gives_number("10 KCN")
     assert not parks.gives_number("cấp mới GCNĐKĐT cho 35 dự án")
+    # a map's scale, or a date's year, before the unit counts nothing
+    assert not parks.gives_number("Quy hoạch phân khu xây dựng 1/2000 Khu công nghiệp Hưng Phú")
+    assert not parks.gives_number("đến tháng 9/2023 KCN Hải Long đã khởi công")
     fires = SentenceJudge(analyse("xảy ra bao nhiêu vụ cháy nổ?", segmenter), segmenter)
     assert fires.gives_number("xảy ra 12 vụ cháy") and not fires.gives_number("năm thứ 11")
     assert analyse("bao nhiêu hộ thoát nghèo", segmenter).unit == "hộ"

@@ -550,8 +550,11 @@ class SentenceJudge:
         )
         units = UNIT_SYNONYMS.get(question.unit, (question.unit,)) if question.unit else ()
         alternatives = "|".join(re.escape(fold_diacritics(u)) for u in units)
-        # a scale word may sit between the figure and its unit: `712,6 nghìn con`
-        scaled = rf"\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
+        # a scale word may sit between the figure and its unit: `712,6 nghìn con`; a figure
+        # starts a number (`1/2000 Khu công nghiệp`, a map's scale, counts no park)
+        scaled = (
+            rf"(?<![\d/.,])\d[\d.,]*\s*(?:(?:nghin|ngan|trieu|ty|van)\s+)?(?:{alternatives})(?!\w)"
+        )
         self._rank = question.unit == ORDINAL
         self._unit = re.compile(scaled) if units and not self._rank else None
 
