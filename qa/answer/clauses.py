@@ -258,10 +258,31 @@ def shown_line(line: str) -> str:
     'Tỷ trọng công nghiệp đạt 50% GRDP'
     >>> shown_line("trong đó có 20 gian hàng")  # a clause of its own: `có 20 …` needs it
     'trong đó có 20 gian hàng'
+
+    A line cut from inside a parenthesis gets the half it lacks, so that it reads as the
+    text has it: what stood inside stays inside.
+
+    >>> shown_line("vốn FDI đạt 586,3 triệu USD) và 17 dự án phát triển nhà ở")
+    '(vốn FDI đạt 586,3 triệu USD) và 17 dự án phát triển nhà ở'
+    >>> shown_line("hưởng ứng (số người tập luyện thường xuyên ước đạt 36%")
+    'hưởng ứng (số người tập luyện thường xuyên ước đạt 36%)'
+    >>> shown_line("dự kiến thu hút trên 1,17 tỷ USD vốn FDI)")  # whole inside: no parentheses
+    'dự kiến thu hút trên 1,17 tỷ USD vốn FDI'
     """
-    line = _LEADING_CONNECTOR.sub("", _LIST_MARKER.sub("", line, count=1), count=1)
+    line = _balanced(_LEADING_CONNECTOR.sub("", _LIST_MARKER.sub("", line, count=1), count=1))
     inner = line[1:-1].strip()
     return inner if inner and _wrapped(line) else line
+
+
+def _balanced(text: str) -> str:
+    """`text` with an opening parenthesis before each it closes but never opened, and a
+    closing one after each it leaves open."""
+    depth = unopened = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            unopened, depth = unopened + 1, 0
+    return "(" * unopened + text + ")" * depth
 
 
 def _wrapped(text: str) -> bool:
