@@ -142,6 +142,13 @@ def test_a_count_of_parks_households_or_incidents_is_its_own_unit(segmenter: Seg
     fires = SentenceJudge(analyse("xảy ra bao nhiêu vụ cháy nổ?", segmenter), segmenter)
     assert fires.gives_number("xảy ra 12 vụ cháy") and not fires.gives_number("năm thứ 11")
     assert analyse("bao nhiêu hộ thoát nghèo", segmenter).unit == "hộ"
+    # a count named by what it counts asks that unit: a date's `02/9` is no accident
+    accidents = SentenceJudge(
+        analyse("số vụ tai nạn giao thông 9 tháng 2023", segmenter), segmenter
+    )
+    assert accidents.question.unit == "vụ"
+    assert accidents.gives_number("xảy ra 95 vụ tai nạn giao thông")
+    assert not accidents.gives_number("dịp nghỉ lễ 02/9, Kỳ họp Hội đồng nhân dân tỉnh")
     assert analyse("trồng được bao nhiêu cây xanh", segmenter).unit == "cây"
     assert analyse("đường dài bao nhiêu cây số", segmenter).unit == "km"
 

@@ -464,13 +464,30 @@ def _plural_read(question: str) -> str:
 _OUTPUT = re.compile(r"\b(?:sản lượng|san luong)\b(?! (?:điện|dien)\b)")
 
 
+# a count named by what it counts: `số vụ tai nạn giao thông 9 tháng 2023`
+_COUNT_OF = re.compile(r"^(?:tổng\s+)?số\s+(?=(.{1,20}))")
+_COUNT_OF_BARE = re.compile(fold_diacritics(_COUNT_OF.pattern))
+
+
 def _measured_in(question: str, wants_number: bool) -> str | None:
-    """The unit a figure question's measure implies when no unit is asked (`sản lượng` → `tấn`).
+    """The unit a figure question's measure implies when no unit is asked: an output is
+    weighed (`sản lượng` → `tấn`), a count opening the question counts its unit (`số vụ tai
+    nạn` → `vụ`, not `02/9`).
 
     >>> _measured_in("sản lượng lúa cả năm 2023", True), _measured_in("sản lượng điện", True)
     ('tấn', None)
+    >>> _measured_in("số vụ tai nạn giao thông 9 tháng 2023", True)
+    'vụ'
+    >>> _measured_in("so ho ngheo cuoi nam 2023", True), _measured_in("số liệu năm 2023", True)
+    ('hộ', None)
     """
-    return "tấn" if wants_number and _OUTPUT.search(question.lower()) else None
+    if not wants_number:
+        return None
+    lowered = question.lower().strip()
+    if _OUTPUT.search(lowered):
+        return "tấn"
+    count = (_COUNT_OF if has_diacritics(question) else _COUNT_OF_BARE).match(lowered)
+    return _unit_named(count.group(1)) if count else None
 
 
 def _asked_unit(question: str) -> str | None:
@@ -485,7 +502,13 @@ def _asked_unit(question: str) -> str | None:
     matches = list(pattern.finditer(lowered))
     if not matches:
         return None
-    following = re.sub(r"^(?:cai|chiec)\s+", "", fold_diacritics(matches[-1].group(1)))
+    return _unit_named(matches[-1].group(1))
+
+
+def _unit_named(following: str) -> str | None:
+    """The unit the words after a figure word name (`cái`, `chiếc` skipped; as spoken or as
+    reports write it), if any."""
+    following = re.sub(r"^(?:cai|chiec)\s+", "", fold_diacritics(following))
     spoken = next((u for s, u in _SPOKEN_UNITS if re.match(rf"{s}(?!\w)", following)), None)
     return spoken or next(
         (u for u in UNITS if re.match(rf"{re.escape(fold_diacritics(u))}(?!\w)", following)), None
