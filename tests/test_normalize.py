@@ -63,7 +63,7 @@ def test_collapse_spaces_across_line_wraps() -> None:
     assert collapse_spaces(" ước đạt \n\n47.411 tỷ đồng ") == "ước đạt 47.411 tỷ đồng"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text())
 @example("e\x01\u0301")  # a control character between a letter and its tone mark
 @example("hoa\u200b\u0300")  # a zero-width space there
@@ -74,14 +74,14 @@ def test_clean_text_never_raises_and_is_idempotent(text: str) -> None:
     assert unicodedata.is_normalized("NFC", once)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text())
 def test_matching_form_never_raises_and_is_idempotent(text: str) -> None:
     once = matching_form(text)
     assert matching_form(once) == once
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text())
 def test_fold_diacritics_never_raises_and_is_idempotent(text: str) -> None:
     once = fold_diacritics(text)
@@ -89,7 +89,7 @@ def test_fold_diacritics_never_raises_and_is_idempotent(text: str) -> None:
     assert "đ" not in once and "Đ" not in once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(alphabet="aăâeêioôơuưyđAĂÂĐ \u0300\u0301\u0303\u0309\u0323"))
 def test_fold_diacritics_leaves_plain_ascii_letters(text: str) -> None:
     folded = fold_diacritics(text)

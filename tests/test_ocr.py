@@ -291,7 +291,7 @@ _DAMAGE_ALPHABET = st.sampled_from(
 
 @given(st.lists(_DAMAGE_ALPHABET, max_size=80).map("".join))
 @example("đ^ă")  # a stray mark joined two letters into one invalid word
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 def test_repair_never_raises_and_keeps_lines(text: str) -> None:
     repaired, report = repair_ocr(text, evidence())
     assert len(repaired.splitlines()) == len(text.splitlines())
@@ -299,14 +299,14 @@ def test_repair_never_raises_and_keeps_lines(text: str) -> None:
 
 
 @given(st.text(max_size=60))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 def test_repair_never_raises_on_any_text(text: str) -> None:
     repaired, _ = repair_ocr(text, evidence())
     assert len(repaired.splitlines()) == len(text.splitlines())
 
 
 @given(st.lists(st.sampled_from(damaged().splitlines()), min_size=1, max_size=4))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 def test_repair_is_idempotent_on_report_lines(lines: list[str]) -> None:
     once, _ = repair_ocr("\n".join(lines), evidence())
     twice, _ = repair_ocr(once, evidence())
