@@ -216,6 +216,12 @@ def test_an_output_is_answered_by_a_weight_not_an_area(segmenter: Segmenter) -> 
     assert compose_answer(asked, [area], segmenter, model=_Sure()).abstained  # type: ignore[arg-type]
     answer = compose_answer(asked, [weighed], segmenter, model=_Sure())  # type: ignore[arg-type]
     assert "1.012,5 nghìn tấn" in answer.text, answer.text
+    # nor are another output's tonnes, and no `chỉ có số liệu 9 tháng` is said of either: the
+    # documents have no 9-month figure of the rice harvest
+    fish = _nine_month_hit("Trong đó sản lượng nuôi trồng đạt 131,7 nghìn tấn, tăng 3,3%.")
+    assert compose_answer(asked, [fish], segmenter, model=_Sure()).abstained  # type: ignore[arg-type]
+    whole_year = compose_answer("sản lượng lúa cả năm 2023", [area, fish], segmenter, model=_Sure())  # type: ignore[arg-type]
+    assert whole_year.abstained and whole_year.notice is None, whole_year.notice
     # the area asked outright is answered by it
     sown = compose_answer("diện tích cấy lúa năm 2023 bao nhiêu", [area], segmenter, model=_Sure())  # type: ignore[arg-type]
     assert "149.863 ha" in sown.text, sown.text

@@ -602,7 +602,10 @@ def compose_answer(
     vouched = covered and _vouchable(best)
     confidence = model.probability(features) if vouched else 0.0
     if confidence < settings.abstain_below:
-        notice = None if best.agrees else _other_period(asked, best.found)
+        # `chỉ có số liệu 9 tháng` only of the asked item: hectares sown are no 9-month
+        # figure for `sản lượng lúa cả năm`
+        said = not best.agrees and best.has_asked_item
+        notice = _other_period(asked, best.found) if said else None
         return Answer(question, (), True, (), tuple(hits), confidence, notice, asked.kind, features)
     chosen = _chosen(asked, candidates, settings)
     # lines of several dates read oldest first, the newest marked, a line for the asked

@@ -130,13 +130,19 @@ _SPOKEN_UNITS = (
 # the head of an indicator: the word after it says which one (`tỷ lệ thất nghiệp`, not
 # `tỷ lệ tốt nghiệp`; `tổng đàn dê`, not `tổng đàn lợn`; `số ca sốt xuất huyết`; `giá
 # vàng`, not `giá cả nguyên vật liệu`), as after a measure of area or weight (`bao nhiêu
-# ha khoai tây`, not the season's `cây màu`)
-_INDICATOR_HEADS = frozenset({"tỷ_lệ", "đàn", "ca", "giá", "ha", "tấn"})  # terms: `tỉ` → `tỷ`
+# ha khoai tây`, not the season's `cây màu`) and after an output (`sản lượng lúa`, not the
+# fish farms' `sản lượng nuôi trồng`)
+_INDICATOR_HEADS = frozenset(
+    {"tỷ_lệ", "đàn", "ca", "giá", "ha", "tấn", "sản_lượng"}
+)  # terms: `tỉ` → `tỷ`
 _FOLDED_HEADS = frozenset({"ty_le"})  # typed bare, `ca` and `dan` are also `cá`, `dân`
 # a rate is named as such: `100% hộ nghèo … được nhận quà Tết` is no `tỷ lệ hộ nghèo`; and a
 # price: `diện tích cấy lúa` is no `giá lúa` (`giá trị` is one word, never this head)
 _RATE_HEADS = frozenset({"tỷ_lệ", "ty_le", "giá"})
-_LEVEL_WORDS = frozenset({"rẻ", "cao", "thấp", "tăng", "giảm"})  # how much (`giá rẻ`), not which
+# how much (`giá rẻ`, `sản lượng đạt`) or when (`sản lượng năm 2023`), not which
+_LEVEL_WORDS = frozenset(
+    {"rẻ", "cao", "thấp", "tăng", "giảm", "đạt", "ước", "năm", "tháng", "quý", "nghìn", "triệu"}
+)
 # `đàn` heads a herd (`đàn lợn`); before anything else it is the instrument (`chơi đàn dân tộc`)
 _HERDS = frozenset(
     {"lợn", "heo", "gà", "vịt", "ngan", "ngỗng", "trâu", "bò", "dê", "ong", "gia_súc", "gia_cầm"}
@@ -351,6 +357,8 @@ def indicator_topics(terms: Sequence[str], typed_folded: bool = False) -> tuple[
     (('giá', 'vàng'), ())
     >>> indicator_topics(["đàn", "lợn"]), indicator_topics(["chơi", "đàn", "dân_tộc"])
     (('lợn',), ())
+    >>> indicator_topics(["sản_lượng", "lúa"]), indicator_topics(["sản_lượng", "đạt", "tấn"])
+    (('lúa',), ())
     """
     heads = _FOLDED_HEADS if typed_folded else _INDICATOR_HEADS
     return tuple(
